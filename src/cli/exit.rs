@@ -1,0 +1,72 @@
+//! The exit codes of the command-line contract: one enum feeds the process status, `--help`
+//! and the man pages.
+
+use std::fmt;
+
+/// How a `kliento` run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Success; for `verify`, the bundle is valid.
+    Success = 0,
+    /// `verify`: the bundle was understood and is invalid.
+    Invalid = 1,
+    /// Usage error: unknown flag, missing argument, bad flag value.
+    Usage = 2,
+    /// Malformed input that cannot be parsed (bundle, key, certificate, chain, TXT, anchors).
+    Malformed = 3,
+    /// Environment failure: file I/O, DNS, network, HTTP peer error or timeout.
+    Environment = 4,
+}
+
+impl Exit {
+    /// Every exit code, in numeric order.
+    pub const ALL: [Exit; 5] = [
+        Exit::Success,
+        Exit::Invalid,
+        Exit::Usage,
+        Exit::Malformed,
+        Exit::Environment,
+    ];
+
+    /// The numeric status.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// What the code means, as documented in `--help`, the man pages and the README.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Exit::Success => "success (for verify: the bundle is valid)",
+            Exit::Invalid => "invalid: verify understood the bundle and it is not valid",
+            Exit::Usage => "usage error (unknown flag, missing argument or bad flag value)",
+            Exit::Malformed => {
+                "malformed input (bundle, key, certificate, chain, header, TXT value or anchors file)"
+            }
+            Exit::Environment => {
+                "environment failure (file I/O, DNS, network, HTTP peer error or timeout)"
+            }
+        }
+    }
+
+    /// The exit-code table appended to every `--help` and man page.
+    pub fn help_table() -> String {
+        let mut table = String::from("Exit codes:\n");
+        for exit in Self::ALL {
+            table.push_str(&format!("  {}  {}\n", exit.code(), exit.meaning()));
+        }
+        table.pop();
+        table
+    }
+}
+
+impl fmt::Display for Exit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.code())
+    }
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(exit: Exit) -> Self {
+        std::process::ExitCode::from(exit.code())
+    }
+}

@@ -1,0 +1,99 @@
+//! The command line: the clap tree, the output context, and dispatch to one handler per
+//! subcommand. This is the only code that knows about clap, stdout, colours and exit codes.
+
+mod docs;
+mod exit;
+mod failure;
+mod io;
+mod keygen;
+mod txt_record;
+mod ui;
+mod values;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use exit::Exit;
+use std::process::ExitCode;
+use ui::{ColorChoice, Format, Ui};
+
+/// Heading of the options every subcommand accepts.
+const GLOBAL: &str = "Global options";
+
+/// Kliento token bundles and VeraId, from the command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kliento",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+struct Cli {
+    /// Output format: human-readable text, or one JSON document on stdout
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text, env = "KLIENTO_FORMAT", help_heading = GLOBAL)]
+    format: Format,
+
+    /// Print nothing on stderr but errors
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
+    quiet: bool,
+
+    /// Print more detail on stderr (repeat for more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
+    verbose: u8,
+
+    /// Colour diagnostics: auto (terminal without NO_COLOR), always or never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = GLOBAL)]
+    color: ColorChoice,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Keygen(keygen::Args),
+    TxtRecord(txt_record::Args),
+    Completions(docs::CompletionsArgs),
+    Man(docs::ManArgs),
+}
+
+/// The full clap definition, with the exit-code table on every command's help.
+pub fn command() -> clap::Command {
+    fn with_exit_codes(cmd: clap::Command) -> clap::Command {
+        cmd.after_help(Exit::help_table())
+            .mut_subcommands(with_exit_codes)
+    }
+    with_exit_codes(Cli::command())
+}
+
+/// Runs `kliento` with the process arguments and returns its exit status.
+pub fn main() -> ExitCode {
+    let cli = match command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version on stdout (exit 0), errors on stderr (exit 2).
+            let _ = e.print();
+            return if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Success
+            }
+            .into();
+        }
+    };
+    let ui = Ui::new(cli.format, cli.quiet, cli.verbose, cli.color);
+    let outcome = match cli.command {
+        Command::Keygen(args) => keygen::run(&ui, args),
+        Command::TxtRecord(args) => txt_record::run(&ui, args),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(&ui, args),
+    };
+    match outcome {
+        Ok(exit) => exit.into(),
+        Err(failure) => {
+            ui.report(&failure);
+            failure.exit.into()
+        }
+    }
+}

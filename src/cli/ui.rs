@@ -1,0 +1,107 @@
+//! The output context: format, verbosity and colour, and how results and diagnostics are shown.
+
+use super::exit::Exit;
+use super::failure::Failure;
+use super::io;
+use serde::Serialize;
+use std::io::IsTerminal;
+
+/// How results are written to stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable text
+    Text,
+    /// One JSON document
+    Json,
+}
+
+/// When diagnostics are coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// When stderr is a terminal and NO_COLOR is unset
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
+}
+
+/// Global output settings, passed to every handler.
+#[derive(Debug)]
+pub struct Ui {
+    /// Result format on stdout.
+    pub format: Format,
+    quiet: bool,
+    verbose: u8,
+    color: bool,
+}
+
+impl Ui {
+    /// Resolves the global flags (and NO_COLOR) into output settings.
+    pub fn new(format: Format, quiet: bool, verbose: u8, color: ColorChoice) -> Self {
+        let color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stderr().is_terminal()
+            }
+        };
+        Self {
+            format,
+            quiet,
+            verbose,
+            color,
+        }
+    }
+
+    /// Whether results go out as JSON.
+    pub fn json(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A short informational line on stderr, unless `-q`.
+    pub fn note(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("{} {message}", self.paint("1;36", "note:"));
+        }
+    }
+
+    /// Detail shown with `-v` (level 1) or `-vv` (level 2).
+    pub fn detail(&self, level: u8, message: impl std::fmt::Display) {
+        if self.verbose >= level {
+            eprintln!("{} {message}", self.paint("2", "debug:"));
+        }
+    }
+
+    /// Prints a failure as `error:` and `hint:` lines (nothing for a closed stdout).
+    pub fn report(&self, failure: &Failure) {
+        if failure.exit == Exit::Success {
+            return;
+        }
+        eprintln!("{} {:#}", self.paint("1;31", "error:"), failure.error);
+        if let Some(hint) = &failure.hint {
+            eprintln!("{} {hint}", self.paint("1;33", "hint:"));
+        }
+    }
+
+    /// Writes one JSON document (and a newline) to stdout.
+    pub fn print_json(&self, value: &impl Serialize) -> Result<(), Failure> {
+        let mut text = serde_json::to_string_pretty(value).expect("results serialise to JSON");
+        text.push('\n');
+        io::write_stdout(text.as_bytes(), false)
+    }
+
+    /// Writes a text result (and a newline) to stdout.
+    pub fn print_line(&self, line: impl std::fmt::Display) -> Result<(), Failure> {
+        io::write_stdout(format!("{line}\n").as_bytes(), false)
+    }
+}

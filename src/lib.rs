@@ -1,0 +1,8 @@
+//! kliento: Kliento token bundles and the VeraId protocol under them.
+//!
+//! The library never prints, never exits and never reads the clock: callers pass time in and
+//! render the results. The `kliento` binary is the command-line front end over it.
+
+pub mod domain;
+pub mod keys;
+pub mod veraid;

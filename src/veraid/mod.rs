@@ -1,0 +1,6 @@
+//! The VeraId protocol: TXT records, and (in later modules) certificates, signatures and bundles.
+
+mod oid;
+pub mod txt;
+
+pub use oid::{ServiceOid, ServiceOidError};
