@@ -65,7 +65,7 @@ impl std::fmt::Debug for RsaKey {
     // Never print private key material, even in debug output.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Private(k) => write!(f, "RsaKey::Private({} bits)", modulus_bits(k)),
+            Self::Private(k) => write!(f, "RsaKey::Private({} bits)", modulus_bits(k.as_ref())),
             Self::Public(k) => write!(f, "RsaKey::Public({} bits)", modulus_bits(k)),
         }
     }
