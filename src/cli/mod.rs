@@ -2,6 +2,7 @@
 //! subcommand. This is the only code that knows about clap, stdout, colours and exit codes.
 
 mod docs;
+mod exchange;
 mod exit;
 mod failure;
 mod io;
@@ -51,6 +52,7 @@ struct Cli {
 enum Command {
     Keygen(keygen::Args),
     TxtRecord(txt_record::Args),
+    Exchange(Box<exchange::Args>),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
 }
@@ -86,6 +88,7 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Keygen(args) => keygen::run(&ui, args),
         Command::TxtRecord(args) => txt_record::run(&ui, args),
+        Command::Exchange(args) => exchange::run(&ui, *args),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(&ui, args),
     };
