@@ -314,3 +314,7 @@ process.stdout.write(
     workloadSecret: WORKLOAD_SECRET,
   }) + '\n',
 );
+
+// Serve until the test process closes our stdin (so a killed test run leaves no server behind).
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
