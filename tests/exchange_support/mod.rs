@@ -48,6 +48,8 @@ pub fn node_peers_available() -> bool {
 pub struct Peers {
     /// Kept open: the peers exit when it closes, i.e. when the test process ends.
     _stdin: Mutex<std::process::ChildStdin>,
+    /// Never waited for: the process outlives the tests by the time it takes to see EOF.
+    _child: Mutex<Child>,
     /// The JSON line peers.mjs printed.
     pub info: serde_json::Value,
 }
@@ -76,6 +78,7 @@ impl Peers {
             serde_json::from_str(&line).unwrap_or_else(|e| panic!("peers printed {line:?}: {e}"));
         Self {
             _stdin: Mutex::new(child.stdin.take().unwrap()),
+            _child: Mutex::new(child),
             info,
         }
     }
