@@ -127,7 +127,7 @@ pub fn http_get(url: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(host).expect("connect");
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
