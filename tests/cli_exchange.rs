@@ -687,3 +687,18 @@ fn oidc_refuses_plain_http_issuer_to_remote_host() {
         ))
         .stderr(predicate::str::contains("s3cret-value").not());
 }
+
+#[test]
+fn https_to_server_without_tls_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, None, b"not tls".to_vec())]);
+    let url = format!("{}/x", server.base.replace("http://", "https://"));
+    kliento()
+        .args(["exchange", &url, "--retries", "0", "--jwt-file"])
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::starts_with(format!(
+            "error: exchange failed: cannot connect to {url}: "
+        )));
+}

@@ -41,6 +41,17 @@ fn bundle_from_stdout(stdout: &[u8]) -> (String, SignatureBundle) {
     (base64, bundle)
 }
 
+/// Checks with @relaycorp/veraid that `der` is the Authority's valid Kliento bundle for alice.
+fn assert_verifies_with_veraid(peers: &Peers, der: &[u8]) {
+    let verified = peers.verify_with_veraid(der);
+    assert_eq!(
+        verified["token"],
+        r#"{"audience":"https://api.example.com"}"#
+    );
+    assert_eq!(verified["member"]["organisation"], "example.com");
+    assert_eq!(verified["member"]["user"], "alice");
+}
+
 fn github_env(command: &mut Command, peers: &Peers) {
     command
         .env(
@@ -72,6 +83,7 @@ fn exchanges_github_actions_token_for_veraid_bundle() {
     );
     let (base64, bundle) = bundle_from_stdout(&output.stdout);
     assert!(!bundle.dnssec_chain.is_empty());
+    assert_verifies_with_veraid(peers, &STANDARD.decode(&base64).unwrap());
     assert!(String::from_utf8_lossy(&output.stderr).contains("debug: JWT source: github"));
     assert_no_secrets(
         &output.stderr,
@@ -148,7 +160,9 @@ fn base64_transfer_is_negotiated_with_the_authority() {
     );
     let text = String::from_utf8(output.stdout).unwrap();
     let base64 = text.strip_prefix("Kliento ").expect("header form");
-    SignatureBundle::decode(&STANDARD.decode(base64.trim_end()).unwrap()).unwrap();
+    let der = STANDARD.decode(base64.trim_end()).unwrap();
+    SignatureBundle::decode(&der).unwrap();
+    assert_verifies_with_veraid(peers, &der);
 }
 
 #[test]
@@ -550,9 +564,9 @@ fn exchanges_minted_jwt_from_file() {
     let file = dir.path().join("jwt");
     let jwt = peers.mint(&url, 0, 600);
     std::fs::write(&file, &jwt).unwrap();
-    let out = dir.path().join("bundle.b64");
+    let out = dir.path().join("bundle.der");
     let output = kliento()
-        .args(["exchange", "-vv", "-o"])
+        .args(["exchange", "-vv", "--encoding", "der", "-o"])
         .arg(&out)
         .arg("--jwt-file")
         .arg(&file)
@@ -564,7 +578,8 @@ fn exchanges_minted_jwt_from_file() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let written = std::fs::read(&out).unwrap();
-    let (base64, _) = bundle_from_stdout(&written);
-    assert_no_secrets(&output.stderr, &[&jwt, &base64[..64]]);
+    assert!(output.stdout.is_empty());
+    let der = std::fs::read(&out).unwrap();
+    assert_verifies_with_veraid(peers, &der);
+    assert_no_secrets(&output.stderr, &[&jwt, &STANDARD.encode(&der)[..64]]);
 }

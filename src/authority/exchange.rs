@@ -319,6 +319,21 @@ mod tests {
     }
 
     #[test]
+    fn rejects_bundle_content_type_with_unusable_body_as_bundle_error() {
+        // The media type is compared without parameters and case-insensitively (RFC 9110 §8.3.1),
+        // so this reaches the bundle decoder.
+        let answer = reply(
+            200,
+            "Application/VND.veraid.signature-bundle; q=1",
+            b"\x30\x00",
+        );
+        assert!(matches!(
+            credential_from(answer),
+            Err(ExchangeError::Bundle(_))
+        ));
+    }
+
+    #[test]
     fn rejects_base64_answer_that_does_not_decode() {
         assert_eq!(
             credential_from(reply(200, BUNDLE_BASE64_MEDIA_TYPE, b"%%%")),

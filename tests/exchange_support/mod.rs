@@ -61,6 +61,20 @@ pub fn peers() -> &'static Peers {
 }
 
 impl Peers {
+    /// Verifies a DER bundle with @relaycorp/veraid against the peers' mock DNSSEC chain;
+    /// returns `{"token": <signed plaintext>, "member": {...}}`.
+    pub fn verify_with_veraid(&self, der: &[u8]) -> serde_json::Value {
+        use base64::Engine;
+        let bundle = base64::engine::general_purpose::STANDARD.encode(der);
+        let (status, body) = http_get(&format!(
+            "{}/verify?bundle={}",
+            self.get("platform"),
+            url_encode(&bundle)
+        ));
+        assert_eq!(status, 200, "@relaycorp/veraid rejected the bundle: {body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
     /// Starts tests/peers/peers.mjs and waits for its JSON line.
     fn start() -> Self {
         let mut child: Child = Command::new("node")

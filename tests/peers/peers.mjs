@@ -161,6 +161,12 @@ const platformServer = http.createServer(async (req, res) => {
       }
       const accessToken = await platformToken(audience, 'azure-managed-identity');
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: accessToken, token_type: 'Bearer', resource: audience }));
+    } else if (url.pathname === '/verify') {
+      // Verifies a bundle the way a Kliento server would, with the mock chain's trust anchors.
+      const bundle = veraid.SignatureBundle.deserialise(Buffer.from(url.searchParams.get('bundle'), 'base64'));
+      const { plaintext: signed, member } = await bundle.verify(undefined, KLIENTO_OID, new Date(), fixture.trustAnchors);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ token: Buffer.from(signed).toString(), member }));
     } else if (url.pathname === '/mint') {
       // Tokens with chosen timing, for the Authority's expiry and iat checks.
       const token = await platformToken(audience, 'minted', {

@@ -242,10 +242,12 @@ impl OidcSource {
         {
             match provider.refresh(&refresh_token, audience) {
                 Ok(tokens) => {
+                    // Keep the rotated token even if this answer is not usable: the old one
+                    // may already be spent.
+                    store.save(tokens.answer.refresh_token.as_deref(), &refresh_token)?;
                     // A refresh answer may lack an ID token (OpenID Connect Core §12.2); then
                     // only a new login yields one.
                     if let Ok(jwt) = provider.pick(&tokens, None) {
-                        store.save(tokens.answer.refresh_token.as_deref(), &refresh_token)?;
                         return Ok(jwt);
                     }
                 }
