@@ -10,5 +10,5 @@ pub mod jwt_source;
 mod secret;
 pub mod sources;
 
-pub use http::{Http, HttpError, HttpPolicy, TransportFailure, require_secure};
+pub use http::{Http, HttpError, HttpPolicy, Reply, TransportFailure, require_secure};
 pub use secret::{Jwt, JwtFormatError, Secret};
