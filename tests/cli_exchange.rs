@@ -702,3 +702,53 @@ fn https_to_server_without_tls_fails_cleanly() {
             "error: exchange failed: cannot connect to {url}: "
         )));
 }
+
+#[test]
+fn file_source_without_jwt_file_is_a_usage_error() {
+    kliento()
+        .args([
+            "exchange",
+            "https://authority.example/x",
+            "--jwt-source",
+            "file",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: --jwt-source file needs --jwt-file FILE",
+        ));
+}
+
+#[test]
+fn github_output_refuses_der_encoding() {
+    kliento()
+        .args([
+            "exchange",
+            "https://authority.example/x",
+            "--github-output",
+            "b",
+            "--encoding",
+            "der",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: --github-output needs a text encoding (base64 or header)",
+        ));
+}
+
+#[test]
+fn oidc_issuer_without_client_id_is_a_usage_error() {
+    kliento()
+        .args([
+            "exchange",
+            "https://authority.example/x",
+            "--oidc-issuer",
+            "https://idp.example",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: --oidc-issuer needs --client-id ID",
+        ));
+}

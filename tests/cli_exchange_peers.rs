@@ -583,3 +583,30 @@ fn exchanges_minted_jwt_from_file() {
     assert_verifies_with_veraid(peers, &der);
     assert_no_secrets(&output.stderr, &[&jwt, &STANDARD.encode(&der)[..64]]);
 }
+
+#[test]
+fn oidc_client_credentials_has_no_id_token_to_send() {
+    if !node_peers_available() {
+        return;
+    }
+    let peers = peers();
+    kliento()
+        .env("S", peers.get("workloadSecret"))
+        .args([
+            "exchange",
+            "--oidc-issuer",
+            &peers.get("issuer"),
+            "--client-id",
+            "workload",
+            "--client-secret-env",
+            "S",
+            "--oidc-token",
+            "id",
+            &peers.get("exchangeUrl"),
+        ])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "error: cannot obtain a JWT: oidc: the provider returned no id_token",
+        ));
+}
