@@ -610,3 +610,22 @@ fn oidc_client_credentials_has_no_id_token_to_send() {
             "error: cannot obtain a JWT: oidc: the provider returned no id_token",
         ));
 }
+
+#[test]
+fn oidc_denied_sign_in_is_reported() {
+    if !node_peers_available() {
+        return;
+    }
+    let peers = peers();
+    let config = tempfile::tempdir().unwrap();
+    let (output, browsed) = sign_in(peers, config.path(), "developer", "access", Some("--deny"));
+    assert!(browsed);
+    assert_eq!(output.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "error: cannot obtain a JWT: oidc: authorization failed: access_denied: the user said no"
+        ),
+        "{stderr}"
+    );
+}

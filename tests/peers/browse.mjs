@@ -2,15 +2,20 @@
 // authorization URL (carrying cookies), through the provider's sign-in and consent, to the
 // client's loopback redirect, and prints the body the client's redirect page answered.
 //
-// Usage: node browse.mjs AUTHORIZATION_URL [REPLACE_STATE]
-// With REPLACE_STATE, the state in the final redirect is replaced (to test the client's check).
+// Usage: node browse.mjs AUTHORIZATION_URL [REPLACE_STATE | --deny]
+// With REPLACE_STATE, the state in the final redirect is replaced (to test the client's check);
+// with --deny, the final redirect carries error=access_denied instead of the code.
 
 const [start, replaceState] = process.argv.slice(2);
 const jar = new Map();
 let url = start;
 for (let hop = 0; hop < 20; hop += 1) {
   const target = new URL(url);
-  if (target.pathname === '/callback' && replaceState) {
+  if (target.pathname === '/callback' && replaceState === '--deny') {
+    target.searchParams.delete('code');
+    target.searchParams.set('error', 'access_denied');
+    target.searchParams.set('error_description', 'the user said no');
+  } else if (target.pathname === '/callback' && replaceState) {
     target.searchParams.set('state', replaceState);
   }
   const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
