@@ -57,7 +57,8 @@ impl Knot {
     /// `example.com.` zone file (e.g. the `_veraid` TXT line), and waits until every zone is
     /// signed and every DS is published.
     pub fn start(extra_example_com: &str) -> Option<Knot> {
-        let (Some(knotd), Some(keymgr), Some(knotc)) = (tool("knotd"), tool("keymgr"), tool("knotc"))
+        let (Some(knotd), Some(keymgr), Some(knotc)) =
+            (tool("knotd"), tool("keymgr"), tool("knotc"))
         else {
             assert!(
                 !under_ci(),
@@ -232,13 +233,15 @@ fn ds_lines(keymgr: &Path, conf: &Path, zone: &str) -> Result<String, String> {
     let text = String::from_utf8_lossy(&output.stdout);
     let lines: String = text
         .lines()
-        .filter_map(|line| match line.split_whitespace().collect::<Vec<_>>()[..] {
-            [owner, "DS", tag, algorithm, "2", digest] => Some(format!(
-                "{owner} 3600 IN DS {tag} {algorithm} 2 {}\n",
-                digest.to_uppercase()
-            )),
-            _ => None,
-        })
+        .filter_map(
+            |line| match line.split_whitespace().collect::<Vec<_>>()[..] {
+                [owner, "DS", tag, algorithm, "2", digest] => Some(format!(
+                    "{owner} 3600 IN DS {tag} {algorithm} 2 {}\n",
+                    digest.to_uppercase()
+                )),
+                _ => None,
+            },
+        )
         .collect();
     if lines.is_empty() {
         return Err(format!("keymgr {zone} ds printed no SHA-256 DS: {text}"));
@@ -280,10 +283,11 @@ fn signed_answer(server: SocketAddr, name: &str, record_type: RecordType) -> boo
     let Ok(response) = ask() else {
         return false;
     };
-    let covers = |data: &RData| {
-        matches!(data, RData::DNSSEC(DNSSECRData::RRSIG(sig)) if sig.input().type_covered == record_type)
-    };
-    response.answers.iter().any(|r| r.record_type() == record_type)
+    let covers = |data: &RData| matches!(data, RData::DNSSEC(DNSSECRData::RRSIG(sig)) if sig.input().type_covered == record_type);
+    response
+        .answers
+        .iter()
+        .any(|r| r.record_type() == record_type)
         && response.answers.iter().any(|r| covers(&r.data))
 }
 
