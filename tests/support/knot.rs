@@ -268,16 +268,7 @@ fn signed_answer(server: SocketAddr, name: &str, record_type: RecordType) -> boo
         let mut edns = Edns::new();
         edns.set_dnssec_ok(true);
         query.set_edns(edns);
-        let wire = query.to_vec().unwrap();
-        let mut stream = TcpStream::connect_timeout(&server, Duration::from_secs(1))?;
-        stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-        let mut framed = (wire.len() as u16).to_be_bytes().to_vec();
-        framed.extend_from_slice(&wire);
-        stream.write_all(&framed)?;
-        let mut prefix = [0u8; 2];
-        stream.read_exact(&mut prefix)?;
-        let mut body = vec![0u8; usize::from(u16::from_be_bytes(prefix))];
-        stream.read_exact(&mut body)?;
+        let body = tcp_exchange(server, &query.to_vec().unwrap())?;
         Message::from_vec(&body).map_err(std::io::Error::other)
     };
     let Ok(response) = ask() else {
@@ -289,6 +280,20 @@ fn signed_answer(server: SocketAddr, name: &str, record_type: RecordType) -> boo
         .iter()
         .any(|r| r.record_type() == record_type)
         && response.answers.iter().any(|r| covers(&r.data))
+}
+
+/// Sends one wire query over TCP (RFC 1035 §4.2.2 framing) and returns the raw response.
+pub fn tcp_exchange(server: SocketAddr, query: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut stream = TcpStream::connect_timeout(&server, Duration::from_secs(1))?;
+    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+    let mut framed = (query.len() as u16).to_be_bytes().to_vec();
+    framed.extend_from_slice(query);
+    stream.write_all(&framed)?;
+    let mut prefix = [0u8; 2];
+    stream.read_exact(&mut prefix)?;
+    let mut body = vec![0u8; usize::from(u16::from_be_bytes(prefix))];
+    stream.read_exact(&mut body)?;
+    Ok(body)
 }
 
 /// knot.conf as measured in rust-stack §5, on `address`, with a control socket for reloads.
