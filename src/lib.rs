@@ -7,4 +7,5 @@ pub mod dnssec;
 pub mod domain;
 pub mod http;
 pub mod keys;
+pub mod token;
 pub mod veraid;
