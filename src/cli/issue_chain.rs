@@ -140,7 +140,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             format!(
                 "{}: {}, {} bytes over {}",
                 response.question,
-                response.answer.response_code,
+                response.answer.response_code_name(),
                 response.answer.raw.len(),
                 response.answer.protocol
             ),
@@ -186,7 +186,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
                 .iter()
                 .map(|r| MessageReport {
                     question: r.question.to_string(),
-                    rcode: r.answer.response_code.to_string(),
+                    rcode: r.answer.response_code_name(),
                     bytes: r.answer.raw.len(),
                     transport: r.answer.protocol.to_string(),
                 })
@@ -230,16 +230,11 @@ fn load_anchors(path: Option<&Path>) -> Result<Vec<TrustAnchor>, Failure> {
 /// What to do about a chain that is not SECURE: name a server that refused or failed, else point
 /// at the anchors or the zone's signing.
 fn rejection_hint(responses: &[Response], custom_anchors: bool) -> String {
-    use hickory_proto::op::ResponseCode;
-    if let Some(r) = responses.iter().find(|r| {
-        matches!(
-            r.answer.response_code,
-            ResponseCode::ServFail | ResponseCode::Refused
-        )
-    }) {
+    if let Some(r) = responses.iter().find(|r| r.answer.server_declined()) {
         return format!(
             "the server answered {} to {}; it may not be a resolver for this name",
-            r.answer.response_code, r.question
+            r.answer.response_code_name(),
+            r.question
         );
     }
     if custom_anchors {

@@ -12,7 +12,7 @@
 
 use crate::domain::Domain;
 use crate::http;
-use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
+use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
 use hickory_proto::rr::rdata::opt::EdnsOption;
 use hickory_proto::rr::{DNSClass, Name, RecordType};
 use std::fmt;
@@ -122,10 +122,38 @@ impl fmt::Display for Protocol {
 pub struct Answer {
     /// The whole DNS message as received: this is what a chain stores.
     pub raw: Vec<u8>,
-    /// Its RCODE (NOERROR, NXDOMAIN, SERVFAIL, ...); judging it is the validator's job.
-    pub response_code: ResponseCode,
+    /// Its RCODE (0 NOERROR, 3 NXDOMAIN, ...); judging it is the validator's job.
+    pub response_code: u16,
     /// How it travelled.
     pub protocol: Protocol,
+}
+
+impl Answer {
+    /// The RCODE's mnemonic (RFC 6895 §2.3): `NOERROR`, `NXDOMAIN`, `SERVFAIL`, ...
+    pub fn response_code_name(&self) -> String {
+        let name = match self.response_code {
+            0 => "NOERROR",
+            1 => "FORMERR",
+            2 => "SERVFAIL",
+            3 => "NXDOMAIN",
+            4 => "NOTIMP",
+            5 => "REFUSED",
+            6 => "YXDOMAIN",
+            7 => "YXRRSET",
+            8 => "NXRRSET",
+            9 => "NOTAUTH",
+            10 => "NOTZONE",
+            16 => "BADVERS",
+            other => return format!("RCODE {other}"),
+        };
+        name.to_string()
+    }
+
+    /// Whether the server failed or refused (SERVFAIL, REFUSED): a sign it is not a resolver
+    /// for the name, rather than of bad DNSSEC data.
+    pub fn server_declined(&self) -> bool {
+        matches!(self.response_code, 2 | 5)
+    }
 }
 
 /// One element of a retrieved chain: the question and its answer.
@@ -683,7 +711,7 @@ impl Transport for PlainDns {
         };
         Ok(Answer {
             raw,
-            response_code: message.metadata.response_code,
+            response_code: message.metadata.response_code.into(),
             protocol,
         })
     }
@@ -866,7 +894,7 @@ impl Transport for DnsOverHttps {
         };
         Ok(Answer {
             raw,
-            response_code: message.metadata.response_code,
+            response_code: message.metadata.response_code.into(),
             protocol: Protocol::Https,
         })
     }
