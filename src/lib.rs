@@ -3,6 +3,8 @@
 //! The library never prints, never exits and never reads the clock: callers pass time in and
 //! render the results. The `kliento` binary is the command-line front end over it.
 
+pub mod dnssec;
 pub mod domain;
 pub mod keys;
+pub mod time;
 pub mod veraid;
