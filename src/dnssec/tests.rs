@@ -55,7 +55,7 @@ fn validate_at(test: &TestChain, window: &Period) -> Outcome {
         &test.chain().unwrap(),
         &domain(),
         window,
-        &[test.root_anchor.clone()],
+        std::slice::from_ref(&test.root_anchor),
     )
 }
 
@@ -118,7 +118,7 @@ fn accepts_chain_with_every_supported_signing_algorithm() {
         &test.chain().unwrap(),
         &domain,
         &mid_january(),
-        &[test.root_anchor.clone()],
+        std::slice::from_ref(&test.root_anchor),
     );
     assert_eq!(outcome.status, Status::Secure, "{:?}", outcome.reason);
     let algorithms: Vec<u8> = outcome
