@@ -7,5 +7,6 @@ pub mod dnssec;
 pub mod domain;
 pub mod http;
 pub mod keys;
+pub mod time;
 pub mod token;
 pub mod veraid;
