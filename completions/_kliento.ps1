@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)')
             [CompletionResult]::new('txt-record', 'txt-record', [CompletionResultType]::ParameterValue, 'Print the _veraid TXT record for an organisation key')
+            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Produce VeraId artefacts: DNSSEC chains (and, later, certificates and tokens)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print or write shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -73,6 +74,52 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kliento;issue' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('chain', 'chain', [CompletionResultType]::ParameterValue, 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kliento;issue;chain' {
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The organisation''s domain, e.g. example.com')
+            [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Ask this DNS server over UDP (TCP when the answer is truncated) instead of DoH; it must answer every zone''s DNSKEY and DS queries (a recursive resolver, or an authoritative server hosting every zone)')
+            [CompletionResult]::new('--doh', '--doh', [CompletionResultType]::ParameterName, 'DNS-over-HTTPS endpoint (RFC 8484 POST); https is required except for loopback addresses')
+            [CompletionResult]::new('--trust-anchors', '--trust-anchors', [CompletionResultType]::ParameterName, 'Root DS records to trust instead of IANA''s KSK-2017 and KSK-2024 (one per line, `. IN DS 20326 8 2 E06D...`)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Wait per attempt for each query (each is tried twice): seconds or 30s, 1m, ...')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the chain to FILE (replacing it) instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the chain to FILE (replacing it) instead of stdout')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kliento;issue;help' {
+            [CompletionResult]::new('chain', 'chain', [CompletionResultType]::ParameterValue, 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kliento;issue;help;chain' {
+            break
+        }
+        'kliento;issue;help;help' {
+            break
+        }
         'kliento;completions' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the script into this directory (with the shell''s usual file name) instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the script into this directory (with the shell''s usual file name) instead of stdout')
@@ -106,6 +153,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
         'kliento;help' {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)')
             [CompletionResult]::new('txt-record', 'txt-record', [CompletionResultType]::ParameterValue, 'Print the _veraid TXT record for an organisation key')
+            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Produce VeraId artefacts: DNSSEC chains (and, later, certificates and tokens)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print or write shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -115,6 +163,13 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             break
         }
         'kliento;help;txt-record' {
+            break
+        }
+        'kliento;help;issue' {
+            [CompletionResult]::new('chain', 'chain', [CompletionResultType]::ParameterValue, 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)')
+            break
+        }
+        'kliento;help;issue;chain' {
             break
         }
         'kliento;help;completions' {

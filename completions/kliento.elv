@@ -30,6 +30,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --version 'Print version'
             cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
             cand txt-record 'Print the _veraid TXT record for an organisation key'
+            cand issue 'Produce VeraId artefacts: DNSSEC chains (and, later, certificates and tokens)'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -67,6 +68,47 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'kliento;issue'= {
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more detail on stderr (repeat for more)'
+            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kliento;issue;chain'= {
+            cand --domain 'The organisation''s domain, e.g. example.com'
+            cand --resolver 'Ask this DNS server over UDP (TCP when the answer is truncated) instead of DoH; it must answer every zone''s DNSKEY and DS queries (a recursive resolver, or an authoritative server hosting every zone)'
+            cand --doh 'DNS-over-HTTPS endpoint (RFC 8484 POST); https is required except for loopback addresses'
+            cand --trust-anchors 'Root DS records to trust instead of IANA''s KSK-2017 and KSK-2024 (one per line, `. IN DS 20326 8 2 E06D...`)'
+            cand --timeout 'Wait per attempt for each query (each is tried twice): seconds or 30s, 1m, ...'
+            cand -o 'Write the chain to FILE (replacing it) instead of stdout'
+            cand --output 'Write the chain to FILE (replacing it) instead of stdout'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more detail on stderr (repeat for more)'
+            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kliento;issue;help'= {
+            cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kliento;issue;help;chain'= {
+        }
+        &'kliento;issue;help;help'= {
+        }
         &'kliento;completions'= {
             cand -o 'Write the script into this directory (with the shell''s usual file name) instead of stdout'
             cand --output 'Write the script into this directory (with the shell''s usual file name) instead of stdout'
@@ -98,6 +140,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;help'= {
             cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
             cand txt-record 'Print the _veraid TXT record for an organisation key'
+            cand issue 'Produce VeraId artefacts: DNSSEC chains (and, later, certificates and tokens)'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -105,6 +148,11 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;help;keygen'= {
         }
         &'kliento;help;txt-record'= {
+        }
+        &'kliento;help;issue'= {
+            cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+        }
+        &'kliento;help;issue;chain'= {
         }
         &'kliento;help;completions'= {
         }

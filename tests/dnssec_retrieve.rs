@@ -177,9 +177,13 @@ fn retries_once_after_a_lost_udp_answer() {
         }
     });
     let transport = PlainDns::at(server.address, quick());
-    transport
+    let answer = transport
         .exchange(&question("example.com.", RecordType::DS))
         .unwrap();
+    assert_eq!(
+        answer.retried_after.as_deref(),
+        Some("no answer within 300 ms (1 attempt)")
+    );
     let queries = server.queries(Via::Udp);
     assert_eq!(queries.len(), 2);
     assert_ne!(

@@ -32,7 +32,15 @@ fn exits_4_naming_the_server_and_query_when_the_resolver_port_is_dead() {
     let out = tempfile::tempdir().unwrap();
     let chain = out.path().join("chain.der");
     kliento()
-        .args(["issue", "chain", "--domain", "example.com", "--resolver", &dead, "-o"])
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--resolver",
+            &dead,
+            "-o",
+        ])
         .arg(&chain)
         .assert()
         .code(4)
@@ -52,7 +60,14 @@ fn exits_4_with_the_http_status_when_the_doh_server_fails() {
         body: b"internal error".to_vec(),
     });
     kliento()
-        .args(["issue", "chain", "--domain", "example.com", "--doh", &server.url])
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--doh",
+            &server.url,
+        ])
         .assert()
         .code(4)
         .stdout("")
@@ -83,7 +98,14 @@ fn refuses_plain_http_doh_urls_off_loopback() {
 #[test]
 fn rejects_a_malformed_resolver_address() {
     kliento()
-        .args(["issue", "chain", "--domain", "example.com", "--resolver", "127.0.0.1:http"])
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--resolver",
+            "127.0.0.1:http",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
@@ -116,7 +138,14 @@ fn rejects_a_malformed_trust_anchors_file_before_any_query() {
     std::fs::write(&anchors, ". IN DS 20326 8 2 NOTHEX\n").unwrap();
     // A dead resolver: exit 3, not 4, shows the anchors are read before the network is used.
     kliento()
-        .args(["issue", "chain", "--domain", "example.com", "--resolver", &dead_port()])
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--resolver",
+            &dead_port(),
+        ])
         .arg("--trust-anchors")
         .arg(&anchors)
         .assert()
@@ -132,7 +161,14 @@ fn reads_the_trust_anchors_file_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     let anchors = dir.path().join("missing.txt");
     kliento()
-        .args(["issue", "chain", "--domain", "example.com", "--resolver", &dead_port()])
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--resolver",
+            &dead_port(),
+        ])
         .env("KLIENTO_TRUST_ANCHORS", &anchors)
         .assert()
         .code(4)
@@ -145,8 +181,17 @@ fn reads_the_trust_anchors_file_from_the_environment() {
 #[test]
 fn rejects_a_zero_timeout() {
     kliento()
-        .args(["issue", "chain", "--domain", "example.com", "--timeout", "0"])
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--timeout",
+            "0",
+        ])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("the timeout must be at least 1 second"));
+        .stderr(predicate::str::contains(
+            "the timeout must be at least 1 second",
+        ));
 }

@@ -22,12 +22,14 @@ use std::time::Duration;
 
 /// Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)
 #[derive(Debug, clap::Args)]
-#[command(long_about = "Retrieve, live, every DNS response @relaycorp/veraid would fetch for \
+#[command(
+    long_about = "Retrieve, live, every DNS response @relaycorp/veraid would fetch for \
                   _veraid.DOMAIN (DNSKEY from the root down, DS below the root, then the TXT \
                   record), validate the chain at the current time against the root trust \
                   anchors, and write it as a DER SET OF OCTET STRING. The default transport is \
                   DNS-over-HTTPS to Cloudflare, as veraid-js uses. A chain that is not SECURE \
-                  is not written (exit 1); network failures exit 4.")]
+                  is not written (exit 1); network failures exit 4."
+)]
 pub struct Args {
     /// The organisation's domain, e.g. example.com
     #[arg(long, value_name = "DOMAIN")]
@@ -138,20 +140,26 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         ui.detail(
             1,
             format!(
-                "{}: {}, {} bytes over {}",
+                "{}: {}, {} bytes over {}{}",
                 response.question,
                 response.answer.response_code_name(),
                 response.answer.raw.len(),
-                response.answer.protocol
+                response.answer.protocol,
+                response
+                    .answer
+                    .retried_after
+                    .as_ref()
+                    .map_or(String::new(), |why| format!(", retried after: {why}"))
             ),
         );
     }
 
-    let chain = DnssecChain::from_messages(responses.iter().map(|r| r.answer.raw.clone()).collect())
-        .or_fail(
-            Exit::Malformed,
-            format!("the DNS responses from {server} do not form a chain"),
-        )?;
+    let chain =
+        DnssecChain::from_messages(responses.iter().map(|r| r.answer.raw.clone()).collect())
+            .or_fail(
+                Exit::Malformed,
+                format!("the DNS responses from {server} do not form a chain"),
+            )?;
     // The CLI reads the clock; the library validates at whatever time it is given.
     let now = Timestamp::now();
     let outcome = validate_veraid_txt(&chain, &args.domain, &Period::instant(now), &anchors);

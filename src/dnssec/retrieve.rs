@@ -126,6 +126,8 @@ pub struct Answer {
     pub response_code: u16,
     /// How it travelled.
     pub protocol: Protocol,
+    /// When the first attempt failed transiently and another succeeded: why it failed.
+    pub retried_after: Option<String>,
 }
 
 impl Answer {
@@ -502,6 +504,39 @@ fn random_id() -> Result<u16, TransportFailure> {
     Ok(u16::from_be_bytes(bytes))
 }
 
+/// Runs `once` up to `limits.attempts` times while its failures are transient. Returns the
+/// result and, when it took more than one attempt, why the last retried attempt failed.
+fn with_retries<T>(
+    limits: &Limits,
+    mut once: impl FnMut() -> Result<T, TransportFailure>,
+) -> Result<(T, Option<String>), TransportFailure> {
+    let mut attempt = 1;
+    let mut retried_after = None;
+    loop {
+        match once() {
+            Ok(done) => return Ok((done, retried_after)),
+            Err(failure) if failure.is_transient() && attempt < limits.attempts() => {
+                retried_after = Some(failure.to_string());
+                attempt += 1;
+            }
+            Err(TransportFailure::Timeout {
+                timeout,
+                ignored,
+                last_ignored,
+                ..
+            }) => {
+                return Err(TransportFailure::Timeout {
+                    timeout,
+                    attempts: attempt,
+                    ignored,
+                    last_ignored,
+                });
+            }
+            Err(failure) => return Err(failure),
+        }
+    }
+}
+
 /// Plain DNS to one server: UDP with EDNS0 DO, then TCP (RFC 7766) when the answer is truncated.
 #[derive(Clone, Debug)]
 pub struct PlainDns {
@@ -571,35 +606,6 @@ impl PlainDns {
             question: question.to_string(),
             protocol,
             failure,
-        }
-    }
-
-    /// Tries `once` up to the attempt limit while failures are transient.
-    fn with_retries<T>(
-        &self,
-        mut once: impl FnMut() -> Result<T, TransportFailure>,
-    ) -> Result<T, TransportFailure> {
-        let mut attempt = 1;
-        loop {
-            match once() {
-                Err(failure) if failure.is_transient() && attempt < self.limits.attempts() => {
-                    attempt += 1;
-                }
-                Err(TransportFailure::Timeout {
-                    timeout,
-                    ignored,
-                    last_ignored,
-                    ..
-                }) => {
-                    return Err(TransportFailure::Timeout {
-                        timeout,
-                        attempts: attempt,
-                        ignored,
-                        last_ignored,
-                    });
-                }
-                result => return result,
-            }
         }
     }
 
@@ -697,22 +703,23 @@ impl PlainDns {
 
 impl Transport for PlainDns {
     fn exchange(&self, question: &Question) -> Result<Answer, TransportError> {
-        let udp = self
-            .with_retries(|| self.udp_once(question))
+        let (udp, udp_retried) = with_retries(&self.limits, || self.udp_once(question))
             .map_err(|f| self.error(question, "UDP", f))?;
-        let (raw, message, protocol) = match udp {
-            Some((raw, message)) => (raw, message, Protocol::Udp),
+        let (raw, message, protocol, retried_after) = match udp {
+            Some((raw, message)) => (raw, message, Protocol::Udp, udp_retried),
             None => {
-                let (raw, message) = self
-                    .with_retries(|| self.tcp_once(question))
-                    .map_err(|f| self.error(question, "TCP", f))?;
-                (raw, message, Protocol::TcpAfterTruncation)
+                let ((raw, message), tcp_retried) =
+                    with_retries(&self.limits, || self.tcp_once(question))
+                        .map_err(|f| self.error(question, "TCP", f))?;
+                let retried = tcp_retried.or(udp_retried);
+                (raw, message, Protocol::TcpAfterTruncation, retried)
             }
         };
         Ok(Answer {
             raw,
             response_code: message.metadata.response_code.into(),
             protocol,
+            retried_after,
         })
     }
 
@@ -874,28 +881,13 @@ impl Transport for DnsOverHttps {
         };
         let query =
             encode_query(question, 0, DOH_PAYLOAD, Some(DOH_PADDING_BLOCK)).map_err(error)?;
-        let mut attempt = 1;
-        let (raw, message) = loop {
-            match self.post_once(question, &query) {
-                Ok(done) => break done,
-                Err(failure) if failure.is_transient() && attempt < self.limits.attempts() => {
-                    attempt += 1;
-                }
-                Err(TransportFailure::Timeout { timeout, .. }) => {
-                    return Err(error(TransportFailure::Timeout {
-                        timeout,
-                        attempts: attempt,
-                        ignored: 0,
-                        last_ignored: None,
-                    }));
-                }
-                Err(failure) => return Err(error(failure)),
-            }
-        };
+        let ((raw, message), retried_after) =
+            with_retries(&self.limits, || self.post_once(question, &query)).map_err(error)?;
         Ok(Answer {
             raw,
             response_code: message.metadata.response_code.into(),
             protocol: Protocol::Https,
+            retried_after,
         })
     }
 

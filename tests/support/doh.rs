@@ -1,8 +1,15 @@
 //! A plain-HTTP DNS-over-HTTPS stand-in on 127.0.0.1 for transport tests: it records every
 //! request and lets the test decide each answer (status, content type, body).
+//!
+//! Hand-written rather than tiny_http: tiny_http's worker pool queues new connections behind
+//! idle keep-alive ones when a burst arrives (as the parallel queries of `issue chain` do),
+//! stalling them for seconds on a loaded machine. Here each connection gets its own thread, one
+//! request, and `Connection: close`.
 
 #![allow(dead_code)] // each test file uses a different part of this module
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
@@ -49,42 +56,22 @@ impl DohServer {
     /// Starts the server with a handler deciding each reply.
     pub fn start(handler: impl Fn(&SeenRequest) -> Reply + Send + Sync + 'static) -> Self {
         let handler: Arc<Handler> = Arc::new(handler);
-        let server = tiny_http::Server::http("127.0.0.1:0").expect("bind loopback HTTP");
-        let port = server.server_addr().to_ip().expect("an IP listener").port();
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback HTTP");
+        let port = listener.local_addr().unwrap().port();
+        listener.set_nonblocking(true).unwrap();
         let log = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
             let (log, stop) = (log.clone(), stop.clone());
             thread::spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
-                    let Ok(Some(mut request)) = server.recv_timeout(Duration::from_millis(50))
-                    else {
-                        continue;
-                    };
-                    let header = |name: &str| {
-                        request
-                            .headers()
-                            .iter()
-                            .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-                            .map(|h| h.value.as_str().to_string())
-                    };
-                    let mut seen = SeenRequest {
-                        method: request.method().as_str().to_string(),
-                        path: request.url().to_string(),
-                        content_type: header("Content-Type"),
-                        accept: header("Accept"),
-                        body: Vec::new(),
-                    };
-                    let _ = request.as_reader().read_to_end(&mut seen.body);
-                    log.lock().unwrap().push(seen.clone());
-                    let reply = handler(&seen);
-                    let response = tiny_http::Response::from_data(reply.body)
-                        .with_status_code(reply.status)
-                        .with_header(
-                            tiny_http::Header::from_bytes("Content-Type", reply.content_type)
-                                .unwrap(),
-                        );
-                    let _ = request.respond(response);
+                    match listener.accept() {
+                        Ok((stream, _)) => {
+                            let (handler, log) = (handler.clone(), log.clone());
+                            thread::spawn(move || serve(stream, &*handler, &log));
+                        }
+                        Err(_) => thread::sleep(Duration::from_millis(10)),
+                    }
                 }
             })
         };
@@ -109,4 +96,67 @@ impl Drop for DohServer {
             let _ = thread.join();
         }
     }
+}
+
+/// Reads one HTTP/1.1 request (request line, headers, Content-Length body), answers it and
+/// closes the connection.
+fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<SeenRequest>>) {
+    stream.set_nonblocking(false).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    let mut parts = line.split_whitespace();
+    let (Some(method), Some(path)) = (parts.next(), parts.next()) else {
+        return;
+    };
+    let mut seen = SeenRequest {
+        method: method.to_string(),
+        path: path.to_string(),
+        content_type: None,
+        accept: None,
+        body: Vec::new(),
+    };
+    let mut length = 0;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).is_err() {
+            return;
+        }
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        let Some((name, value)) = header.split_once(':') else {
+            return;
+        };
+        let value = value.trim().to_string();
+        match name.to_ascii_lowercase().as_str() {
+            "content-length" => length = value.parse().unwrap_or(0),
+            "content-type" => seen.content_type = Some(value),
+            "accept" => seen.accept = Some(value),
+            _ => {}
+        }
+    }
+    seen.body = vec![0; length];
+    if reader.read_exact(&mut seen.body).is_err() {
+        return;
+    }
+    log.lock().unwrap().push(seen.clone());
+    let reply = handler(&seen);
+    let mut response = format!(
+        "HTTP/1.1 {} Test\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        reply.status,
+        reply.content_type,
+        reply.body.len()
+    )
+    .into_bytes();
+    response.extend_from_slice(&reply.body);
+    let mut stream = stream;
+    let _ = stream.write_all(&response);
+    let _ = stream.flush();
 }
