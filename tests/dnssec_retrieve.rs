@@ -13,6 +13,7 @@ use hickory_proto::rr::{Name, RData, Record, RecordType};
 use kliento::dnssec::retrieve::{
     self, DnsOverHttps, Limits, PlainDns, Protocol, Question, RetrieveError, Transport,
 };
+use kliento::dnssec::validate::RrType;
 use kliento::domain::Domain;
 use std::collections::HashMap;
 use std::net::UdpSocket;
@@ -21,11 +22,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use stub_dns::{StubDns, Via, reply, reply_bytes};
 
-fn question(name: &str, record_type: RecordType) -> Question {
-    Question {
-        name: Name::from_ascii(name).unwrap(),
-        record_type,
-    }
+fn question(name: &str, record_type: RrType) -> Question {
+    Question::new(name, record_type).unwrap()
 }
 
 /// A TXT answer naming the question, so that each response is recognisable.
@@ -88,9 +86,7 @@ fn retrieves_every_message_in_veraid_js_order_with_raw_bytes_kept() {
 fn sends_rd_cd_and_the_do_bit_with_a_1232_byte_payload_over_udp() {
     let server = StubDns::start(|_, query| vec![reply_bytes(query, vec![])]);
     let transport = PlainDns::at(server.address, quick());
-    transport
-        .exchange(&question("com.", RecordType::DS))
-        .unwrap();
+    transport.exchange(&question("com.", RrType::Ds)).unwrap();
     let queries = server.queries(Via::Udp);
     assert_eq!(queries.len(), 1);
     let query = &queries[0];
@@ -113,7 +109,7 @@ fn falls_back_to_tcp_when_the_udp_answer_is_truncated() {
     });
     let transport = PlainDns::at(server.address, quick());
     let answer = transport
-        .exchange(&question("_veraid.example.com.", RecordType::TXT))
+        .exchange(&question("_veraid.example.com.", RrType::Txt))
         .unwrap();
     assert_eq!(answer.protocol, Protocol::TcpAfterTruncation);
     let message = Message::from_vec(&answer.raw).unwrap();
@@ -134,7 +130,7 @@ fn ignores_udp_answers_with_another_id_and_keeps_listening() {
     });
     let transport = PlainDns::at(server.address, quick());
     let answer = transport
-        .exchange(&question("com.", RecordType::DNSKEY))
+        .exchange(&question("com.", RrType::Dnskey))
         .unwrap();
     let message = Message::from_vec(&answer.raw).unwrap();
     let RData::TXT(txt) = &message.answers[0].data else {
@@ -152,7 +148,7 @@ fn times_out_naming_the_discarded_answers_when_none_matches_the_question() {
     });
     let transport = PlainDns::at(server.address, quick());
     let error = transport
-        .exchange(&question("com.", RecordType::DS))
+        .exchange(&question("com.", RrType::Ds))
         .unwrap_err();
     assert_eq!(
         error.to_string(),
@@ -178,7 +174,7 @@ fn retries_once_after_a_lost_udp_answer() {
     });
     let transport = PlainDns::at(server.address, quick());
     let answer = transport
-        .exchange(&question("example.com.", RecordType::DS))
+        .exchange(&question("example.com.", RrType::Ds))
         .unwrap();
     assert_eq!(
         answer.retried_after.as_deref(),
@@ -218,7 +214,7 @@ fn keeps_nxdomain_answers_for_the_validator_to_judge() {
     });
     let transport = PlainDns::at(server.address, quick());
     let answer = transport
-        .exchange(&question("_veraid.example.com.", RecordType::TXT))
+        .exchange(&question("_veraid.example.com.", RrType::Txt))
         .unwrap();
     assert_eq!(answer.response_code, 3);
     assert_eq!(answer.response_code_name(), "NXDOMAIN");
@@ -238,7 +234,7 @@ fn rejects_a_tcp_answer_to_another_question() {
     });
     let transport = PlainDns::at(server.address, quick());
     let error = transport
-        .exchange(&question("com.", RecordType::DS))
+        .exchange(&question("com.", RrType::Ds))
         .unwrap_err();
     assert_eq!(
         error.to_string(),
@@ -265,7 +261,7 @@ fn doh_posts_a_padded_application_dns_message_with_id_zero() {
     let server = DohServer::start(dns_reply);
     let transport = DnsOverHttps::new(&server.url, quick()).unwrap();
     transport
-        .exchange(&question("_veraid.example.com.", RecordType::TXT))
+        .exchange(&question("_veraid.example.com.", RrType::Txt))
         .unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
@@ -299,7 +295,7 @@ fn doh_keeps_the_response_bytes_as_received() {
     });
     let transport = DnsOverHttps::new(&server.url, quick()).unwrap();
     let answer = transport
-        .exchange(&question("com.", RecordType::DNSKEY))
+        .exchange(&question("com.", RrType::Dnskey))
         .unwrap();
     assert_eq!(answer.protocol, Protocol::Https);
     assert_eq!(answer.raw, *sent.lock().unwrap());
@@ -314,7 +310,7 @@ fn doh_reports_a_client_error_status_without_retrying() {
     });
     let transport = DnsOverHttps::new(&server.url, quick()).unwrap();
     let error = transport
-        .exchange(&question("com.", RecordType::DS))
+        .exchange(&question("com.", RrType::Ds))
         .unwrap_err();
     assert_eq!(
         error.to_string(),
@@ -335,7 +331,7 @@ fn doh_retries_once_after_a_server_error_status() {
     });
     let transport = DnsOverHttps::new(&server.url, quick()).unwrap();
     let error = transport
-        .exchange(&question("com.", RecordType::DS))
+        .exchange(&question("com.", RrType::Ds))
         .unwrap_err();
     assert!(error.to_string().ends_with("HTTP status 503"), "{error}");
     assert_eq!(server.requests().len(), 2);
@@ -350,7 +346,7 @@ fn doh_does_not_follow_redirects() {
     });
     let transport = DnsOverHttps::new(&server.url, quick()).unwrap();
     let error = transport
-        .exchange(&question("com.", RecordType::DS))
+        .exchange(&question("com.", RrType::Ds))
         .unwrap_err();
     assert!(error.to_string().ends_with("HTTP status 302"), "{error}");
 }
@@ -364,7 +360,7 @@ fn doh_rejects_a_response_that_is_not_a_dns_message() {
     });
     let transport = DnsOverHttps::new(&server.url, quick()).unwrap();
     let error = transport
-        .exchange(&question("com.", RecordType::DS))
+        .exchange(&question("com.", RrType::Ds))
         .unwrap_err();
     assert!(
         error.to_string().ends_with(
@@ -383,7 +379,7 @@ fn doh_rejects_an_unparsable_dns_message() {
     });
     let transport = DnsOverHttps::new(&server.url, quick()).unwrap();
     let error = transport
-        .exchange(&question("com.", RecordType::DS))
+        .exchange(&question("com.", RrType::Ds))
         .unwrap_err();
     assert!(
         error
@@ -403,7 +399,7 @@ fn doh_reports_a_dead_port_as_an_http_failure() {
     let url = format!("http://127.0.0.1:{port}/dns-query");
     let transport = DnsOverHttps::new(&url, quick()).unwrap();
     let error = transport
-        .exchange(&question("com.", RecordType::DS))
+        .exchange(&question("com.", RrType::Ds))
         .unwrap_err();
     let text = error.to_string();
     assert!(

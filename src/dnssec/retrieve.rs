@@ -10,6 +10,7 @@
 //! DNS-over-HTTPS (RFC 8484 POST), the veraid-js default. Every failure to get an answer is a
 //! [`TransportError`], an environment error distinct from bogus DNS data.
 
+use super::validate::RrType;
 use crate::domain::Domain;
 use crate::http;
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
@@ -51,12 +52,41 @@ const DNS_MESSAGE: &str = "application/dns-message";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Question {
     /// The owner name, case preserved (veraid-js compares names case-sensitively).
-    pub name: Name,
+    name: Name,
+    record_type: RrType,
+}
+
+impl Question {
+    /// A question for an absolute name (`com.`, `_veraid.example.com.`).
+    pub fn new(name: &str, record_type: RrType) -> Result<Self, NameError> {
+        let name = Name::from_ascii(name).map_err(|e| NameError {
+            name: name.to_string(),
+            reason: e.to_string(),
+        })?;
+        Ok(Self { name, record_type })
+    }
+
+    /// The owner name in presentation form, with its trailing dot.
+    pub fn name(&self) -> String {
+        self.name.to_ascii()
+    }
+
     /// DNSKEY, DS or TXT.
-    pub record_type: RecordType,
+    pub fn record_type(&self) -> RrType {
+        self.record_type
+    }
+
+    fn hickory_type(&self) -> RecordType {
+        match self.record_type {
+            RrType::Dnskey => RecordType::DNSKEY,
+            RrType::Ds => RecordType::DS,
+            RrType::Txt => RecordType::TXT,
+        }
+    }
 }
 
 impl fmt::Display for Question {
+    /// `name/TYPE`, e.g. `com./DS`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.name.to_ascii(), self.record_type)
     }
@@ -88,11 +118,11 @@ pub fn chain_questions(domain: &Domain) -> Result<Vec<Question>, NameError> {
     };
     let mut questions: Vec<Question> = names
         .iter()
-        .map(|name| question(name, RecordType::DNSKEY))
+        .map(|name| question(name, RrType::Dnskey))
         .collect();
     // The root DS is never asked for: it is the trust anchor.
-    questions.extend(names[1..].iter().map(|name| question(name, RecordType::DS)));
-    questions.push(question(&query_name, RecordType::TXT));
+    questions.extend(names[1..].iter().map(|name| question(name, RrType::Ds)));
+    questions.push(question(&query_name, RrType::Txt));
     Ok(questions)
 }
 
@@ -436,7 +466,7 @@ fn encode_query(
     message.metadata.recursion_desired = true;
     message.metadata.authentic_data = true;
     message.metadata.checking_disabled = true;
-    let mut query = Query::query(question.name.clone(), question.record_type);
+    let mut query = Query::query(question.name.clone(), question.hickory_type());
     query.set_query_class(DNSClass::IN);
     message.add_query(query);
     let mut edns = Edns::new();
@@ -476,7 +506,7 @@ fn check_response(raw: &[u8], id: u16, question: &Question) -> Result<Message, T
     }
     match message.queries.as_slice() {
         [q] if q.name() == &question.name
-            && q.query_type() == question.record_type
+            && q.query_type() == question.hickory_type()
             && q.query_class() == DNSClass::IN => {}
         [q] => {
             return Err(TransportFailure::Mismatch(format!(
@@ -851,7 +881,7 @@ impl DnsOverHttps {
                 last_ignored: None,
             }
         } else {
-            TransportFailure::Http(error_chain(e))
+            TransportFailure::Http(http_reason(e))
         }
     }
 }
@@ -869,6 +899,26 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+/// The root cause of a failed HTTP request, in a few words: reqwest wraps it in layers that
+/// repeat the URL ("error sending request for url (...): client error (Connect): ...").
+fn http_reason(e: &reqwest::Error) -> String {
+    let mut innermost: &dyn std::error::Error = e;
+    while let Some(cause) = innermost.source() {
+        innermost = cause;
+    }
+    let reason = match innermost.downcast_ref::<io::Error>() {
+        Some(io_error) => io_text(io_error),
+        None => innermost.to_string(),
+    };
+    if e.is_connect() {
+        format!("cannot connect: {reason}")
+    } else if e.is_body() || e.is_decode() {
+        format!("cannot read the response: {reason}")
+    } else {
+        reason
+    }
 }
 
 impl Transport for DnsOverHttps {
@@ -948,10 +998,7 @@ mod tests {
 
     #[test]
     fn query_sets_rd_ad_cd_and_the_do_bit() {
-        let question = Question {
-            name: Name::from_ascii("com.").unwrap(),
-            record_type: RecordType::DS,
-        };
+        let question = Question::new("com.", RrType::Ds).unwrap();
         let message = Message::from_vec(&encode_query(&question, 7, 1232, None).unwrap()).unwrap();
         assert_eq!(message.metadata.id, 7);
         assert!(message.metadata.recursion_desired);
@@ -969,10 +1016,7 @@ mod tests {
             "com.",
             "_veraid.a-rather-long-organisation-name.example.",
         ] {
-            let question = Question {
-                name: Name::from_ascii(name).unwrap(),
-                record_type: RecordType::DNSKEY,
-            };
+            let question = Question::new(name, RrType::Dnskey).unwrap();
             let wire = encode_query(&question, 0, 4096, Some(128)).unwrap();
             assert_eq!(wire.len() % 128, 0, "{name}: {} bytes", wire.len());
         }
@@ -980,14 +1024,8 @@ mod tests {
 
     #[test]
     fn rejects_a_response_to_another_question() {
-        let asked = Question {
-            name: Name::from_ascii("com.").unwrap(),
-            record_type: RecordType::DS,
-        };
-        let other = Question {
-            name: Name::from_ascii("org.").unwrap(),
-            record_type: RecordType::DS,
-        };
+        let asked = Question::new("com.", RrType::Ds).unwrap();
+        let other = Question::new("org.", RrType::Ds).unwrap();
         let mut response =
             Message::from_vec(&encode_query(&other, 9, 1232, None).unwrap()).unwrap();
         response.metadata.message_type = MessageType::Response;
@@ -1000,10 +1038,7 @@ mod tests {
 
     #[test]
     fn rejects_a_response_with_another_id() {
-        let asked = Question {
-            name: Name::from_ascii("com.").unwrap(),
-            record_type: RecordType::DS,
-        };
+        let asked = Question::new("com.", RrType::Ds).unwrap();
         let mut response =
             Message::from_vec(&encode_query(&asked, 9, 1232, None).unwrap()).unwrap();
         response.metadata.message_type = MessageType::Response;
@@ -1016,10 +1051,7 @@ mod tests {
 
     #[test]
     fn rejects_a_query_echoed_back() {
-        let asked = Question {
-            name: Name::from_ascii("com.").unwrap(),
-            record_type: RecordType::DS,
-        };
+        let asked = Question::new("com.", RrType::Ds).unwrap();
         let error =
             check_response(&encode_query(&asked, 9, 1232, None).unwrap(), 9, &asked).unwrap_err();
         assert!(error.to_string().contains("QR bit clear"), "{error}");
