@@ -56,7 +56,13 @@ pub struct Args {
     service: Option<ServiceOid>,
 
     /// Inception of every RRSIG: RFC 3339 or relative to now (+1h, -2d)
-    #[arg(long, value_name = "TIME", default_value = "now", value_parser = values::time)]
+    #[arg(
+        long,
+        value_name = "TIME",
+        default_value = "now",
+        allow_hyphen_values = true,
+        value_parser = values::time
+    )]
     start: TimeArg,
 
     /// How long every RRSIG stays valid after --start (e.g. 30d, 12h)
