@@ -7,4 +7,5 @@ pub mod dnssec;
 pub mod domain;
 pub mod keys;
 pub mod time;
+pub mod token;
 pub mod veraid;

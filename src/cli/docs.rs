@@ -47,7 +47,9 @@ pub fn completion_script(shell: Shell) -> (String, Vec<u8>) {
 /// Every man page: the top-level command and each visible subcommand, recursively.
 pub fn man_pages() -> Vec<(String, Vec<u8>)> {
     fn collect(cmd: &clap::Command, pages: &mut Vec<(String, Vec<u8>)>) {
-        let man = clap_mangen::Man::new(cmd.clone());
+        let man = clap_mangen::Man::new(cmd.clone())
+            .source(format!("kliento {}", env!("CARGO_PKG_VERSION")))
+            .manual("kliento manual");
         let mut page = Vec::new();
         man.render(&mut page)
             .expect("rendering into memory cannot fail");
