@@ -55,17 +55,26 @@ _kliento() {
             kliento__subcmd__help__subcmd__issue,chain)
                 cmd="kliento__subcmd__help__subcmd__issue__subcmd__chain"
                 ;;
+            kliento__subcmd__help__subcmd__issue,test-chain)
+                cmd="kliento__subcmd__help__subcmd__issue__subcmd__test__subcmd__chain"
+                ;;
             kliento__subcmd__issue,chain)
                 cmd="kliento__subcmd__issue__subcmd__chain"
                 ;;
             kliento__subcmd__issue,help)
                 cmd="kliento__subcmd__issue__subcmd__help"
                 ;;
+            kliento__subcmd__issue,test-chain)
+                cmd="kliento__subcmd__issue__subcmd__test__subcmd__chain"
+                ;;
             kliento__subcmd__issue__subcmd__help,chain)
                 cmd="kliento__subcmd__issue__subcmd__help__subcmd__chain"
                 ;;
             kliento__subcmd__issue__subcmd__help,help)
                 cmd="kliento__subcmd__issue__subcmd__help__subcmd__help"
+                ;;
+            kliento__subcmd__issue__subcmd__help,test-chain)
+                cmd="kliento__subcmd__issue__subcmd__help__subcmd__test__subcmd__chain"
                 ;;
             *)
                 ;;
@@ -168,7 +177,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__help__subcmd__issue)
-            opts="chain"
+            opts="chain test-chain"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -182,6 +191,20 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__help__subcmd__issue__subcmd__chain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__help__subcmd__issue__subcmd__test__subcmd__chain)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -238,7 +261,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__issue)
-            opts="-q -v -h -V --format --quiet --verbose --color --help --version chain help"
+            opts="-q -v -h -V --format --quiet --verbose --color --help --version chain test-chain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -260,7 +283,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__issue__subcmd__chain)
-            opts="-o -q -v -h -V --domain --resolver --doh --trust-anchors --timeout --output --format --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --domain --resolver --doh --trust-anchors --timeout --output --force --format --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -310,7 +333,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__issue__subcmd__help)
-            opts="chain help"
+            opts="chain test-chain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,6 +367,82 @@ _kliento() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__help__subcmd__test__subcmd__chain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__test__subcmd__chain)
+            opts="-o -q -v -h -V --domain --key --output --trust-anchors-out --ttl-override --service --start --valid-for --zone-algorithms --force --format --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-anchors-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ttl-override)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --zone-algorithms)
+                    COMPREPLY=($(compgen -W "rsasha256 rsasha512 ecdsap256sha256 ecdsap384sha384 ed25519" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -73,13 +73,15 @@ pub fn from_unix_seconds(seconds: u32) -> Timestamp {
 }
 
 /// A length of time in words for messages: the largest unit that fits ("55 days", "3 hours",
-/// "1 second"), rounded down.
-pub fn humanise_seconds(seconds: u64) -> String {
-    let (amount, unit) = match seconds {
-        s if s >= 86_400 => (s / 86_400, "day"),
-        s if s >= 3_600 => (s / 3_600, "hour"),
-        s if s >= 60 => (s / 60, "minute"),
-        s => (s, "second"),
+/// "1 second", "1 millisecond"), rounded down, sign ignored.
+pub fn humanise(duration: jiff::SignedDuration) -> String {
+    let millis = duration.as_millis().unsigned_abs();
+    let (amount, unit) = match millis {
+        ms if ms >= 86_400_000 => (ms / 86_400_000, "day"),
+        ms if ms >= 3_600_000 => (ms / 3_600_000, "hour"),
+        ms if ms >= 60_000 => (ms / 60_000, "minute"),
+        ms if ms >= 1_000 => (ms / 1_000, "second"),
+        ms => (ms, "millisecond"),
     };
     let plural = if amount == 1 { "" } else { "s" };
     format!("{amount} {unit}{plural}")
@@ -143,10 +145,15 @@ mod tests {
 
     #[test]
     fn humanises_durations() {
-        assert_eq!(humanise_seconds(0), "0 seconds");
-        assert_eq!(humanise_seconds(1), "1 second");
-        assert_eq!(humanise_seconds(3_599), "59 minutes");
-        assert_eq!(humanise_seconds(7_200), "2 hours");
-        assert_eq!(humanise_seconds(55 * 86_400 + 5), "55 days");
+        let secs = jiff::SignedDuration::from_secs;
+        assert_eq!(humanise(jiff::SignedDuration::ZERO), "0 milliseconds");
+        assert_eq!(
+            humanise(jiff::SignedDuration::from_millis(1)),
+            "1 millisecond"
+        );
+        assert_eq!(humanise(secs(1)), "1 second");
+        assert_eq!(humanise(secs(3_599)), "59 minutes");
+        assert_eq!(humanise(secs(-7_200)), "2 hours");
+        assert_eq!(humanise(secs(55 * 86_400 + 5)), "55 days");
     }
 }

@@ -1,26 +1,29 @@
-//! `kliento issue`: the group of commands that produce VeraId artefacts.
+//! `kliento issue`: the group of commands that make VeraId and Kliento artefacts.
+
+mod chain;
+mod test_chain;
 
 use super::exit::Exit;
 use super::failure::Failure;
-use super::issue_chain;
 use super::ui::Ui;
-use clap::Subcommand;
 
-/// Produce VeraId artefacts: DNSSEC chains (and, later, certificates and tokens)
+/// Make VeraId artefacts: DNSSEC chains, certificates, tokens
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, clap::Subcommand)]
 enum Command {
-    Chain(issue_chain::Args),
+    Chain(chain::Args),
+    TestChain(test_chain::Args),
 }
 
-/// Dispatches to the `issue` subcommand.
+/// Runs the chosen `issue` subcommand.
 pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     match args.command {
-        Command::Chain(args) => issue_chain::run(ui, args),
+        Command::Chain(args) => chain::run(ui, args),
+        Command::TestChain(args) => test_chain::run(ui, args),
     }
 }

@@ -6,7 +6,6 @@ mod exit;
 mod failure;
 mod io;
 mod issue;
-mod issue_chain;
 mod keygen;
 mod txt_record;
 mod ui;

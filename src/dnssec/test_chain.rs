@@ -144,7 +144,7 @@ pub enum Fault {
         /// Absolute signer name (`example.net.`).
         signer: String,
     },
-    /// The TXT RDATA is altered after signing.
+    /// The first TXT record gains a trailing space after signing (same fields, other bytes).
     TamperedTxt,
     /// The target's response is left out of the chain.
     OmitResponse {
@@ -386,12 +386,13 @@ impl Builder<'_> {
         }
         let apex = zones.len() - 1;
         let txt_message = if self.faults().any(|f| *f == Fault::TamperedTxt) {
-            // Sign the genuine RRset, then publish an altered first record under that RRSIG.
+            // Sign the genuine RRset, then publish the first record with a trailing space added:
+            // it still parses to the same fields, so only the signature can catch it.
             let signed = self.signed_answers(Target::Txt, &owner, txt.clone(), apex)?;
             txt[0] = Record::from_rdata(
                 owner.clone(),
                 self.spec.txt_ttl,
-                RData::TXT(TXT::new(vec![format!("{} tampered", self.spec.txt[0])])),
+                RData::TXT(TXT::new(vec![format!("{} ", self.spec.txt[0])])),
             );
             let rrsigs = signed
                 .into_iter()

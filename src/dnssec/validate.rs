@@ -328,9 +328,7 @@ pub struct RrsigRejection {
 
 impl fmt::Display for RrsigRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let distance = |a: Timestamp, b: Timestamp| {
-            time::humanise_seconds(a.duration_since(b).as_secs().unsigned_abs())
-        };
+        let distance = |a: Timestamp, b: Timestamp| time::humanise(a.duration_since(b));
         let reference = |window: &Period| {
             if window.start == window.end {
                 "the verification time"

@@ -1,11 +1,11 @@
 //! `kliento issue chain`: retrieve the DNSSEC chain of `_veraid.DOMAIN` live, validate it at the
 //! current time, and write it as DER `SET OF OCTET STRING`.
 
-use super::exit::Exit;
-use super::failure::{Failure, OrFail};
-use super::io::{self, FileMode};
-use super::ui::Ui;
-use super::values;
+use crate::cli::exit::Exit;
+use crate::cli::failure::{Failure, OrFail};
+use crate::cli::io::{self, FileMode};
+use crate::cli::ui::Ui;
+use crate::cli::values;
 use base64::Engine;
 use kliento::dnssec::retrieve::{
     self, DEFAULT_DOH_URL, DnsOverHttps, Limits, PlainDns, Response, RetrieveError, SetupError,
@@ -54,9 +54,13 @@ pub struct Args {
     #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = timeout)]
     timeout: Duration,
 
-    /// Write the chain to FILE (replacing it) instead of stdout
+    /// Write the chain to FILE instead of stdout (never a terminal)
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// Replace an existing output file
+    #[arg(long)]
+    force: bool,
 }
 
 fn timeout(text: &str) -> Result<Duration, String> {
@@ -95,6 +99,15 @@ struct MessageReport {
 
 /// Retrieves, validates and writes the chain.
 pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+    let output = args.output.as_deref().filter(|p| !io::is_stdio(p));
+    let mode = FileMode {
+        secret: false,
+        overwrite: args.force,
+    };
+    // Refuse an existing output before any network traffic.
+    if let Some(path) = output {
+        io::check_writable(path, mode)?;
+    }
     let anchors = load_anchors(args.trust_anchors.as_deref())?;
     let limits = Limits {
         timeout: args.timeout,
@@ -175,11 +188,6 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     }
 
     let der = chain.to_der();
-    let output = args.output.as_deref().filter(|p| !io::is_stdio(p));
-    let mode = FileMode {
-        secret: false,
-        overwrite: true,
-    };
     if ui.json() {
         if let Some(path) = output {
             io::write_file(path, &der, mode)?;
