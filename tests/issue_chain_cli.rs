@@ -3,11 +3,15 @@
 
 #[path = "support/doh.rs"]
 mod doh;
+#[path = "support/stub_dns.rs"]
+mod stub_dns;
 
 use assert_cmd::Command;
 use doh::{DohServer, Reply};
+use hickory_proto::op::ResponseCode;
 use predicates::prelude::*;
 use std::net::UdpSocket;
+use stub_dns::{StubDns, reply};
 
 fn kliento() -> Command {
     let mut command = Command::cargo_bin("kliento").unwrap();
@@ -194,4 +198,54 @@ fn rejects_a_zero_timeout() {
         .stderr(predicate::str::contains(
             "the timeout must be at least 1 second",
         ));
+}
+
+#[test]
+fn refuses_an_existing_output_file_without_force_before_any_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = dir.path().join("chain.der");
+    std::fs::write(&chain, b"keep me").unwrap();
+    // A dead resolver: exit 2, not 4, shows the check happens before the network is used.
+    kliento()
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--resolver",
+            &dead_port(),
+            "-o",
+        ])
+        .arg(&chain)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "already exists; refusing to overwrite it",
+        ));
+    assert_eq!(std::fs::read(&chain).unwrap(), b"keep me");
+}
+
+#[test]
+fn refuses_the_chain_of_a_server_that_refuses_queries_and_names_it() {
+    let server = StubDns::start(|_, query| {
+        let mut refused = reply(query, vec![]);
+        refused.metadata.response_code = ResponseCode::Refused;
+        vec![refused.to_vec().unwrap()]
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let chain = dir.path().join("chain.der");
+    kliento()
+        .args(["issue", "chain", "--domain", "example.com", "--resolver"])
+        .arg(server.address.to_string())
+        .arg("-o")
+        .arg(&chain)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "error: refusing to write the chain for _veraid.example.com: DNSSEC chain is ",
+        ))
+        .stderr(predicate::str::ends_with(
+            "hint: the server answered REFUSED to ./DNSKEY; it may not be a resolver for this name\n",
+        ));
+    assert!(!chain.exists());
 }
