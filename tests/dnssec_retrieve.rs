@@ -410,3 +410,51 @@ fn doh_reports_a_dead_port_as_an_http_failure() {
     );
     assert!(text.contains("onnection refused"), "{text}");
 }
+
+/// A TLS listener on loopback whose certificate no root vouches for; it only handshakes.
+fn untrusted_tls_server() -> (u16, std::thread::JoinHandle<()>) {
+    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+    let key =
+        rustls::pki_types::PrivateKeyDer::try_from(certified.signing_key.serialize_der()).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![certified.cert.der().clone()], key)
+    .unwrap();
+    let config = Arc::new(config);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let thread = std::thread::spawn(move || {
+        // Two attempts: the client retries a failed connection once.
+        for _ in 0..2 {
+            let Ok((mut stream, _)) = listener.accept() else {
+                return;
+            };
+            let mut connection = rustls::ServerConnection::new(config.clone()).unwrap();
+            // The client aborts the handshake; the error is expected and ignored.
+            let _ = connection.complete_io(&mut stream);
+        }
+    });
+    (port, thread)
+}
+
+#[test]
+fn doh_over_https_rejects_a_certificate_no_root_vouches_for() {
+    let (port, server) = untrusted_tls_server();
+    let url = format!("https://127.0.0.1:{port}/dns-query");
+    let transport = DnsOverHttps::new(&url, quick()).unwrap();
+    let error = transport
+        .exchange(&question("com.", RrType::Ds))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{url} did not answer com./DS over DNS-over-HTTPS: cannot connect: invalid peer \
+             certificate: UnknownIssuer"
+        )
+    );
+    server.join().unwrap();
+}
