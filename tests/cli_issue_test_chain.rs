@@ -1,7 +1,8 @@
 //! `kliento issue test-chain` end to end: arguments, files written, output and exit codes. The
 //! chains written are checked with the library's validator against the anchors file written.
 
-use assert_cmd::Command;
+mod support;
+
 use kliento::dnssec::{DnssecChain, Status, TxtAnswer, parse_trust_anchors, validate_veraid_txt};
 use kliento::domain::Domain;
 use kliento::time::{Period, Timestamp};
@@ -9,13 +10,8 @@ use kliento::veraid::txt::TxtRdata;
 use predicates::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
+use support::kliento;
 use tempfile::TempDir;
-
-fn kliento() -> Command {
-    let mut cmd = Command::cargo_bin("kliento").unwrap();
-    cmd.env("RUST_BACKTRACE", "0").env_remove("KLIENTO_FORMAT");
-    cmd
-}
 
 /// A temporary directory holding a fresh organisation key `org.pem`.
 fn workdir() -> (TempDir, PathBuf) {

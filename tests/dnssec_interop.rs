@@ -3,6 +3,8 @@
 //! same verdict there. Needs node and `npm ci` in tests/interop; without them the tests skip
 //! loudly, except under CI=true where that is a failure.
 
+mod support;
+
 use kliento::dnssec::test_chain::{ChainSpec, Fault, Target, TestChain, TestZones, ZoneAlgorithm};
 use kliento::dnssec::{
     DnssecChain, Status, format_trust_anchors, parse_trust_anchors, ttl_override_window,
@@ -10,53 +12,8 @@ use kliento::dnssec::{
 };
 use kliento::domain::Domain;
 use kliento::time::{Period, Timestamp};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn interop_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop")
-}
-
-/// Whether node and the pinned packages are there; otherwise skip loudly (fail under CI=true).
-fn node_ready(test: &str) -> bool {
-    let node = Command::new("node").arg("--version").output();
-    let modules = interop_dir().join("node_modules/@relaycorp/dnssec/package.json");
-    let problem = match node {
-        Err(_) => Some("node is not installed"),
-        Ok(_) if !modules.exists() => {
-            Some("tests/interop/node_modules is missing (run `npm ci` there)")
-        }
-        Ok(_) => None,
-    };
-    match problem {
-        None => true,
-        Some(problem) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("{test}: {problem}, and CI=true requires the interop tests to run")
-        }
-        Some(problem) => {
-            eprintln!("\n!!!!! SKIPPING {test}: {problem} !!!!!\n");
-            false
-        }
-    }
-}
-
-/// Runs `node dnssec.mjs ARGS...` in tests/interop and returns its stdout.
-fn node(args: &[&str]) -> String {
-    let output = Command::new("node")
-        .arg("dnssec.mjs")
-        .args(args)
-        .current_dir(interop_dir())
-        .output()
-        .expect("node runs");
-    assert!(
-        output.status.success(),
-        "node dnssec.mjs {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
 
 fn ts(text: &str) -> Timestamp {
     text.parse().unwrap()
@@ -68,14 +25,13 @@ fn status_name(status: Status) -> String {
 
 #[test]
 fn mockchain_fixtures_get_the_same_verdict_here() {
-    if !node_ready("mockchain_fixtures_get_the_same_verdict_here") {
+    if !support::oracle_available() {
         return;
     }
-    let dir = tempfile::TempDir::new().unwrap();
-    node(&["fixtures", dir.path().to_str().unwrap()]);
-    let summary: Value =
-        serde_json::from_str(&fs::read_to_string(dir.path().join("fixtures.json")).unwrap())
-            .unwrap();
+    let dir = support::temp_dir();
+    let summary =
+        support::oracle_script("dnssec.mjs", "fixtures", vec![json!({"dir": dir.path()})])
+            .remove(0);
     let domain: Domain = "example.com".parse().unwrap();
     for name in ["SECURE", "BOGUS", "INSECURE", "INDETERMINATE"] {
         let fixture = &summary[name];
@@ -118,7 +74,7 @@ struct Case {
 
 #[test]
 fn our_chains_get_the_same_verdict_in_dnssec_js() {
-    if !node_ready("our_chains_get_the_same_verdict_in_dnssec_js") {
+    if !support::oracle_available() {
         return;
     }
     let domain: Domain = "example.com".parse().unwrap();
@@ -295,7 +251,7 @@ fn our_chains_get_the_same_verdict_in_dnssec_js() {
         .unwrap(),
     );
 
-    let dir = tempfile::TempDir::new().unwrap();
+    let dir = support::temp_dir();
     let mut manifest = Vec::new();
     for (index, case) in cases.iter().enumerate() {
         let der = dir.path().join(format!("{index}.der"));
@@ -313,10 +269,7 @@ fn our_chains_get_the_same_verdict_in_dnssec_js() {
             "window": {"start": window.start.to_string(), "end": window.end.to_string()},
         }));
     }
-    let manifest_path = dir.path().join("manifest.json");
-    fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
-    let results: Vec<Value> =
-        serde_json::from_str(&node(&["verify", manifest_path.to_str().unwrap()])).unwrap();
+    let results = support::oracle_script("dnssec.mjs", "verify", manifest);
 
     let mut disagreements = Vec::new();
     let mut secure = 0;

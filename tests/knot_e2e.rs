@@ -6,6 +6,7 @@
 mod doh;
 #[path = "support/knot.rs"]
 mod knot;
+mod support;
 
 use assert_cmd::Command;
 use base64::Engine;
@@ -282,34 +283,9 @@ fn issue_chain_json_output_carries_the_chain_and_each_message() {
     assert_eq!(DnssecChain::from_der(&der).unwrap().len(), 8);
 }
 
-/// Whether node and the pinned @relaycorp packages are installed; skips loudly otherwise, fails
-/// under CI=true.
-fn node_ready() -> bool {
-    let interop = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop");
-    let node = std::process::Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let modules = interop
-        .join("node_modules/@relaycorp/veraid/package.json")
-        .exists();
-    if node && modules {
-        return true;
-    }
-    assert!(
-        !knot::under_ci(),
-        "node and `npm ci --prefix tests/interop` are required under CI=true"
-    );
-    eprintln!(
-        "\n*** SKIPPED: node or tests/interop/node_modules is missing (npm ci --prefix \
-         tests/interop) ***\n"
-    );
-    false
-}
-
 #[test]
 fn issue_chain_output_from_knot_verifies_in_veraid_js() {
-    if !node_ready() {
+    if !support::oracle_available() {
         return;
     }
     let Some((knot, work)) = knot_with_veraid_record() else {
@@ -326,29 +302,18 @@ fn issue_chain_output_from_knot_verifies_in_veraid_js() {
         .assert()
         .success();
     let now = Timestamp::now().to_string();
-    let manifest = work.path().join("manifest.json");
-    let case = serde_json::json!([{
-        "der": chain,
-        "anchors": knot.anchors,
-        "domain": "example.com",
-        "start": now,
-        "end": now,
-        "window": { "start": now, "end": now },
-    }]);
-    std::fs::write(&manifest, case.to_string()).unwrap();
-    let output = std::process::Command::new("node")
-        .arg("dnssec.mjs")
-        .arg("verify")
-        .arg(&manifest)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop"))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let results = support::oracle_script(
+        "dnssec.mjs",
+        "verify",
+        vec![serde_json::json!({
+            "der": chain,
+            "anchors": knot.anchors,
+            "domain": "example.com",
+            "start": now,
+            "end": now,
+            "window": { "start": now, "end": now },
+        })],
     );
-    let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(results[0]["lookup"]["status"], "SECURE", "{results}");
-    assert_eq!(results[0]["veraid"], "OK", "{results}");
+    assert_eq!(results[0]["lookup"]["status"], "SECURE", "{:?}", results[0]);
+    assert_eq!(results[0]["veraid"], "OK", "{:?}", results[0]);
 }

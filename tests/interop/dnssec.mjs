@@ -1,16 +1,15 @@
-// DNSSEC interop oracle for kliento's tests (run from tests/interop after `npm ci`).
+// DNSSEC interop oracle for kliento's tests (run from tests/interop after `npm ci`), driven like
+// oracle.mjs: `node dnssec.mjs COMMAND` reads {"cases": [...]} on stdin and prints
+// {"results": [...]}, one result per case.
 //
-//   node dnssec.mjs fixtures OUTDIR
-//     Writes @relaycorp/dnssec MockChain fixtures for _veraid.example.com (one per status:
-//     SECURE, BOGUS, INSECURE, INDETERMINATE) as OUTDIR/<STATUS>.der (DnssecChain DER, as
-//     VeraidDnssecChain.serialise writes it) and OUTDIR/<STATUS>.anchors (the mock root DS), plus
-//     OUTDIR/fixtures.json: for each, the RRSIG period and dnssec-js's own verdict on the DER.
+//   fixtures: case { dir }. Writes @relaycorp/dnssec MockChain fixtures for _veraid.example.com
+//     (one per status: SECURE, BOGUS, INSECURE, INDETERMINATE) as DIR/<STATUS>.der (DnssecChain
+//     DER, as VeraidDnssecChain.serialise writes it) and DIR/<STATUS>.anchors (the mock root DS).
+//     Result: for each status, dnssec-js's own verdict on the DER and the window it used.
 //
-//   node dnssec.mjs verify MANIFEST.json
-//     MANIFEST is an array of { der, anchors, domain, start, end, window: {start, end} } (paths and
-//     RFC 3339 times). For each chain prints, as one JSON array on stdout, what dnssec-js says at
-//     `window` (dnssecLookUp over veraid-js's offline resolver) and what
-//     VeraidDnssecChain.verify says for the period [start, end].
+//   verify: case { der, anchors, domain, start, end, window: {start, end} } (paths and RFC 3339
+//     times). Result: what dnssec-js says at `window` (dnssecLookUp over veraid-js's offline
+//     resolver) and what VeraidDnssecChain.verify says for the period [start, end].
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsnParser } from '@peculiar/asn1-schema';
@@ -117,7 +116,7 @@ async function veraidVerify(rawMessages, domain, anchors, period) {
   }
 }
 
-async function fixtures(outDir) {
+async function fixtures({ dir: outDir }) {
   const mockChain = await MockChain.generate('example.com.');
   const record = new DnsRecord('_veraid.example.com.', 'TXT', DnsClass.IN, 42, TXT_RDATA);
   const rrset = RrSet.init(record.makeQuestion(), [record]);
@@ -140,37 +139,36 @@ async function fixtures(outDir) {
     const verdict = await lookUp(readChain(der), 'example.com', fixture.trustAnchors, window);
     summary[status] = { verdict, window: { start: window.start, end: window.end } };
   }
-  writeFileSync(join(outDir, 'fixtures.json'), JSON.stringify(summary, null, 2));
+  return summary;
 }
 
-async function verify(manifestPath) {
-  const cases = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  const results = [];
-  for (const item of cases) {
-    const anchors = parseAnchors(readFileSync(item.anchors, 'utf8'));
-    let raw;
-    try {
-      raw = readChain(readFileSync(item.der));
-    } catch (error) {
-      results.push({ lookup: { error: `bad DER: ${error.message}` }, veraid: error.message });
-      continue;
-    }
-    const window = { start: new Date(item.window.start), end: new Date(item.window.end) };
-    const period = { start: new Date(item.start), end: new Date(item.end) };
-    results.push({
-      lookup: await lookUp(raw, item.domain, anchors, window),
-      veraid: await veraidVerify(raw, item.domain, anchors, period),
-    });
+async function verify(item) {
+  const anchors = parseAnchors(readFileSync(item.anchors, 'utf8'));
+  let raw;
+  try {
+    raw = readChain(readFileSync(item.der));
+  } catch (error) {
+    return { lookup: { error: `bad DER: ${error.message}` }, veraid: error.message };
   }
-  process.stdout.write(`${JSON.stringify(results)}\n`);
+  const window = { start: new Date(item.window.start), end: new Date(item.window.end) };
+  const period = { start: new Date(item.start), end: new Date(item.end) };
+  return {
+    lookup: await lookUp(raw, item.domain, anchors, window),
+    veraid: await veraidVerify(raw, item.domain, anchors, period),
+  };
 }
 
-const [command, argument] = process.argv.slice(2);
-if (command === 'fixtures') {
-  await fixtures(argument);
-} else if (command === 'verify') {
-  await verify(argument);
-} else {
-  process.stderr.write('usage: node dnssec.mjs fixtures OUTDIR | verify MANIFEST.json\n');
+const COMMANDS = { fixtures, verify };
+const command = COMMANDS[process.argv[2]];
+if (!command) {
+  process.stderr.write('usage: node dnssec.mjs fixtures|verify < {"cases": [...]}\n');
   process.exit(2);
 }
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+const { cases } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+const results = [];
+for (const item of cases) {
+  results.push(await command(item));
+}
+process.stdout.write(`${JSON.stringify({ results })}\n`);

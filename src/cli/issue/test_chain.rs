@@ -27,7 +27,7 @@ const TXT_TTL: u32 = 300;
                         _veraid.DOMAIN TXT record binds the organisation key (as `kliento \
                         txt-record` prints it). Writes the chain (DER SET OF OCTET STRING, the \
                         messages in the order veraid-js retrieves them) and the test root's DS \
-                        record, which `--trust-anchors` accepts. For tests and demos only: \
+                        record as a trust-anchors file for the verifying commands. For tests and demos only: \
                         nothing outside this chain trusts that root."
 )]
 pub struct Args {
