@@ -249,3 +249,23 @@ fn refuses_the_chain_of_a_server_that_refuses_queries_and_names_it() {
         ));
     assert!(!chain.exists());
 }
+
+#[test]
+fn rejects_a_domain_too_long_for_its_veraid_query_name() {
+    // 249 characters pass as a domain, but `_veraid.` makes the name longer than 255 octets.
+    let domain = vec!["abcdefghi"; 25].join(".");
+    kliento()
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            &domain,
+            "--resolver",
+            &dead_port(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "_veraid.{domain}. is not a usable DNS query name"
+        )));
+}

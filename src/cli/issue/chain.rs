@@ -122,33 +122,8 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         1,
         format!("asking {server} for the chain of _veraid.{}", args.domain),
     );
-    let responses = retrieve::retrieve(&args.domain, transport.as_ref()).map_err(|e| {
-        let hint = match &e {
-            RetrieveError::Name(_) => None,
-            RetrieveError::Transport(_) if args.resolver.is_some() => Some(
-                "check that --resolver points at a DNS server that answers for every zone of \
-                 the name, or raise --timeout",
-            ),
-            RetrieveError::Transport(_) => {
-                Some("check the network and the --doh URL, or use --resolver HOST:PORT")
-            }
-        };
-        let exit = match e {
-            RetrieveError::Name(_) => Exit::Usage,
-            RetrieveError::Transport(_) => Exit::Environment,
-        };
-        let failure = Failure::new(
-            exit,
-            format!(
-                "cannot retrieve the DNSSEC chain for _veraid.{}: {e}",
-                args.domain
-            ),
-        );
-        match hint {
-            Some(hint) => failure.hint(hint),
-            None => failure,
-        }
-    })?;
+    let responses = retrieve::retrieve(&args.domain, transport.as_ref())
+        .map_err(|e| retrieve_failure(e, &args.domain, args.resolver.is_some()))?;
     for response in &responses {
         ui.detail(
             1,
@@ -257,6 +232,21 @@ fn rejection_hint(responses: &[Response], custom_anchors: bool) -> String {
         "check that --trust-anchors holds the DS of the root this server signs with".into()
     } else {
         "the zone's DNSSEC is broken or incomplete; check it with a DNSSEC debugger".into()
+    }
+}
+
+/// A failed retrieval: a domain too long for a query name is a usage error, anything else an
+/// environment failure naming the server, the query and the transport.
+fn retrieve_failure(e: RetrieveError, domain: &Domain, plain_dns: bool) -> Failure {
+    let message = format!("cannot retrieve the DNSSEC chain for _veraid.{domain}: {e}");
+    match e {
+        RetrieveError::Name(_) => Failure::new(Exit::Usage, message),
+        RetrieveError::Transport(_) if plain_dns => Failure::new(Exit::Environment, message).hint(
+            "check that --resolver points at a DNS server that answers for every zone of the \
+             name, or raise --timeout",
+        ),
+        RetrieveError::Transport(_) => Failure::new(Exit::Environment, message)
+            .hint("check the network and the --doh URL, or use --resolver HOST:PORT"),
     }
 }
 
