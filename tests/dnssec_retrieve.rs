@@ -458,3 +458,38 @@ fn doh_over_https_rejects_a_certificate_no_root_vouches_for() {
     );
     server.join().unwrap();
 }
+
+#[test]
+fn asks_every_question_before_any_answer_arrives() {
+    // A server that answers nothing until it holds all eight questions: a retrieval that waited
+    // for one answer before asking the next question would time out.
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let address = socket.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        socket
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut held = Vec::new();
+        let mut buffer = vec![0u8; 65_535];
+        while held.len() < 8 {
+            let (n, peer) = socket
+                .recv_from(&mut buffer)
+                .expect("eight queries in time");
+            held.push((peer, Message::from_vec(&buffer[..n]).unwrap()));
+        }
+        for (peer, query) in &held {
+            socket.send_to(&reply_bytes(query, vec![]), peer).unwrap();
+        }
+    });
+    let domain: Domain = "example.com".parse().unwrap();
+    let transport = PlainDns::at(
+        address,
+        Limits {
+            timeout: Duration::from_secs(5),
+            attempts: 1,
+        },
+    );
+    let responses = retrieve::retrieve(&domain, &transport).unwrap();
+    assert_eq!(responses.len(), 8);
+    server.join().unwrap();
+}
