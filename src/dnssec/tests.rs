@@ -609,3 +609,19 @@ fn walk_renders_one_line_per_step() {
         "{text}"
     );
 }
+
+#[test]
+fn rejects_domain_whose_veraid_name_exceeds_255_octets() {
+    let long: Domain = format!("{0}.{0}.{0}.{1}", "a".repeat(63), "b".repeat(57))
+        .parse()
+        .unwrap();
+    let chain = build(&spec()).chain().unwrap();
+    let error = TxtAnswer::from_chain(&chain, &long).unwrap_err();
+    assert!(
+        matches!(error, AnswerError::InvalidName { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().starts_with("_veraid.aaaa"), "{error}");
+    let outcome = validate_veraid_txt(&chain, &long, &mid_january(), &iana_root_anchors());
+    assert_eq!(outcome.status, Status::Indeterminate);
+}
