@@ -65,6 +65,9 @@ fn mockchain_fixtures_get_the_same_verdict_here() {
     }
 }
 
+/// The case where kliento is deliberately stricter than dnssec-js.
+const ZSK_WITHOUT_ZONE_FLAG: &str = "ZSK without the Zone Key flag";
+
 /// One chain of ours, with the period the verifier is asked about.
 struct Case {
     label: String,
@@ -250,6 +253,33 @@ fn our_chains_get_the_same_verdict_in_dnssec_js() {
         )
         .unwrap(),
     );
+    // Separate key- and zone-signing keys, other algorithms and DS digest types 1 and 4.
+    let split = TestZones::generate(
+        &domain,
+        &[
+            ZoneAlgorithm::RsaSha512,
+            ZoneAlgorithm::EcdsaP384Sha384,
+            ZoneAlgorithm::Ed25519,
+        ],
+    )
+    .and_then(TestZones::with_zone_signing_keys)
+    .unwrap();
+    for digest_type in [1, 4] {
+        let mut spec = spec();
+        spec.digest_type = digest_type;
+        cases.push(Case {
+            label: format!("KSK/ZSK split, DS digest type {digest_type}"),
+            test: split.build(&spec).unwrap(),
+            period: mid,
+        });
+    }
+    cases.push(Case {
+        label: ZSK_WITHOUT_ZONE_FLAG.into(),
+        test: split
+            .build(&spec().with(Fault::ZskFlags { zone: 2, flags: 0 }))
+            .unwrap(),
+        period: mid,
+    });
 
     let dir = support::temp_dir();
     let mut manifest = Vec::new();
@@ -302,6 +332,9 @@ fn our_chains_get_the_same_verdict_in_dnssec_js() {
             "ERROR".to_string()
         };
         let agree = match theirs.as_str() {
+            // The one deliberate difference: RFC 4034 §2.1.1 forbids verifying RRSIGs with a key
+            // lacking the Zone Key flag; dnssec-js only checks the flag when matching DS records.
+            "SECURE" if case.label == ZSK_WITHOUT_ZONE_FLAG => ours.0 == "BOGUS",
             // An error there (malformed message, throw, veraid-js-only check) is any failure here.
             "ERROR" => ours.0 != "SECURE",
             status => ours.0 == status,
@@ -326,7 +359,7 @@ fn our_chains_get_the_same_verdict_in_dnssec_js() {
         disagreements.join("\n")
     );
     assert_eq!(
-        secure, 5,
-        "valid, reversed, duplicated zones and two window edges are SECURE"
+        secure, 7,
+        "valid, reversed, duplicated zones, two window edges and the KSK/ZSK splits are SECURE"
     );
 }

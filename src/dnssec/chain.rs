@@ -225,6 +225,23 @@ mod tests {
     }
 
     #[test]
+    fn rejects_trailing_bytes_and_non_octet_string_elements() {
+        let chain = DnssecChain::from_messages(vec![query(".", RecordType::DNSKEY)]).unwrap();
+        let mut trailing = chain.to_der();
+        trailing.push(0);
+        assert!(matches!(
+            DnssecChain::from_der(&trailing),
+            Err(ChainError::Encoding { .. })
+        ));
+        // SET { INTEGER 1 }: elements must be OCTET STRINGs.
+        assert!(matches!(
+            DnssecChain::from_der(&[0x31, 0x03, 0x02, 0x01, 0x01]),
+            Err(ChainError::Encoding { .. })
+        ));
+        assert!(DnssecChain::from_der(&[0x31, 0x00]).unwrap().is_empty());
+    }
+
+    #[test]
     fn rejects_truncated_message_naming_its_index() {
         let good = query(".", RecordType::DNSKEY);
         let mut truncated = query("com.", RecordType::DS);

@@ -71,10 +71,19 @@ fn failure(detail: impl std::fmt::Display) -> TestChainError {
     }
 }
 
-/// A zone's throw-away signing key and its DNSKEY (flags 257: zone key, secure entry point).
+/// A throw-away signing key and its public half.
 struct ZoneKey {
+    algorithm: ZoneAlgorithm,
     signer: Box<dyn SigningKey>,
     public: PublicKeyBuf,
+}
+
+/// One zone: its name, its key-signing key (flags 257, the one its DS covers) and, optionally,
+/// a zone-signing key (flags 256) that signs everything but the DNSKEY RRset.
+struct Zone {
+    name: Name,
+    ksk: ZoneKey,
+    zsk: Option<ZoneKey>,
 }
 
 impl ZoneKey {
@@ -98,7 +107,11 @@ impl ZoneKey {
             }
         };
         let public = signer.to_public_key().map_err(failure)?;
-        Ok(Self { signer, public })
+        Ok(Self {
+            algorithm,
+            signer,
+            public,
+        })
     }
 
     fn dnskey(&self, flags: u16) -> DNSKEY {
@@ -187,6 +200,20 @@ pub enum Fault {
         /// The labels value.
         labels: u8,
     },
+    /// Zone `n`'s zone-signing key (see [`TestZones::with_zone_signing_keys`]) has these flags.
+    ZskFlags {
+        /// The zone.
+        zone: usize,
+        /// The DNSKEY flags (256 is a normal ZSK; 0 lacks the Zone Key flag).
+        flags: u16,
+    },
+    /// The RRSIG over the target states this algorithm number (signed as stated).
+    RrsigAlgorithm {
+        /// The RRset.
+        target: Target,
+        /// The algorithm number written in the RRSIG.
+        algorithm: u8,
+    },
     /// The target's response loses its last bytes, so it no longer parses.
     Truncate {
         /// The RRset.
@@ -203,6 +230,9 @@ pub struct ChainSpec {
     pub txt_ttl: u32,
     /// Inception and expiration of every RRSIG (whole seconds are used).
     pub validity: Period,
+    /// Digest type of every DS and of the root anchor: 1, 2 (default) or 4; any other number is
+    /// written with a SHA-256 digest, which a verifier cannot check.
+    pub digest_type: u8,
     /// Defects to introduce.
     pub faults: Vec<Fault>,
 }
@@ -214,6 +244,7 @@ impl ChainSpec {
             txt: vec![txt.into()],
             txt_ttl: 300,
             validity,
+            digest_type: 2,
             faults: Vec::new(),
         }
     }
@@ -225,10 +256,10 @@ impl ChainSpec {
     }
 }
 
-/// The zones of a test hierarchy, root first, each with its key.
+/// The zones of a test hierarchy, root first, each with its keys.
 pub struct TestZones {
     domain: Domain,
-    zones: Vec<(Name, ZoneKey)>,
+    zones: Vec<Zone>,
 }
 
 /// A built chain: the raw messages (in retrieval order) and the root's DS as trust anchor.
@@ -236,7 +267,7 @@ pub struct TestZones {
 pub struct TestChain {
     /// The DNS messages, in veraid-js's retrieval order.
     pub messages: Vec<Vec<u8>>,
-    /// The DS of the root's key (digest type 2), to use as the only trust anchor.
+    /// The DS of the root's key-signing key, to use as the only trust anchor.
     pub root_anchor: TrustAnchor,
 }
 
@@ -265,7 +296,11 @@ impl TestZones {
         let zones = (0..count)
             .map(|depth| {
                 let algorithm = algorithms.get(depth).copied().unwrap_or(last);
-                Ok((apex.trim_to(depth), ZoneKey::generate(algorithm)?))
+                Ok(Zone {
+                    name: apex.trim_to(depth),
+                    ksk: ZoneKey::generate(algorithm)?,
+                    zsk: None,
+                })
             })
             .collect::<Result<_, TestChainError>>()?;
         Ok(Self {
@@ -274,9 +309,18 @@ impl TestZones {
         })
     }
 
+    /// Adds to every zone a zone-signing key of the same algorithm: the key-signing key then
+    /// signs only the DNSKEY RRset, and the zone-signing key the child DS and TXT RRsets.
+    pub fn with_zone_signing_keys(mut self) -> Result<Self, TestChainError> {
+        for zone in &mut self.zones {
+            zone.zsk = Some(ZoneKey::generate(zone.ksk.algorithm)?);
+        }
+        Ok(self)
+    }
+
     /// The zone names, root first (`.`, `com.`, `example.com.`).
     pub fn zone_names(&self) -> Vec<String> {
-        self.zones.iter().map(|(n, _)| n.to_string()).collect()
+        self.zones.iter().map(|z| z.name.to_string()).collect()
     }
 
     /// The organisation domain the zones lead to.
@@ -308,15 +352,44 @@ impl Builder<'_> {
         }
     }
 
+    /// The key-signing key's DNSKEY.
     fn dnskey(&self, zone: usize) -> DNSKEY {
-        self.zones.zones[zone].1.dnskey(self.flags(zone))
+        self.zones.zones[zone].ksk.dnskey(self.flags(zone))
+    }
+
+    /// The zone-signing key's DNSKEY, if the zone has one.
+    fn zsk_dnskey(&self, zone: usize) -> Option<DNSKEY> {
+        let flags = self
+            .faults()
+            .find_map(|f| match f {
+                Fault::ZskFlags { zone: z, flags } if *z == zone => Some(*flags),
+                _ => None,
+            })
+            .unwrap_or(256);
+        let zsk = self.zones.zones[zone].zsk.as_ref()?;
+        Some(zsk.dnskey(flags))
+    }
+
+    /// The key signing `target` in `zone` and its DNSKEY: the KSK for the DNSKEY RRset, else
+    /// the ZSK when there is one.
+    fn signing_key(&self, target: Target, zone: usize) -> (&ZoneKey, DNSKEY) {
+        let keys = &self.zones.zones[zone];
+        match (&keys.zsk, self.zsk_dnskey(zone), target) {
+            (Some(zsk), Some(dnskey), Target::Ds(_) | Target::Txt) => (zsk, dnskey),
+            _ => (&keys.ksk, self.dnskey(zone)),
+        }
     }
 
     fn ds(&self, zone: usize) -> Result<DS, TestChainError> {
-        let name = &self.zones.zones[zone].0;
+        let name = &self.zones.zones[zone].name;
         let dnskey = self.dnskey(zone);
+        let digest_type = DigestType::from(self.spec.digest_type);
+        let computed_with = match self.spec.digest_type {
+            1 | 2 | 4 => digest_type,
+            _ => DigestType::SHA256,
+        };
         let mut digest = dnskey
-            .to_digest(name, DigestType::SHA256)
+            .to_digest(name, computed_with)
             .map_err(failure)?
             .as_ref()
             .to_vec();
@@ -327,7 +400,7 @@ impl Builder<'_> {
         Ok(DS::new(
             tag,
             dnskey.public_key().algorithm(),
-            DigestType::SHA256,
+            digest_type,
             digest,
         ))
     }
@@ -337,12 +410,19 @@ impl Builder<'_> {
         let owner = Name::from_ascii(self.zones.domain.veraid_record_name()).map_err(failure)?;
         let mut dnskey_messages = Vec::new();
         let mut ds_messages = Vec::new();
-        for (zone, (name, _)) in zones.iter().enumerate() {
-            let mut records = vec![Record::from_rdata(
-                name.clone(),
-                ZONE_TTL,
-                RData::DNSSEC(DNSSECRData::DNSKEY(self.dnskey(zone))),
-            )];
+        for (zone, Zone { name, .. }) in zones.iter().enumerate() {
+            let keys = [Some(self.dnskey(zone)), self.zsk_dnskey(zone)];
+            let mut records: Vec<Record> = keys
+                .into_iter()
+                .flatten()
+                .map(|key| {
+                    Record::from_rdata(
+                        name.clone(),
+                        ZONE_TTL,
+                        RData::DNSSEC(DNSSECRData::DNSKEY(key)),
+                    )
+                })
+                .collect();
             for fault in self.faults() {
                 if let Fault::ExtraDnskey { zone: z, algorithm } = fault
                     && *z == zone
@@ -433,13 +513,12 @@ impl Builder<'_> {
         if self.faults().any(|f| *f == Fault::Unsigned { target }) {
             return Ok(records);
         }
-        let (zone_name, key) = &self.zones.zones[signer_zone];
+        let zone_name = &self.zones.zones[signer_zone].name;
+        let (key, dnskey) = self.signing_key(target, signer_zone);
         let mut validity = self.spec.validity;
         let mut signer_name = zone_name.clone();
-        let mut key_tag = self
-            .dnskey(signer_zone)
-            .calculate_key_tag()
-            .map_err(failure)?;
+        let mut key_tag = dnskey.calculate_key_tag().map_err(failure)?;
+        let mut algorithm = key.signer.algorithm();
         let mut labels = owner.num_labels();
         let mut rrsig_ttl = records[0].ttl;
         for fault in self.faults() {
@@ -459,6 +538,10 @@ impl Builder<'_> {
                     labels: l,
                 } if *t == target => labels = *l,
                 Fault::RrsigTtl { target: t, ttl } if *t == target => rrsig_ttl = *ttl,
+                Fault::RrsigAlgorithm {
+                    target: t,
+                    algorithm: a,
+                } if *t == target => algorithm = Algorithm::from_u8(*a),
                 _ => {}
             }
         }
@@ -468,7 +551,7 @@ impl Builder<'_> {
         };
         let input = SigInput {
             type_covered: records[0].record_type(),
-            algorithm: key.signer.algorithm(),
+            algorithm,
             num_labels: labels,
             original_ttl: records[0].ttl,
             sig_expiration: SerialNumber::new(seconds(validity.end)?),

@@ -483,3 +483,145 @@ fn rejection_renders_status_and_reason() {
         "DNSSEC chain is INDETERMINATE: ./DNSKEY has no RRSIG"
     );
 }
+
+/// The same hierarchy with a separate zone-signing key in every zone.
+fn split_zones() -> &'static TestZones {
+    static ZONES: OnceLock<TestZones> = OnceLock::new();
+    ZONES.get_or_init(|| {
+        TestZones::generate(&domain(), &[ZoneAlgorithm::Ed25519])
+            .and_then(TestZones::with_zone_signing_keys)
+            .unwrap()
+    })
+}
+
+#[test]
+fn accepts_chain_with_separate_zone_signing_keys() {
+    let test = split_zones().build(&spec()).unwrap();
+    let walk = validate(&test).into_result().unwrap();
+    let apex = &walk.zones[2];
+    assert_eq!(apex.keys.len(), 2);
+    let ksk = apex.keys.iter().find(|k| k.flags == 257).unwrap().key_tag;
+    let zsk = apex.keys.iter().find(|k| k.flags == 256).unwrap().key_tag;
+    assert_eq!(apex.ds_matches[0].dnskey_tag, ksk, "the DS covers the KSK");
+    assert_eq!(apex.dnskey_signature.as_ref().unwrap().key_tag, ksk);
+    assert_eq!(walk.answer_signature.unwrap().key_tag, zsk);
+    assert_eq!(
+        walk.zones[1].ds_signature.as_ref().unwrap().key_tag,
+        walk.zones[0]
+            .keys
+            .iter()
+            .find(|k| k.flags == 256)
+            .unwrap()
+            .key_tag,
+        "com./DS is signed by the root's ZSK"
+    );
+}
+
+#[test]
+fn rejects_rrsig_by_key_without_zone_flag() {
+    let test = split_zones()
+        .build(&spec().with(Fault::ZskFlags { zone: 2, flags: 0 }))
+        .unwrap();
+    let outcome = validate(&test);
+    assert_eq!(outcome.status, Status::Bogus);
+    let message = outcome.reason.unwrap().to_string();
+    assert!(
+        message.starts_with("RRSIG for _veraid.example.com./TXT was made by key "),
+        "{message}"
+    );
+    assert!(
+        message.ends_with(", which lacks the Zone Key flag"),
+        "{message}"
+    );
+}
+
+#[test]
+fn rejects_rrsig_whose_algorithm_differs_from_its_key() {
+    let test = build(&spec().with(Fault::RrsigAlgorithm {
+        target: Target::Txt,
+        algorithm: 13,
+    }));
+    let outcome = validate(&test);
+    assert_eq!(outcome.status, Status::Bogus);
+    let message = outcome.reason.unwrap().to_string();
+    assert!(
+        message.starts_with("RRSIG for _veraid.example.com./TXT has algorithm 13 but key "),
+        "{message}"
+    );
+    assert!(message.ends_with(" has algorithm 14"), "{message}");
+}
+
+#[test]
+fn accepts_ds_digest_types_1_2_and_4() {
+    for digest_type in [1, 2, 4] {
+        let mut spec = spec();
+        spec.digest_type = digest_type;
+        let test = build(&spec);
+        assert_eq!(test.root_anchor.digest_type, digest_type);
+        let walk = validate(&test).into_result().unwrap();
+        assert!(
+            walk.zones
+                .iter()
+                .all(|z| z.ds_matches[0].digest_type == digest_type)
+        );
+    }
+}
+
+#[test]
+fn ds_of_unsupported_digest_type_matches_no_key() {
+    let mut spec = spec();
+    spec.digest_type = 3;
+    let outcome = validate(&build(&spec));
+    assert_eq!(outcome.status, Status::Bogus);
+    let message = outcome.reason.unwrap().to_string();
+    assert!(
+        message.starts_with("no zone DNSKEY of . matches its DS records (DS "),
+        "{message}"
+    );
+    assert!(message.contains("/3;"), "{message}");
+}
+
+#[test]
+fn walk_renders_one_line_per_step() {
+    let walk = validate(&build(&spec())).into_result().unwrap();
+    let text = walk.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1 + 2 + 3 * 2 + 1, "{text}");
+    assert_eq!(
+        lines[0],
+        "window 2026-01-15T00:00:00Z..2026-01-15T00:00:00Z"
+    );
+    let root_tag = walk.zones[0].keys[0].key_tag;
+    assert_eq!(
+        lines[1],
+        format!(".: trust anchor {root_tag}/13/2 matches DNSKEY {root_tag}")
+    );
+    assert_eq!(
+        lines[2],
+        format!(
+            "./DNSKEY: signed by . key {root_tag} (algorithm 13), valid \
+             2026-01-01T00:00:00Z..2026-02-01T00:00:00Z"
+        )
+    );
+    assert!(lines[3].starts_with("com./DS: signed by . key "), "{text}");
+    assert!(
+        lines[9].starts_with("_veraid.example.com./TXT: signed by example.com. key "),
+        "{text}"
+    );
+}
+
+#[test]
+fn rejects_domain_whose_veraid_name_exceeds_255_octets() {
+    let long: Domain = format!("{0}.{0}.{0}.{1}", "a".repeat(63), "b".repeat(57))
+        .parse()
+        .unwrap();
+    let chain = build(&spec()).chain().unwrap();
+    let error = TxtAnswer::from_chain(&chain, &long).unwrap_err();
+    assert!(
+        matches!(error, AnswerError::InvalidName { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().starts_with("_veraid.aaaa"), "{error}");
+    let outcome = validate_veraid_txt(&chain, &long, &mid_january(), &iana_root_anchors());
+    assert_eq!(outcome.status, Status::Indeterminate);
+}

@@ -93,6 +93,14 @@ impl fmt::Display for RrType {
 /// Why the `_veraid` TXT answer cannot be taken from the chain (VeraId digest §9 steps 7e, 7f).
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AnswerError {
+    /// `_veraid.<domain>.` is not a valid DNS name (over 255 octets), so no response can hold it.
+    #[error("{name} is not a valid DNS name: {detail}")]
+    InvalidName {
+        /// The TXT owner name.
+        name: String,
+        /// What the DNS name parser reported.
+        detail: String,
+    },
     /// No message has the question `(_veraid.<domain>., TXT, IN)`.
     #[error("chain is missing the VeraId TXT response for {name}")]
     Missing {
@@ -142,7 +150,7 @@ impl TxtAnswer {
     /// veraid-js's checks: exactly one such message, at least one TXT record, and one TTL for
     /// every answer record including RRSIGs.
     pub fn from_chain(chain: &DnssecChain, domain: &Domain) -> Result<Self, AnswerError> {
-        let name = veraid_name(domain).map_err(|text| AnswerError::Missing { name: text })?;
+        let name = veraid_name(domain)?;
         let text = name.to_string();
         let mut responses = chain
             .parsed()
@@ -269,6 +277,49 @@ pub struct Walk {
     pub zones: Vec<ZoneLink>,
     /// The RRSIG that authenticated the TXT RRset, when it did.
     pub answer_signature: Option<SignatureUse>,
+}
+
+impl fmt::Display for SignatureUse {
+    /// `signed by <signer> key <tag> (algorithm <n>), valid <inception>..<expiration>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "signed by {} key {} (algorithm {}), valid {}",
+            self.signer, self.key_tag, self.algorithm, self.validity
+        )
+    }
+}
+
+impl fmt::Display for Walk {
+    /// One line per step, root first, for `-v` output: which DS matched which key, which RRSIG
+    /// authenticated each RRset, and the window.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "window {}", self.window)?;
+        for zone in &self.zones {
+            let source = if zone.ds_signature.is_some() {
+                "DS"
+            } else {
+                "trust anchor"
+            };
+            if let Some(signature) = &zone.ds_signature {
+                writeln!(f, "{}: {}", signature.rrset, signature)?;
+            }
+            for m in &zone.ds_matches {
+                writeln!(
+                    f,
+                    "{}: {source} {}/{}/{} matches DNSKEY {}",
+                    zone.zone, m.ds_key_tag, m.algorithm, m.digest_type, m.dnskey_tag
+                )?;
+            }
+            if let Some(signature) = &zone.dnskey_signature {
+                writeln!(f, "{}: {}", signature.rrset, signature)?;
+            }
+        }
+        if let Some(signature) = &self.answer_signature {
+            writeln!(f, "{}: {}", signature.rrset, signature)?;
+        }
+        Ok(())
+    }
 }
 
 /// Why one RRSIG could not authenticate its RRset.
@@ -468,7 +519,11 @@ impl Reason {
     pub fn status(&self) -> Status {
         match self {
             Reason::MissingResponse { .. } | Reason::ResponseCode { .. } => Status::Insecure,
-            Reason::Answer(AnswerError::Missing { .. } | AnswerError::NoRecords { .. })
+            Reason::Answer(
+                AnswerError::Missing { .. }
+                | AnswerError::NoRecords { .. }
+                | AnswerError::InvalidName { .. },
+            )
             | Reason::NoRecords { .. }
             | Reason::Unsigned { .. } => Status::Indeterminate,
             Reason::Answer(_)
@@ -615,9 +670,12 @@ pub fn validate_veraid_txt(
 }
 
 /// The absolute owner name `_veraid.<domain>.` as hickory parses it.
-fn veraid_name(domain: &Domain) -> Result<Name, String> {
-    let text = domain.veraid_record_name();
-    Name::from_ascii(&text).map_err(|_| text)
+fn veraid_name(domain: &Domain) -> Result<Name, AnswerError> {
+    let name = domain.veraid_record_name();
+    Name::from_ascii(&name).map_err(|e| AnswerError::InvalidName {
+        detail: e.to_string(),
+        name,
+    })
 }
 
 fn walk_chain(
