@@ -151,15 +151,18 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     // The CLI reads the clock; the library validates at whatever time it is given.
     let now = Timestamp::now();
     let outcome = validate_veraid_txt(&chain, &args.domain, &Period::instant(now), &anchors);
-    if let Err(rejection) = outcome.into_result() {
-        let failure = Failure::new(
+    let walk = outcome.into_result().map_err(|rejection| {
+        Failure::new(
             Exit::Invalid,
             format!(
                 "refusing to write the chain for _veraid.{}: {rejection}",
                 args.domain
             ),
-        );
-        return Err(failure.hint(rejection_hint(&responses, args.trust_anchors.is_some())));
+        )
+        .hint(rejection_hint(&responses, args.trust_anchors.is_some()))
+    })?;
+    for line in walk.to_string().lines() {
+        ui.detail(1, line);
     }
 
     let der = chain.to_der();
