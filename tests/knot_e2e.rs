@@ -127,6 +127,10 @@ fn issue_chain_writes_a_chain_that_validates_against_the_test_root() {
         .stderr(predicate::str::contains(
             "_veraid.example.com./TXT: NOERROR",
         ))
+        .stderr(
+            predicate::str::is_match(r"debug: \.: trust anchor \d+/8/2 matches DNSKEY \d+\n")
+                .unwrap(),
+        )
         .stderr(predicate::str::contains(
             "DNSSEC chain for _veraid.example.com is SECURE",
         ));
