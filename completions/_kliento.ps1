@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)')
             [CompletionResult]::new('txt-record', 'txt-record', [CompletionResultType]::ParameterValue, 'Print the _veraid TXT record for an organisation key')
+            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Make VeraId artefacts: DNSSEC chains, certificates, tokens')
             [CompletionResult]::new('exchange', 'exchange', [CompletionResultType]::ParameterValue, 'Exchange a workload JWT for a signature bundle at VeraId Authority')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print or write shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write man pages')
@@ -72,6 +73,82 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kliento;issue' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('chain', 'chain', [CompletionResultType]::ParameterValue, 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)')
+            [CompletionResult]::new('test-chain', 'test-chain', [CompletionResultType]::ParameterValue, 'Build a DNSSEC chain under a throw-away test root (no DNS needed)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kliento;issue;chain' {
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The organisation''s domain, e.g. example.com')
+            [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Ask this DNS server over UDP (TCP when the answer is truncated) instead of DoH; it must answer every zone''s DNSKEY and DS queries (a recursive resolver, or an authoritative server hosting every zone)')
+            [CompletionResult]::new('--doh', '--doh', [CompletionResultType]::ParameterName, 'DNS-over-HTTPS endpoint (RFC 8484 POST); https is required except for loopback addresses')
+            [CompletionResult]::new('--trust-anchors', '--trust-anchors', [CompletionResultType]::ParameterName, 'Root DS records to trust instead of IANA''s KSK-2017 and KSK-2024 (one per line, `. IN DS 20326 8 2 E06D...`)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Wait per attempt for each query (each is tried twice): seconds or 30s, 1m, ...')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the chain to FILE instead of stdout (never a terminal)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the chain to FILE instead of stdout (never a terminal)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing output file')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kliento;issue;test-chain' {
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Organisation domain (e.g. example.com)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER (`-` for stdin)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Chain file to write (DER; `-` for stdout, never a terminal)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Chain file to write (DER; `-` for stdout, never a terminal)')
+            [CompletionResult]::new('--trust-anchors-out', '--trust-anchors-out', [CompletionResultType]::ParameterName, 'File to write the test root''s DS trust anchor to (one presentation-form line)')
+            [CompletionResult]::new('--ttl-override', '--ttl-override', [CompletionResultType]::ParameterName, 'TXT record TTL override: seconds or a duration (90m, 1h, 7d), at most 90 days')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Restrict the TXT record to one service OID')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Inception of every RRSIG: RFC 3339 or relative to now (+1h, -2d)')
+            [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'How long every RRSIG stays valid after --start (e.g. 30d, 12h)')
+            [CompletionResult]::new('--zone-algorithms', '--zone-algorithms', [CompletionResultType]::ParameterName, 'Signing algorithm of each zone, root first; the last one applies to the zones below')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing output files')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kliento;issue;help' {
+            [CompletionResult]::new('chain', 'chain', [CompletionResultType]::ParameterValue, 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)')
+            [CompletionResult]::new('test-chain', 'test-chain', [CompletionResultType]::ParameterValue, 'Build a DNSSEC chain under a throw-away test root (no DNS needed)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kliento;issue;help;chain' {
+            break
+        }
+        'kliento;issue;help;test-chain' {
+            break
+        }
+        'kliento;issue;help;help' {
             break
         }
         'kliento;exchange' {
@@ -139,6 +216,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
         'kliento;help' {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)')
             [CompletionResult]::new('txt-record', 'txt-record', [CompletionResultType]::ParameterValue, 'Print the _veraid TXT record for an organisation key')
+            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Make VeraId artefacts: DNSSEC chains, certificates, tokens')
             [CompletionResult]::new('exchange', 'exchange', [CompletionResultType]::ParameterValue, 'Exchange a workload JWT for a signature bundle at VeraId Authority')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print or write shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write man pages')
@@ -149,6 +227,17 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             break
         }
         'kliento;help;txt-record' {
+            break
+        }
+        'kliento;help;issue' {
+            [CompletionResult]::new('chain', 'chain', [CompletionResultType]::ParameterValue, 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)')
+            [CompletionResult]::new('test-chain', 'test-chain', [CompletionResultType]::ParameterValue, 'Build a DNSSEC chain under a throw-away test root (no DNS needed)')
+            break
+        }
+        'kliento;help;issue;chain' {
+            break
+        }
+        'kliento;help;issue;test-chain' {
             break
         }
         'kliento;help;exchange' {

@@ -25,6 +25,9 @@ _kliento() {
             kliento,help)
                 cmd="kliento__subcmd__help"
                 ;;
+            kliento,issue)
+                cmd="kliento__subcmd__issue"
+                ;;
             kliento,keygen)
                 cmd="kliento__subcmd__keygen"
                 ;;
@@ -43,6 +46,9 @@ _kliento() {
             kliento__subcmd__help,help)
                 cmd="kliento__subcmd__help__subcmd__help"
                 ;;
+            kliento__subcmd__help,issue)
+                cmd="kliento__subcmd__help__subcmd__issue"
+                ;;
             kliento__subcmd__help,keygen)
                 cmd="kliento__subcmd__help__subcmd__keygen"
                 ;;
@@ -52,6 +58,30 @@ _kliento() {
             kliento__subcmd__help,txt-record)
                 cmd="kliento__subcmd__help__subcmd__txt__subcmd__record"
                 ;;
+            kliento__subcmd__help__subcmd__issue,chain)
+                cmd="kliento__subcmd__help__subcmd__issue__subcmd__chain"
+                ;;
+            kliento__subcmd__help__subcmd__issue,test-chain)
+                cmd="kliento__subcmd__help__subcmd__issue__subcmd__test__subcmd__chain"
+                ;;
+            kliento__subcmd__issue,chain)
+                cmd="kliento__subcmd__issue__subcmd__chain"
+                ;;
+            kliento__subcmd__issue,help)
+                cmd="kliento__subcmd__issue__subcmd__help"
+                ;;
+            kliento__subcmd__issue,test-chain)
+                cmd="kliento__subcmd__issue__subcmd__test__subcmd__chain"
+                ;;
+            kliento__subcmd__issue__subcmd__help,chain)
+                cmd="kliento__subcmd__issue__subcmd__help__subcmd__chain"
+                ;;
+            kliento__subcmd__issue__subcmd__help,help)
+                cmd="kliento__subcmd__issue__subcmd__help__subcmd__help"
+                ;;
+            kliento__subcmd__issue__subcmd__help,test-chain)
+                cmd="kliento__subcmd__issue__subcmd__help__subcmd__test__subcmd__chain"
+                ;;
             *)
                 ;;
         esac
@@ -59,7 +89,7 @@ _kliento() {
 
     case "${cmd}" in
         kliento)
-            opts="-q -v -h -V --format --quiet --verbose --color --help --version keygen txt-record exchange completions man help"
+            opts="-q -v -h -V --format --quiet --verbose --color --help --version keygen txt-record issue exchange completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -209,7 +239,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__help)
-            opts="keygen txt-record exchange completions man help"
+            opts="keygen txt-record issue exchange completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,6 +294,48 @@ _kliento() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kliento__subcmd__help__subcmd__issue)
+            opts="chain test-chain"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__help__subcmd__issue__subcmd__chain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__help__subcmd__issue__subcmd__test__subcmd__chain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kliento__subcmd__help__subcmd__keygen)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -299,6 +371,196 @@ _kliento() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue)
+            opts="-q -v -h -V --format --quiet --verbose --color --help --version chain test-chain help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__chain)
+            opts="-o -q -v -h -V --domain --resolver --doh --trust-anchors --timeout --output --force --format --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --doh)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-anchors)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__help)
+            opts="chain test-chain help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__help__subcmd__chain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__help__subcmd__test__subcmd__chain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__test__subcmd__chain)
+            opts="-o -q -v -h -V --domain --key --output --trust-anchors-out --ttl-override --service --start --valid-for --zone-algorithms --force --format --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-anchors-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ttl-override)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --zone-algorithms)
+                    COMPREPLY=($(compgen -W "rsasha256 rsasha512 ecdsap256sha256 ecdsap384sha384 ed25519" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -30,6 +30,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --version 'Print version'
             cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
             cand txt-record 'Print the _veraid TXT record for an organisation key'
+            cand issue 'Make VeraId artefacts: DNSSEC chains, certificates, tokens'
             cand exchange 'Exchange a workload JWT for a signature bundle at VeraId Authority'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
@@ -67,6 +68,75 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'kliento;issue'= {
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more detail on stderr (repeat for more)'
+            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+            cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kliento;issue;chain'= {
+            cand --domain 'The organisation''s domain, e.g. example.com'
+            cand --resolver 'Ask this DNS server over UDP (TCP when the answer is truncated) instead of DoH; it must answer every zone''s DNSKEY and DS queries (a recursive resolver, or an authoritative server hosting every zone)'
+            cand --doh 'DNS-over-HTTPS endpoint (RFC 8484 POST); https is required except for loopback addresses'
+            cand --trust-anchors 'Root DS records to trust instead of IANA''s KSK-2017 and KSK-2024 (one per line, `. IN DS 20326 8 2 E06D...`)'
+            cand --timeout 'Wait per attempt for each query (each is tried twice): seconds or 30s, 1m, ...'
+            cand -o 'Write the chain to FILE instead of stdout (never a terminal)'
+            cand --output 'Write the chain to FILE instead of stdout (never a terminal)'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand --force 'Replace an existing output file'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more detail on stderr (repeat for more)'
+            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kliento;issue;test-chain'= {
+            cand --domain 'Organisation domain (e.g. example.com)'
+            cand --key 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER (`-` for stdin)'
+            cand -o 'Chain file to write (DER; `-` for stdout, never a terminal)'
+            cand --output 'Chain file to write (DER; `-` for stdout, never a terminal)'
+            cand --trust-anchors-out 'File to write the test root''s DS trust anchor to (one presentation-form line)'
+            cand --ttl-override 'TXT record TTL override: seconds or a duration (90m, 1h, 7d), at most 90 days'
+            cand --service 'Restrict the TXT record to one service OID'
+            cand --start 'Inception of every RRSIG: RFC 3339 or relative to now (+1h, -2d)'
+            cand --valid-for 'How long every RRSIG stays valid after --start (e.g. 30d, 12h)'
+            cand --zone-algorithms 'Signing algorithm of each zone, root first; the last one applies to the zones below'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand --force 'Replace existing output files'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more detail on stderr (repeat for more)'
+            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kliento;issue;help'= {
+            cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+            cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kliento;issue;help;chain'= {
+        }
+        &'kliento;issue;help;test-chain'= {
+        }
+        &'kliento;issue;help;help'= {
         }
         &'kliento;exchange'= {
             cand --jwt-source 'Where the JWT comes from'
@@ -130,6 +200,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;help'= {
             cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
             cand txt-record 'Print the _veraid TXT record for an organisation key'
+            cand issue 'Make VeraId artefacts: DNSSEC chains, certificates, tokens'
             cand exchange 'Exchange a workload JWT for a signature bundle at VeraId Authority'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
@@ -138,6 +209,14 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;help;keygen'= {
         }
         &'kliento;help;txt-record'= {
+        }
+        &'kliento;help;issue'= {
+            cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+            cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
+        }
+        &'kliento;help;issue;chain'= {
+        }
+        &'kliento;help;issue;test-chain'= {
         }
         &'kliento;help;exchange'= {
         }

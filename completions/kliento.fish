@@ -35,6 +35,7 @@ complete -c kliento -n "__fish_kliento_needs_command" -s h -l help -d 'Print hel
 complete -c kliento -n "__fish_kliento_needs_command" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
+complete -c kliento -n "__fish_kliento_needs_command" -f -a "issue" -d 'Make VeraId artefacts: DNSSEC chains, certificates, tokens'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "completions" -d 'Print or write shell completions'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "man" -d 'Print or write man pages'
@@ -67,6 +68,60 @@ complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s q -l quie
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l domain -d 'The organisation\'s domain, e.g. example.com' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l resolver -d 'Ask this DNS server over UDP (TCP when the answer is truncated) instead of DoH; it must answer every zone\'s DNSKEY and DS queries (a recursive resolver, or an authoritative server hosting every zone)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l doh -d 'DNS-over-HTTPS endpoint (RFC 8484 POST); https is required except for loopback addresses' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l trust-anchors -d 'Root DS records to trust instead of IANA\'s KSK-2017 and KSK-2024 (one per line, `. IN DS 20326 8 2 E06D...`)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l timeout -d 'Wait per attempt for each query (each is tried twice): seconds or 30s, 1m, ...' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s o -l output -d 'Write the chain to FILE instead of stdout (never a terminal)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l force -d 'Replace an existing output file'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l domain -d 'Organisation domain (e.g. example.com)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l key -d 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER (`-` for stdin)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s o -l output -d 'Chain file to write (DER; `-` for stdout, never a terminal)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l trust-anchors-out -d 'File to write the test root\'s DS trust anchor to (one presentation-form line)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l ttl-override -d 'TXT record TTL override: seconds or a duration (90m, 1h, 7d), at most 90 days' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l service -d 'Restrict the TXT record to one service OID' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l start -d 'Inception of every RRSIG: RFC 3339 or relative to now (+1h, -2d)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l valid-for -d 'How long every RRSIG stays valid after --start (e.g. 30d, 12h)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l zone-algorithms -d 'Signing algorithm of each zone, root first; the last one applies to the zones below' -r -f -a "rsasha256\t'8: RSA-2048/SHA-256'
+rsasha512\t'10: RSA-2048/SHA-512'
+ecdsap256sha256\t'13: ECDSA P-256/SHA-256'
+ecdsap384sha384\t'14: ECDSA P-384/SHA-384'
+ed25519\t'15: Ed25519'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l force -d 'Replace existing output files'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l jwt-source -d 'Where the JWT comes from' -r -f -a "auto\t'The first source that applies (see the order above)'
 github\t'GitHub Actions OIDC token (needs `permissions: id-token: write`)'
 gcp\t'Google Cloud metadata server identity token'
@@ -126,9 +181,12 @@ complete -c kliento -n "__fish_kliento_using_subcommand man" -s q -l quiet -d 'P
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record exchange completions man help" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record exchange completions man help" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record exchange completions man help" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record exchange completions man help" -f -a "completions" -d 'Print or write shell completions'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record exchange completions man help" -f -a "man" -d 'Print or write man pages'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record exchange completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "issue" -d 'Make VeraId artefacts: DNSSEC chains, certificates, tokens'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "completions" -d 'Print or write shell completions'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "man" -d 'Print or write man pages'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'

@@ -4,8 +4,10 @@
 //! render the results. The `kliento` binary is the command-line front end over it.
 
 pub mod authority;
+pub mod dnssec;
 pub mod domain;
 pub mod http;
 pub mod keys;
+pub mod time;
 pub mod token;
 pub mod veraid;

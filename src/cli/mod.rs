@@ -6,6 +6,7 @@ mod exchange;
 mod exit;
 mod failure;
 mod io;
+mod issue;
 mod keygen;
 mod txt_record;
 mod ui;
@@ -52,6 +53,7 @@ struct Cli {
 enum Command {
     Keygen(keygen::Args),
     TxtRecord(txt_record::Args),
+    Issue(issue::Args),
     Exchange(Box<exchange::Args>),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
@@ -88,6 +90,7 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Keygen(args) => keygen::run(&ui, args),
         Command::TxtRecord(args) => txt_record::run(&ui, args),
+        Command::Issue(args) => issue::run(&ui, args),
         Command::Exchange(args) => exchange::run(&ui, *args),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(&ui, args),

@@ -1,4 +1,6 @@
-//! Parsers for flag values shared by several subcommands (durations, and later times).
+//! Parsers for flag values shared by several subcommands: durations and times.
+
+use kliento::time::Timestamp;
 
 /// Parses a duration in seconds: plain seconds (`3600`) or a number with a unit
 /// (`300s`, `90m`, `1h`, `7d`, `2w`).
@@ -30,9 +32,74 @@ pub fn seconds(text: &str) -> Result<u64, String> {
         .ok_or_else(error)
 }
 
+/// A time flag: an RFC 3339 timestamp, or an offset from the moment the command runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeArg {
+    /// `2026-11-25T18:00:00Z`, or with an offset (`+01:00`), fractions allowed.
+    Absolute(Timestamp),
+    /// `now`, `+1h`, `-2d`: seconds from now (negative in the past).
+    Relative(i64),
+}
+
+impl TimeArg {
+    /// The instant, given the current time (read by the caller: the library never does).
+    pub fn resolve(self, now: Timestamp) -> Result<Timestamp, String> {
+        match self {
+            TimeArg::Absolute(at) => Ok(at),
+            TimeArg::Relative(seconds) => now
+                .checked_add(jiff::SignedDuration::from_secs(seconds))
+                .map_err(|_| format!("{seconds} seconds from now is out of range")),
+        }
+    }
+}
+
+/// Parses a time: RFC 3339 (`2026-11-25T18:00:00Z`), `now`, or a signed duration relative to
+/// now (`+1h`, `-2d`, `+90m`, `-30s`).
+pub fn time(text: &str) -> Result<TimeArg, String> {
+    if text == "now" {
+        return Ok(TimeArg::Relative(0));
+    }
+    let relative = |sign: i64, rest: &str| {
+        let magnitude = seconds(rest).ok().and_then(|s| i64::try_from(s).ok());
+        magnitude.map(|s| TimeArg::Relative(sign * s))
+    };
+    let parsed = match text.as_bytes().first() {
+        Some(b'+') => relative(1, &text[1..]),
+        Some(b'-') => relative(-1, &text[1..]),
+        _ => text.parse::<Timestamp>().ok().map(TimeArg::Absolute),
+    };
+    parsed.ok_or_else(|| {
+        format!(
+            "\"{text}\" is not a time: use RFC 3339 (2026-11-25T18:00:00Z), now, or an offset \
+             from now such as +1h or -2d"
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_absolute_and_relative_times() {
+        let now: Timestamp = "2026-11-25T18:00:00Z".parse().unwrap();
+        let at = |text: &str| time(text).unwrap().resolve(now).unwrap().to_string();
+        assert_eq!(at("2026-01-02T03:04:05Z"), "2026-01-02T03:04:05Z");
+        assert_eq!(
+            at("2026-01-02T03:04:05.250+01:00"),
+            "2026-01-02T02:04:05.25Z"
+        );
+        assert_eq!(at("now"), "2026-11-25T18:00:00Z");
+        assert_eq!(at("+1h"), "2026-11-25T19:00:00Z");
+        assert_eq!(at("-2d"), "2026-11-23T18:00:00Z");
+        assert_eq!(at("+90"), "2026-11-25T18:01:30Z");
+        for bad in ["", "+", "-x", "2026-01-02", "tomorrow", "+1y", "1h"] {
+            assert!(time(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(
+            time("+99999999999w").is_err() || time("+99999999999w").unwrap().resolve(now).is_err()
+        );
+    }
 
     #[test]
     fn parses_seconds_and_units() {

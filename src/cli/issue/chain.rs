@@ -1,0 +1,263 @@
+//! `kliento issue chain`: retrieve the DNSSEC chain of `_veraid.DOMAIN` live, validate it at the
+//! current time, and write it as DER `SET OF OCTET STRING`.
+
+use crate::cli::exit::Exit;
+use crate::cli::failure::{Failure, OrFail};
+use crate::cli::io::{self, FileMode};
+use crate::cli::ui::Ui;
+use crate::cli::values;
+use base64::Engine;
+use kliento::dnssec::retrieve::{
+    self, DEFAULT_DOH_URL, DnsOverHttps, Limits, PlainDns, Response, RetrieveError, SetupError,
+    Transport,
+};
+use kliento::dnssec::{
+    DnssecChain, TrustAnchor, iana_root_anchors, parse_trust_anchors, validate_veraid_txt,
+};
+use kliento::domain::Domain;
+use kliento::time::{Period, Timestamp};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)
+#[derive(Debug, clap::Args)]
+#[command(
+    long_about = "Retrieve, live, every DNS response @relaycorp/veraid would fetch for \
+                  _veraid.DOMAIN (DNSKEY from the root down, DS below the root, then the TXT \
+                  record), validate the chain at the current time against the root trust \
+                  anchors, and write it as a DER SET OF OCTET STRING. The default transport is \
+                  DNS-over-HTTPS to Cloudflare, as veraid-js uses. A chain that is not SECURE \
+                  is not written (exit 1); network failures exit 4."
+)]
+pub struct Args {
+    /// The organisation's domain, e.g. example.com
+    #[arg(long, value_name = "DOMAIN")]
+    domain: Domain,
+
+    /// Ask this DNS server over UDP (TCP when the answer is truncated) instead of DoH; it must
+    /// answer every zone's DNSKEY and DS queries (a recursive resolver, or an authoritative server
+    /// hosting every zone)
+    #[arg(long, value_name = "HOST:PORT", conflicts_with = "doh")]
+    resolver: Option<String>,
+
+    /// DNS-over-HTTPS endpoint (RFC 8484 POST); https is required except for loopback addresses
+    #[arg(long, value_name = "URL", default_value = DEFAULT_DOH_URL)]
+    doh: String,
+
+    /// Root DS records to trust instead of IANA's KSK-2017 and KSK-2024 (one per line,
+    /// `. IN DS 20326 8 2 E06D...`)
+    #[arg(long, value_name = "FILE", env = "KLIENTO_TRUST_ANCHORS")]
+    trust_anchors: Option<PathBuf>,
+
+    /// Wait per attempt for each query (each is tried twice): seconds or 30s, 1m, ...
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = timeout)]
+    timeout: Duration,
+
+    /// Write the chain to FILE instead of stdout (never a terminal)
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Replace an existing output file
+    #[arg(long)]
+    force: bool,
+}
+
+fn timeout(text: &str) -> Result<Duration, String> {
+    match values::seconds(text)? {
+        0 => Err("the timeout must be at least 1 second".into()),
+        s if s > 300 => Err("the timeout must be at most 300 seconds".into()),
+        s => Ok(Duration::from_secs(s)),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report {
+    schema_version: u8,
+    domain: String,
+    status: &'static str,
+    validated_at: String,
+    server: String,
+    messages: Vec<MessageReport>,
+    /// Where the chain was written; absent when it is inline in `chain`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<String>,
+    /// The DER chain in base64, when no output file was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chain: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MessageReport {
+    question: String,
+    rcode: String,
+    bytes: usize,
+    transport: String,
+}
+
+/// Retrieves, validates and writes the chain.
+pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+    let output = args.output.as_deref().filter(|p| !io::is_stdio(p));
+    let mode = FileMode {
+        secret: false,
+        overwrite: args.force,
+    };
+    // Refuse an existing output before any network traffic.
+    if let Some(path) = output {
+        io::check_writable(path, mode)?;
+    }
+    let anchors = load_anchors(args.trust_anchors.as_deref())?;
+    let limits = Limits {
+        timeout: args.timeout,
+        ..Limits::default()
+    };
+    let transport: Box<dyn Transport> = match &args.resolver {
+        Some(server) => Box::new(PlainDns::new(server, limits).map_err(setup_failure)?),
+        None => Box::new(DnsOverHttps::new(&args.doh, limits).map_err(setup_failure)?),
+    };
+    let server = transport.server();
+    ui.detail(
+        1,
+        format!("asking {server} for the chain of _veraid.{}", args.domain),
+    );
+    let responses = retrieve::retrieve(&args.domain, transport.as_ref())
+        .map_err(|e| retrieve_failure(e, &args.domain, args.resolver.is_some()))?;
+    for response in &responses {
+        ui.detail(
+            1,
+            format!(
+                "{}: {}, {} bytes over {}{}",
+                response.question,
+                response.answer.response_code_name(),
+                response.answer.raw.len(),
+                response.answer.protocol,
+                response
+                    .answer
+                    .retried_after
+                    .as_ref()
+                    .map_or(String::new(), |why| format!(", retried after: {why}"))
+            ),
+        );
+    }
+
+    let chain =
+        DnssecChain::from_messages(responses.iter().map(|r| r.answer.raw.clone()).collect())
+            .or_fail(
+                Exit::Malformed,
+                format!("the DNS responses from {server} do not form a chain"),
+            )?;
+    // The CLI reads the clock; the library validates at whatever time it is given.
+    let now = Timestamp::now();
+    let outcome = validate_veraid_txt(&chain, &args.domain, &Period::instant(now), &anchors);
+    let walk = outcome.into_result().map_err(|rejection| {
+        Failure::new(
+            Exit::Invalid,
+            format!(
+                "refusing to write the chain for _veraid.{}: {rejection}",
+                args.domain
+            ),
+        )
+        .hint(rejection_hint(&responses, args.trust_anchors.is_some()))
+    })?;
+    for line in walk.to_string().lines() {
+        ui.detail(1, line);
+    }
+
+    let der = chain.to_der();
+    if ui.json() {
+        if let Some(path) = output {
+            io::write_file(path, &der, mode)?;
+        }
+        ui.print_json(&Report {
+            schema_version: 1,
+            domain: args.domain.to_string(),
+            status: "secure",
+            validated_at: now.to_string(),
+            server,
+            messages: responses
+                .iter()
+                .map(|r| MessageReport {
+                    question: r.question.to_string(),
+                    rcode: r.answer.response_code_name(),
+                    bytes: r.answer.raw.len(),
+                    transport: r.answer.protocol.to_string(),
+                })
+                .collect(),
+            output: output.map(|p| p.display().to_string()),
+            chain: output
+                .is_none()
+                .then(|| base64::engine::general_purpose::STANDARD.encode(&der)),
+        })?;
+    } else {
+        io::emit(output, &der, true, mode)?;
+    }
+    ui.note(format!(
+        "DNSSEC chain for _veraid.{} is SECURE at {now}: {} messages, {} bytes{}",
+        args.domain,
+        chain.len(),
+        der.len(),
+        output.map_or(String::new(), |p| format!(", written to {}", p.display()))
+    ));
+    Ok(Exit::Success)
+}
+
+/// The built-in IANA anchors, or the file's (which replace them).
+fn load_anchors(path: Option<&Path>) -> Result<Vec<TrustAnchor>, Failure> {
+    let Some(path) = path else {
+        return Ok(iana_root_anchors());
+    };
+    let bytes = io::read_input(path)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Failure::new(
+            Exit::Malformed,
+            format!("trust anchors file {} is not UTF-8 text", path.display()),
+        )
+    })?;
+    parse_trust_anchors(&text).or_fail(
+        Exit::Malformed,
+        format!("cannot read trust anchors from {}", path.display()),
+    )
+}
+
+/// What to do about a chain that is not SECURE: name a server that refused or failed, else point
+/// at the anchors or the zone's signing.
+fn rejection_hint(responses: &[Response], custom_anchors: bool) -> String {
+    if let Some(r) = responses.iter().find(|r| r.answer.server_declined()) {
+        return format!(
+            "the server answered {} to {}; it may not be a resolver for this name",
+            r.answer.response_code_name(),
+            r.question
+        );
+    }
+    if custom_anchors {
+        "check that --trust-anchors holds the DS of the root this server signs with".into()
+    } else {
+        "the zone's DNSSEC is broken or incomplete; check it with a DNSSEC debugger".into()
+    }
+}
+
+/// A failed retrieval: a domain too long for a query name is a usage error, anything else an
+/// environment failure naming the server, the query and the transport.
+fn retrieve_failure(e: RetrieveError, domain: &Domain, plain_dns: bool) -> Failure {
+    let message = format!("cannot retrieve the DNSSEC chain for _veraid.{domain}: {e}");
+    match e {
+        RetrieveError::Name(_) => Failure::new(Exit::Usage, message),
+        RetrieveError::Transport(_) if plain_dns => Failure::new(Exit::Environment, message).hint(
+            "check that --resolver points at a DNS server that answers for every zone of the \
+             name, or raise --timeout",
+        ),
+        RetrieveError::Transport(_) => Failure::new(Exit::Environment, message)
+            .hint("check the network and the --doh URL, or use --resolver HOST:PORT"),
+    }
+}
+
+/// Maps transport set-up errors: bad flag values are usage errors, failed look-ups environment.
+fn setup_failure(e: SetupError) -> Failure {
+    let exit = match e {
+        SetupError::ResolverSyntax { .. } | SetupError::DohUrl { .. } => Exit::Usage,
+        SetupError::ResolverLookup { .. } | SetupError::HttpClient(_) => Exit::Environment,
+    };
+    Failure::new(exit, e)
+}

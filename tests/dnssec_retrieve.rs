@@ -1,0 +1,495 @@
+//! Live chain retrieval against scripted servers on loopback: plain DNS (UDP, TCP fallback,
+//! retries, id and question checks, failures) and DNS-over-HTTPS (request shape, statuses).
+
+#[path = "support/doh.rs"]
+mod doh;
+#[path = "support/stub_dns.rs"]
+mod stub_dns;
+
+use doh::{DohServer, Reply};
+use hickory_proto::op::{Message, ResponseCode};
+use hickory_proto::rr::rdata::TXT;
+use hickory_proto::rr::{Name, RData, Record, RecordType};
+use kliento::dnssec::retrieve::{
+    self, DnsOverHttps, Limits, PlainDns, Protocol, Question, RetrieveError, Transport,
+};
+use kliento::dnssec::validate::RrType;
+use kliento::domain::Domain;
+use std::collections::HashMap;
+use std::net::UdpSocket;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use stub_dns::{StubDns, Via, reply, reply_bytes};
+
+fn question(name: &str, record_type: RrType) -> Question {
+    Question::new(name, record_type).unwrap()
+}
+
+/// A TXT answer naming the question, so that each response is recognisable.
+fn txt_for(query: &Message, text: &str) -> Vec<Record> {
+    let name = query.queries[0].name().clone();
+    vec![Record::from_rdata(
+        name,
+        300,
+        RData::TXT(TXT::new(vec![text.to_string()])),
+    )]
+}
+
+fn quick() -> Limits {
+    Limits {
+        timeout: Duration::from_millis(300),
+        attempts: 2,
+    }
+}
+
+#[test]
+fn retrieves_every_message_in_veraid_js_order_with_raw_bytes_kept() {
+    let sent: Arc<Mutex<HashMap<String, Vec<u8>>>> = Arc::default();
+    let server = StubDns::start({
+        let sent = sent.clone();
+        move |_, query| {
+            let q = &query.queries[0];
+            let key = format!("{}/{}", q.name().to_ascii(), q.query_type());
+            // Vary the id-independent parts so a re-encoding would be noticed: an AA flag and
+            // a distinct TXT per question.
+            let mut response = reply(query, txt_for(query, &key));
+            response.metadata.authoritative = true;
+            let bytes = response.to_vec().unwrap();
+            sent.lock().unwrap().insert(key, bytes.clone());
+            vec![bytes]
+        }
+    });
+    let domain: Domain = "example.com".parse().unwrap();
+    let transport = PlainDns::at(server.address, quick());
+    let responses = retrieve::retrieve(&domain, &transport).unwrap();
+    let expected: Vec<String> = retrieve::chain_questions(&domain)
+        .unwrap()
+        .iter()
+        .map(Question::to_string)
+        .collect();
+    let got: Vec<String> = responses.iter().map(|r| r.question.to_string()).collect();
+    assert_eq!(got, expected);
+    let sent = sent.lock().unwrap();
+    for response in &responses {
+        assert_eq!(
+            response.answer.raw,
+            sent[&response.question.to_string()],
+            "{}",
+            response.question
+        );
+        assert_eq!(response.answer.protocol, Protocol::Udp);
+    }
+}
+
+#[test]
+fn sends_rd_cd_and_the_do_bit_with_a_1232_byte_payload_over_udp() {
+    let server = StubDns::start(|_, query| vec![reply_bytes(query, vec![])]);
+    let transport = PlainDns::at(server.address, quick());
+    transport.exchange(&question("com.", RrType::Ds)).unwrap();
+    let queries = server.queries(Via::Udp);
+    assert_eq!(queries.len(), 1);
+    let query = &queries[0];
+    assert!(query.metadata.recursion_desired);
+    assert!(query.metadata.checking_disabled);
+    let edns = query.edns.as_ref().expect("an OPT record");
+    assert!(edns.flags().dnssec_ok);
+    assert_eq!(edns.max_payload(), 1232);
+}
+
+#[test]
+fn falls_back_to_tcp_when_the_udp_answer_is_truncated() {
+    let server = StubDns::start(|via, query| match via {
+        Via::Udp => {
+            let mut truncated = reply(query, vec![]);
+            truncated.metadata.truncation = true;
+            vec![truncated.to_vec().unwrap()]
+        }
+        Via::Tcp => vec![reply_bytes(query, txt_for(query, "over tcp"))],
+    });
+    let transport = PlainDns::at(server.address, quick());
+    let answer = transport
+        .exchange(&question("_veraid.example.com.", RrType::Txt))
+        .unwrap();
+    assert_eq!(answer.protocol, Protocol::TcpAfterTruncation);
+    let message = Message::from_vec(&answer.raw).unwrap();
+    assert!(!message.metadata.truncation);
+    assert_eq!(message.answers.len(), 1);
+    assert_eq!(server.queries(Via::Tcp).len(), 1);
+}
+
+#[test]
+fn ignores_udp_answers_with_another_id_and_keeps_listening() {
+    let server = StubDns::start(|_, query| {
+        let mut stray = reply(query, txt_for(query, "stray"));
+        stray.metadata.id = query.metadata.id.wrapping_add(1);
+        vec![
+            stray.to_vec().unwrap(),
+            reply_bytes(query, txt_for(query, "genuine")),
+        ]
+    });
+    let transport = PlainDns::at(server.address, quick());
+    let answer = transport
+        .exchange(&question("com.", RrType::Dnskey))
+        .unwrap();
+    let message = Message::from_vec(&answer.raw).unwrap();
+    let RData::TXT(txt) = &message.answers[0].data else {
+        panic!("not a TXT answer");
+    };
+    assert_eq!(txt.to_string(), "genuine");
+}
+
+#[test]
+fn times_out_naming_the_discarded_answers_when_none_matches_the_question() {
+    let server = StubDns::start(|_, query| {
+        let mut other = query.clone();
+        other.queries[0].set_query_type(RecordType::A);
+        vec![reply_bytes(&other, vec![])]
+    });
+    let transport = PlainDns::at(server.address, quick());
+    let error = transport
+        .exchange(&question("com.", RrType::Ds))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{} did not answer com./DS over UDP: no answer within 300 ms (2 attempts); ignored 1 \
+             unrelated response(s), the last because the response does not answer the query: it \
+             answers com./A IN instead of com./DS",
+            server.address
+        )
+    );
+    assert_eq!(server.queries(Via::Udp).len(), 2);
+}
+
+#[test]
+fn retries_once_after_a_lost_udp_answer() {
+    let seen = AtomicU32::new(0);
+    let server = StubDns::start(move |_, query| {
+        if seen.fetch_add(1, Ordering::Relaxed) == 0 {
+            vec![]
+        } else {
+            vec![reply_bytes(query, vec![])]
+        }
+    });
+    let transport = PlainDns::at(server.address, quick());
+    let answer = transport
+        .exchange(&question("example.com.", RrType::Ds))
+        .unwrap();
+    assert_eq!(
+        answer.retried_after.as_deref(),
+        Some("no answer within 300 ms (1 attempt)")
+    );
+    let queries = server.queries(Via::Udp);
+    assert_eq!(queries.len(), 2);
+    assert_ne!(
+        queries[0].metadata.id, queries[1].metadata.id,
+        "each attempt uses a fresh id"
+    );
+}
+
+#[test]
+fn reports_connection_refused_on_a_dead_port_naming_server_and_query() {
+    let dead = UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let domain: Domain = "example.com".parse().unwrap();
+    let transport = PlainDns::at(dead, quick());
+    let Err(RetrieveError::Transport(error)) = retrieve::retrieve(&domain, &transport) else {
+        panic!("retrieval from a dead port succeeded");
+    };
+    assert_eq!(
+        error.to_string(),
+        format!("{dead} did not answer ./DNSKEY over UDP: connection refused")
+    );
+}
+
+#[test]
+fn keeps_nxdomain_answers_for_the_validator_to_judge() {
+    let server = StubDns::start(|_, query| {
+        let mut response = reply(query, vec![]);
+        response.metadata.response_code = ResponseCode::NXDomain;
+        vec![response.to_vec().unwrap()]
+    });
+    let transport = PlainDns::at(server.address, quick());
+    let answer = transport
+        .exchange(&question("_veraid.example.com.", RrType::Txt))
+        .unwrap();
+    assert_eq!(answer.response_code, 3);
+    assert_eq!(answer.response_code_name(), "NXDOMAIN");
+}
+
+#[test]
+fn rejects_a_tcp_answer_to_another_question() {
+    let server = StubDns::start(|via, query| {
+        let mut response = reply(query, vec![]);
+        match via {
+            Via::Udp => response.metadata.truncation = true,
+            Via::Tcp => {
+                response.queries[0].set_name(Name::from_ascii("org.").unwrap());
+            }
+        }
+        vec![response.to_vec().unwrap()]
+    });
+    let transport = PlainDns::at(server.address, quick());
+    let error = transport
+        .exchange(&question("com.", RrType::Ds))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{} did not answer com./DS over TCP: the response does not answer the query: it \
+             answers org./DS IN instead of com./DS",
+            server.address
+        )
+    );
+}
+
+/// A DoH handler answering every well-formed POST with a TXT record naming the question.
+fn dns_reply(request: &doh::SeenRequest) -> Reply {
+    let query = Message::from_vec(&request.body).unwrap();
+    Reply {
+        status: 200,
+        content_type: "application/dns-message",
+        body: reply_bytes(&query, txt_for(&query, "from doh")),
+    }
+}
+
+#[test]
+fn doh_posts_a_padded_application_dns_message_with_id_zero() {
+    let server = DohServer::start(dns_reply);
+    let transport = DnsOverHttps::new(&server.url, quick()).unwrap();
+    transport
+        .exchange(&question("_veraid.example.com.", RrType::Txt))
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.path, "/dns-query");
+    assert_eq!(
+        request.content_type.as_deref(),
+        Some("application/dns-message")
+    );
+    assert_eq!(request.accept.as_deref(), Some("application/dns-message"));
+    assert_eq!(request.body.len() % 128, 0, "RFC 8467 block padding");
+    let query = Message::from_vec(&request.body).unwrap();
+    assert_eq!(query.metadata.id, 0, "RFC 8484 §4.1");
+    assert!(query.metadata.checking_disabled);
+    let edns = query.edns.as_ref().unwrap();
+    assert!(edns.flags().dnssec_ok);
+    assert_eq!(edns.max_payload(), 4096);
+}
+
+#[test]
+fn doh_keeps_the_response_bytes_as_received() {
+    let sent: Arc<Mutex<Vec<u8>>> = Arc::default();
+    let server = DohServer::start({
+        let sent = sent.clone();
+        move |request| {
+            let reply = dns_reply(request);
+            *sent.lock().unwrap() = reply.body.clone();
+            reply
+        }
+    });
+    let transport = DnsOverHttps::new(&server.url, quick()).unwrap();
+    let answer = transport
+        .exchange(&question("com.", RrType::Dnskey))
+        .unwrap();
+    assert_eq!(answer.protocol, Protocol::Https);
+    assert_eq!(answer.raw, *sent.lock().unwrap());
+}
+
+#[test]
+fn doh_reports_a_client_error_status_without_retrying() {
+    let server = DohServer::start(|_| Reply {
+        status: 415,
+        content_type: "text/plain",
+        body: b"unsupported media type".to_vec(),
+    });
+    let transport = DnsOverHttps::new(&server.url, quick()).unwrap();
+    let error = transport
+        .exchange(&question("com.", RrType::Ds))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{} did not answer com./DS over DNS-over-HTTPS: HTTP status 415",
+            server.url
+        )
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn doh_retries_once_after_a_server_error_status() {
+    let server = DohServer::start(|_| Reply {
+        status: 503,
+        content_type: "text/plain",
+        body: Vec::new(),
+    });
+    let transport = DnsOverHttps::new(&server.url, quick()).unwrap();
+    let error = transport
+        .exchange(&question("com.", RrType::Ds))
+        .unwrap_err();
+    assert!(error.to_string().ends_with("HTTP status 503"), "{error}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn doh_does_not_follow_redirects() {
+    let server = DohServer::start(|_| Reply {
+        status: 302,
+        content_type: "text/plain",
+        body: Vec::new(),
+    });
+    let transport = DnsOverHttps::new(&server.url, quick()).unwrap();
+    let error = transport
+        .exchange(&question("com.", RrType::Ds))
+        .unwrap_err();
+    assert!(error.to_string().ends_with("HTTP status 302"), "{error}");
+}
+
+#[test]
+fn doh_rejects_a_response_that_is_not_a_dns_message() {
+    let server = DohServer::start(|_| Reply {
+        status: 200,
+        content_type: "text/html; charset=utf-8",
+        body: b"<html>captive portal</html>".to_vec(),
+    });
+    let transport = DnsOverHttps::new(&server.url, quick()).unwrap();
+    let error = transport
+        .exchange(&question("com.", RrType::Ds))
+        .unwrap_err();
+    assert!(
+        error.to_string().ends_with(
+            "the response has content type \"text/html; charset=utf-8\", not application/dns-message"
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn doh_rejects_an_unparsable_dns_message() {
+    let server = DohServer::start(|_| Reply {
+        status: 200,
+        content_type: "application/dns-message",
+        body: vec![0, 0, 0x80],
+    });
+    let transport = DnsOverHttps::new(&server.url, quick()).unwrap();
+    let error = transport
+        .exchange(&question("com.", RrType::Ds))
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("the response is not a valid DNS message"),
+        "{error}"
+    );
+}
+
+#[test]
+fn doh_reports_a_dead_port_as_an_http_failure() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/dns-query");
+    let transport = DnsOverHttps::new(&url, quick()).unwrap();
+    let error = transport
+        .exchange(&question("com.", RrType::Ds))
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "{url} did not answer com./DS over DNS-over-HTTPS: "
+        )),
+        "{text}"
+    );
+    assert!(text.contains("onnection refused"), "{text}");
+}
+
+/// A TLS listener on loopback whose certificate no root vouches for; it only handshakes.
+fn untrusted_tls_server() -> (u16, std::thread::JoinHandle<()>) {
+    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+    let key =
+        rustls::pki_types::PrivateKeyDer::try_from(certified.signing_key.serialize_der()).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![certified.cert.der().clone()], key)
+    .unwrap();
+    let config = Arc::new(config);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let thread = std::thread::spawn(move || {
+        // Two attempts: the client retries a failed connection once.
+        for _ in 0..2 {
+            let Ok((mut stream, _)) = listener.accept() else {
+                return;
+            };
+            let mut connection = rustls::ServerConnection::new(config.clone()).unwrap();
+            // The client aborts the handshake; the error is expected and ignored.
+            let _ = connection.complete_io(&mut stream);
+        }
+    });
+    (port, thread)
+}
+
+#[test]
+fn doh_over_https_rejects_a_certificate_no_root_vouches_for() {
+    let (port, server) = untrusted_tls_server();
+    let url = format!("https://127.0.0.1:{port}/dns-query");
+    let transport = DnsOverHttps::new(&url, quick()).unwrap();
+    let error = transport
+        .exchange(&question("com.", RrType::Ds))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{url} did not answer com./DS over DNS-over-HTTPS: cannot connect: invalid peer \
+             certificate: UnknownIssuer"
+        )
+    );
+    server.join().unwrap();
+}
+
+#[test]
+fn asks_every_question_before_any_answer_arrives() {
+    // A server that answers nothing until it holds all eight questions: a retrieval that waited
+    // for one answer before asking the next question would time out.
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let address = socket.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        socket
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut held = Vec::new();
+        let mut buffer = vec![0u8; 65_535];
+        while held.len() < 8 {
+            let (n, peer) = socket
+                .recv_from(&mut buffer)
+                .expect("eight queries in time");
+            held.push((peer, Message::from_vec(&buffer[..n]).unwrap()));
+        }
+        for (peer, query) in &held {
+            socket.send_to(&reply_bytes(query, vec![]), peer).unwrap();
+        }
+    });
+    let domain: Domain = "example.com".parse().unwrap();
+    let transport = PlainDns::at(
+        address,
+        Limits {
+            timeout: Duration::from_secs(5),
+            attempts: 1,
+        },
+    );
+    let responses = retrieve::retrieve(&domain, &transport).unwrap();
+    assert_eq!(responses.len(), 8);
+    server.join().unwrap();
+}

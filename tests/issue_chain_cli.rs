@@ -1,0 +1,271 @@
+//! `kliento issue chain` failures that need no real DNS: usage errors, malformed anchors, and
+//! network failures (exit 4) against dead ports and scripted loopback servers.
+
+#[path = "support/doh.rs"]
+mod doh;
+#[path = "support/stub_dns.rs"]
+mod stub_dns;
+
+use assert_cmd::Command;
+use doh::{DohServer, Reply};
+use hickory_proto::op::ResponseCode;
+use predicates::prelude::*;
+use std::net::UdpSocket;
+use stub_dns::{StubDns, reply};
+
+fn kliento() -> Command {
+    let mut command = Command::cargo_bin("kliento").unwrap();
+    command
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("KLIENTO_TRUST_ANCHORS");
+    command
+}
+
+/// A loopback UDP port with nothing behind it (bound, read, released).
+fn dead_port() -> String {
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn exits_4_naming_the_server_and_query_when_the_resolver_port_is_dead() {
+    let dead = dead_port();
+    let out = tempfile::tempdir().unwrap();
+    let chain = out.path().join("chain.der");
+    kliento()
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--resolver",
+            &dead,
+            "-o",
+        ])
+        .arg(&chain)
+        .assert()
+        .code(4)
+        .stdout("")
+        .stderr(predicate::str::starts_with(format!(
+            "error: cannot retrieve the DNSSEC chain for _veraid.example.com: {dead} did not \
+             answer ./DNSKEY over UDP: connection refused\nhint: "
+        )));
+    assert!(!chain.exists(), "no output on failure");
+}
+
+#[test]
+fn exits_4_with_the_http_status_when_the_doh_server_fails() {
+    let server = DohServer::start(|_| Reply {
+        status: 500,
+        content_type: "text/plain",
+        body: b"internal error".to_vec(),
+    });
+    kliento()
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--doh",
+            &server.url,
+        ])
+        .assert()
+        .code(4)
+        .stdout("")
+        .stderr(predicate::str::contains(format!(
+            "{} did not answer ./DNSKEY over DNS-over-HTTPS: HTTP status 500",
+            server.url
+        )));
+}
+
+#[test]
+fn refuses_plain_http_doh_urls_off_loopback() {
+    kliento()
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--doh",
+            "http://dns.example/dns-query",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "plain http is only accepted for loopback addresses; use https",
+        ));
+}
+
+#[test]
+fn rejects_a_malformed_resolver_address() {
+    kliento()
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--resolver",
+            "127.0.0.1:http",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid resolver address \"127.0.0.1:http\": the port is not a number",
+        ));
+}
+
+#[test]
+fn rejects_resolver_and_doh_together() {
+    kliento()
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--resolver",
+            "127.0.0.1:53",
+            "--doh",
+            "https://dns.example/dns-query",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
+
+#[test]
+fn rejects_a_malformed_trust_anchors_file_before_any_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let anchors = dir.path().join("anchors.txt");
+    std::fs::write(&anchors, ". IN DS 20326 8 2 NOTHEX\n").unwrap();
+    // A dead resolver: exit 3, not 4, shows the anchors are read before the network is used.
+    kliento()
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--resolver",
+            &dead_port(),
+        ])
+        .arg("--trust-anchors")
+        .arg(&anchors)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(format!(
+            "error: cannot read trust anchors from {}",
+            anchors.display()
+        )));
+}
+
+#[test]
+fn reads_the_trust_anchors_file_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let anchors = dir.path().join("missing.txt");
+    kliento()
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--resolver",
+            &dead_port(),
+        ])
+        .env("KLIENTO_TRUST_ANCHORS", &anchors)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(format!(
+            "cannot read {}: no such file or directory",
+            anchors.display()
+        )));
+}
+
+#[test]
+fn rejects_a_zero_timeout() {
+    kliento()
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--timeout",
+            "0",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the timeout must be at least 1 second",
+        ));
+}
+
+#[test]
+fn refuses_an_existing_output_file_without_force_before_any_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = dir.path().join("chain.der");
+    std::fs::write(&chain, b"keep me").unwrap();
+    // A dead resolver: exit 2, not 4, shows the check happens before the network is used.
+    kliento()
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--resolver",
+            &dead_port(),
+            "-o",
+        ])
+        .arg(&chain)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "already exists; refusing to overwrite it",
+        ));
+    assert_eq!(std::fs::read(&chain).unwrap(), b"keep me");
+}
+
+#[test]
+fn refuses_the_chain_of_a_server_that_refuses_queries_and_names_it() {
+    let server = StubDns::start(|_, query| {
+        let mut refused = reply(query, vec![]);
+        refused.metadata.response_code = ResponseCode::Refused;
+        vec![refused.to_vec().unwrap()]
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let chain = dir.path().join("chain.der");
+    kliento()
+        .args(["issue", "chain", "--domain", "example.com", "--resolver"])
+        .arg(server.address.to_string())
+        .arg("-o")
+        .arg(&chain)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "error: refusing to write the chain for _veraid.example.com: DNSSEC chain is ",
+        ))
+        .stderr(predicate::str::ends_with(
+            "hint: the server answered REFUSED to ./DNSKEY; it may not be a resolver for this name\n",
+        ));
+    assert!(!chain.exists());
+}
+
+#[test]
+fn rejects_a_domain_too_long_for_its_veraid_query_name() {
+    // 249 characters pass as a domain, but `_veraid.` makes the name longer than 255 octets.
+    let domain = vec!["abcdefghi"; 25].join(".");
+    kliento()
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            &domain,
+            "--resolver",
+            &dead_port(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "_veraid.{domain}. is not a usable DNS query name"
+        )));
+}

@@ -1,0 +1,323 @@
+//! End to end against a real authoritative server: Knot DNS on 127.0.0.1 signs `.`, `com.` and
+//! `example.com.` (RSA, ECDSA, Ed25519) with a `_veraid.example.com.` TXT record made by
+//! `kliento txt-record`. Skips loudly without Knot, except under CI=true (see support/knot.rs).
+
+#[path = "support/doh.rs"]
+mod doh;
+#[path = "support/knot.rs"]
+mod knot;
+mod support;
+
+use assert_cmd::Command;
+use base64::Engine;
+use doh::{DohServer, Reply};
+use kliento::dnssec::retrieve::{self, Limits, PlainDns, Protocol};
+use kliento::dnssec::{DnssecChain, parse_trust_anchors, validate_veraid_txt};
+use kliento::domain::Domain;
+use kliento::time::{Period, Timestamp};
+use knot::{Knot, tcp_exchange};
+use predicates::prelude::*;
+use std::path::Path;
+
+fn kliento() -> Command {
+    let mut command = Command::cargo_bin("kliento").unwrap();
+    command
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("KLIENTO_TRUST_ANCHORS");
+    command
+}
+
+/// The `_veraid.example.com.` zone-file line for a fresh organisation key, from the CLI.
+fn veraid_txt_line(dir: &Path) -> String {
+    let key = dir.join("org.pem");
+    kliento()
+        .args(["keygen", "-o"])
+        .arg(&key)
+        .assert()
+        .success();
+    let output = kliento()
+        .args(["txt-record", "--domain", "example.com", "--key"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
+}
+
+/// Starts Knot with a `_veraid` record, or `None` (after a loud message) without Knot.
+fn knot_with_veraid_record() -> Option<(Knot, tempfile::TempDir)> {
+    let work = tempfile::tempdir().unwrap();
+    let line = veraid_txt_line(work.path());
+    Knot::start(&line).map(|knot| (knot, work))
+}
+
+#[test]
+fn retrieves_all_eight_messages_from_knot_with_the_root_dnskey_over_tcp() {
+    let Some((knot, _work)) = knot_with_veraid_record() else {
+        return;
+    };
+    let domain: Domain = "example.com".parse().unwrap();
+    let transport = PlainDns::at(knot.address, Limits::default());
+    let responses = retrieve::retrieve(&domain, &transport).unwrap();
+    assert_eq!(responses.len(), 8);
+    for response in &responses {
+        assert_eq!(
+            response.answer.response_code_name(),
+            "NOERROR",
+            "{}",
+            response.question
+        );
+    }
+    // The root's 4096-bit KSK makes ./DNSKEY larger than the 1232-byte UDP payload.
+    assert_eq!(responses[0].question.to_string(), "./DNSKEY");
+    assert_eq!(responses[0].answer.protocol, Protocol::TcpAfterTruncation);
+    assert_eq!(
+        responses[7].question.to_string(),
+        "_veraid.example.com./TXT"
+    );
+    assert_eq!(responses[7].answer.protocol, Protocol::Udp);
+}
+
+/// Validates a chain file at the current time against an anchors file, as a verifier would.
+fn validate_file(chain: &Path, anchors: &Path) -> Result<usize, String> {
+    let chain = DnssecChain::from_der(&std::fs::read(chain).unwrap()).map_err(|e| e.to_string())?;
+    let anchors = parse_trust_anchors(&std::fs::read_to_string(anchors).unwrap()).unwrap();
+    let domain: Domain = "example.com".parse().unwrap();
+    validate_veraid_txt(
+        &chain,
+        &domain,
+        &Period::instant(Timestamp::now()),
+        &anchors,
+    )
+    .into_result()
+    .map_err(|e| e.to_string())?;
+    Ok(chain.len())
+}
+
+#[test]
+fn issue_chain_writes_a_chain_that_validates_against_the_test_root() {
+    let Some((knot, work)) = knot_with_veraid_record() else {
+        return;
+    };
+    let chain = work.path().join("chain.der");
+    let resolver = knot.address.to_string();
+    kliento()
+        .args([
+            "-v",
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--resolver",
+            &resolver,
+        ])
+        .arg("--trust-anchors")
+        .arg(&knot.anchors)
+        .arg("-o")
+        .arg(&chain)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(
+            predicate::str::is_match(
+                r"debug: \./DNSKEY: NOERROR, \d+ bytes over TCP \(the UDP answer was truncated\)\n",
+            )
+            .unwrap(),
+        )
+        .stderr(predicate::str::contains(
+            "_veraid.example.com./TXT: NOERROR",
+        ))
+        .stderr(
+            predicate::str::is_match(r"debug: \.: trust anchor \d+/8/2 matches DNSKEY \d+\n")
+                .unwrap(),
+        )
+        .stderr(predicate::str::contains(
+            "DNSSEC chain for _veraid.example.com is SECURE",
+        ));
+    assert_eq!(validate_file(&chain, &knot.anchors), Ok(8));
+}
+
+#[test]
+fn issue_chain_stores_messages_in_veraid_js_order() {
+    let Some((knot, work)) = knot_with_veraid_record() else {
+        return;
+    };
+    let chain = work.path().join("chain.der");
+    kliento()
+        .args(["issue", "chain", "--domain", "example.com", "--resolver"])
+        .arg(knot.address.to_string())
+        .arg("--trust-anchors")
+        .arg(&knot.anchors)
+        .arg("-o")
+        .arg(&chain)
+        .assert()
+        .success();
+    let chain = DnssecChain::from_der(&std::fs::read(&chain).unwrap()).unwrap();
+    let questions: Vec<String> = chain
+        .summaries()
+        .iter()
+        .map(|s| s.questions.join(","))
+        .collect();
+    let domain: Domain = "example.com".parse().unwrap();
+    let expected: Vec<String> = retrieve::chain_questions(&domain)
+        .unwrap()
+        .iter()
+        .map(|q| q.to_string())
+        .collect();
+    assert_eq!(questions, expected);
+}
+
+#[test]
+fn issue_chain_refuses_a_chain_that_does_not_lead_to_the_trust_anchor() {
+    let Some((knot, work)) = knot_with_veraid_record() else {
+        return;
+    };
+    let chain = work.path().join("chain.der");
+    // The built-in IANA anchors do not cover the test root's key.
+    kliento()
+        .args(["issue", "chain", "--domain", "example.com", "--resolver"])
+        .arg(knot.address.to_string())
+        .arg("-o")
+        .arg(&chain)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::starts_with(
+            "error: refusing to write the chain for _veraid.example.com: DNSSEC chain is BOGUS",
+        ));
+    assert!(!chain.exists(), "a refused chain is not written");
+}
+
+#[test]
+fn issue_chain_over_doh_through_a_loopback_proxy_to_knot_validates() {
+    let Some((knot, work)) = knot_with_veraid_record() else {
+        return;
+    };
+    let upstream = knot.address;
+    let proxy = DohServer::start(move |request| match tcp_exchange(upstream, &request.body) {
+        Ok(body) => Reply {
+            status: 200,
+            content_type: "application/dns-message",
+            body,
+        },
+        Err(_) => Reply {
+            status: 502,
+            content_type: "text/plain",
+            body: Vec::new(),
+        },
+    });
+    let chain = work.path().join("chain.der");
+    kliento()
+        .args([
+            "-v",
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--doh",
+            &proxy.url,
+        ])
+        .arg("--trust-anchors")
+        .arg(&knot.anchors)
+        .arg("-o")
+        .arg(&chain)
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::is_match(
+                r"_veraid\.example\.com\./TXT: NOERROR, \d+ bytes over DNS-over-HTTPS\n",
+            )
+            .unwrap(),
+        );
+    assert_eq!(validate_file(&chain, &knot.anchors), Ok(8));
+    let requests = proxy.requests();
+    assert!(requests.iter().all(|r| r.method == "POST"));
+    let mut asked: Vec<String> = requests
+        .iter()
+        .map(|r| {
+            let query = hickory_proto::op::Message::from_vec(&r.body).unwrap();
+            format!(
+                "{}/{}",
+                query.queries[0].name(),
+                query.queries[0].query_type()
+            )
+        })
+        .collect();
+    asked.sort();
+    asked.dedup();
+    assert_eq!(asked.len(), 8, "{asked:?}");
+}
+
+#[test]
+fn issue_chain_json_output_carries_the_chain_and_each_message() {
+    let Some((knot, _work)) = knot_with_veraid_record() else {
+        return;
+    };
+    let output = kliento()
+        .args([
+            "--format",
+            "json",
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--resolver",
+        ])
+        .arg(knot.address.to_string())
+        .arg("--trust-anchors")
+        .arg(&knot.anchors)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["schemaVersion"], 1);
+    assert_eq!(report["status"], "secure");
+    assert_eq!(report["messages"].as_array().unwrap().len(), 8);
+    assert_eq!(
+        report["messages"][7]["question"],
+        "_veraid.example.com./TXT"
+    );
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(report["chain"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(DnssecChain::from_der(&der).unwrap().len(), 8);
+}
+
+#[test]
+fn issue_chain_output_from_knot_verifies_in_veraid_js() {
+    if !support::oracle_available() {
+        return;
+    }
+    let Some((knot, work)) = knot_with_veraid_record() else {
+        return;
+    };
+    let chain = work.path().join("chain.der");
+    kliento()
+        .args(["issue", "chain", "--domain", "example.com", "--resolver"])
+        .arg(knot.address.to_string())
+        .arg("--trust-anchors")
+        .arg(&knot.anchors)
+        .arg("-o")
+        .arg(&chain)
+        .assert()
+        .success();
+    let now = Timestamp::now().to_string();
+    let results = support::oracle_script(
+        "dnssec.mjs",
+        "verify",
+        vec![serde_json::json!({
+            "der": chain,
+            "anchors": knot.anchors,
+            "domain": "example.com",
+            "start": now,
+            "end": now,
+            "window": { "start": now, "end": now },
+        })],
+    );
+    assert_eq!(results[0]["lookup"]["status"], "SECURE", "{:?}", results[0]);
+    assert_eq!(results[0]["veraid"], "OK", "{:?}", results[0]);
+}
