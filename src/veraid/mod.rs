@@ -6,6 +6,7 @@ pub mod certificate;
 mod der_time;
 pub mod member;
 mod oid;
+pub mod signature;
 pub mod txt;
 
 pub use algorithm::{AlgorithmError, HashAlgorithm, SignatureAlgorithm};
