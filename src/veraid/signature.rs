@@ -15,7 +15,7 @@ use super::der_time::{self, TimeError, parse_generalized_time};
 use super::member::{Member, UserNameError};
 use crate::keys;
 use der::asn1::{AnyRef, ObjectIdentifier, OctetStringRef};
-use der::{Decode, Header, Reader, SliceReader, Tag, TagMode, TagNumber};
+use der::{Decode, Header, Length, Reader, SliceReader, Tag};
 use jiff::Timestamp;
 use spki::AlgorithmIdentifierRef;
 
@@ -507,8 +507,12 @@ fn read_signed_data<'a>(r: &mut SliceReader<'a>) -> der::Result<RawContentInfo<'
     let _digest_algorithms = r.tlv_bytes()?;
     let encapsulated = r.sequence(|e| {
         let _content_type: ObjectIdentifier = ObjectIdentifier::decode(e)?;
-        let content = e.context_specific::<&OctetStringRef>(TagNumber(0), TagMode::Explicit)?;
-        Ok::<_, der::Error>(content.map(|c| c.as_bytes().to_vec()))
+        if e.is_finished() {
+            return Ok(None);
+        }
+        let header = Header::decode(e)?;
+        header.tag().assert_eq(context(0, true))?;
+        e.read_nested(header.length(), read_econtent).map(Some)
     })?;
     let mut certificates = Vec::new();
     if Tag::peek(r).ok() == Some(context(0, true)) {
@@ -536,6 +540,25 @@ fn read_signed_data<'a>(r: &mut SliceReader<'a>) -> der::Result<RawContentInfo<'
         encapsulated,
         certificates,
         signer_infos,
+    })
+}
+
+/// The eContent OCTET STRING. pkijs writes it in the constructed form (tag 0x24, primitive
+/// segments of at most 64 KiB: BER, which `der` cannot decode), so both forms are read; one
+/// level of segments only, as pkijs writes.
+fn read_econtent(r: &mut SliceReader<'_>) -> der::Result<Vec<u8>> {
+    const CONSTRUCTED_OCTET_STRING: u8 = 0x24;
+    if r.peek_byte() != Some(CONSTRUCTED_OCTET_STRING) {
+        return Ok(<&OctetStringRef>::decode(r)?.as_bytes().to_vec());
+    }
+    r.read_byte()?;
+    let length = Length::decode(r)?;
+    r.read_nested(length, |segments| {
+        let mut content = Vec::new();
+        while !segments.is_finished() {
+            content.extend_from_slice(<&OctetStringRef>::decode(segments)?.as_bytes());
+        }
+        Ok(content)
     })
 }
 
@@ -1256,6 +1279,21 @@ mod tests {
         )
         .unwrap();
         assert!(contains(&der, &unhex(METADATA_ATTR)));
+    }
+
+    #[test]
+    fn reads_econtent_in_primitive_and_pkijs_constructed_forms() {
+        let read = |bytes: &str| {
+            let bytes = unhex(bytes);
+            let mut reader = SliceReader::new(&bytes).unwrap();
+            read_econtent(&mut reader)
+        };
+        assert_eq!(read("04 05 68 65 6c 6c 6f").unwrap(), b"hello");
+        assert_eq!(read("24 09 04 02 68 65 04 03 6c 6c 6f").unwrap(), b"hello");
+        assert!(
+            read("24 04 24 02 04 00").is_err(),
+            "nested constructed segments"
+        );
     }
 
     #[test]
