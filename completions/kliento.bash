@@ -22,6 +22,9 @@ _kliento() {
             kliento,help)
                 cmd="kliento__subcmd__help"
                 ;;
+            kliento,issue)
+                cmd="kliento__subcmd__issue"
+                ;;
             kliento,keygen)
                 cmd="kliento__subcmd__keygen"
                 ;;
@@ -37,6 +40,9 @@ _kliento() {
             kliento__subcmd__help,help)
                 cmd="kliento__subcmd__help__subcmd__help"
                 ;;
+            kliento__subcmd__help,issue)
+                cmd="kliento__subcmd__help__subcmd__issue"
+                ;;
             kliento__subcmd__help,keygen)
                 cmd="kliento__subcmd__help__subcmd__keygen"
                 ;;
@@ -46,6 +52,30 @@ _kliento() {
             kliento__subcmd__help,txt-record)
                 cmd="kliento__subcmd__help__subcmd__txt__subcmd__record"
                 ;;
+            kliento__subcmd__help__subcmd__issue,member-cert)
+                cmd="kliento__subcmd__help__subcmd__issue__subcmd__member__subcmd__cert"
+                ;;
+            kliento__subcmd__help__subcmd__issue,org-cert)
+                cmd="kliento__subcmd__help__subcmd__issue__subcmd__org__subcmd__cert"
+                ;;
+            kliento__subcmd__issue,help)
+                cmd="kliento__subcmd__issue__subcmd__help"
+                ;;
+            kliento__subcmd__issue,member-cert)
+                cmd="kliento__subcmd__issue__subcmd__member__subcmd__cert"
+                ;;
+            kliento__subcmd__issue,org-cert)
+                cmd="kliento__subcmd__issue__subcmd__org__subcmd__cert"
+                ;;
+            kliento__subcmd__issue__subcmd__help,help)
+                cmd="kliento__subcmd__issue__subcmd__help__subcmd__help"
+                ;;
+            kliento__subcmd__issue__subcmd__help,member-cert)
+                cmd="kliento__subcmd__issue__subcmd__help__subcmd__member__subcmd__cert"
+                ;;
+            kliento__subcmd__issue__subcmd__help,org-cert)
+                cmd="kliento__subcmd__issue__subcmd__help__subcmd__org__subcmd__cert"
+                ;;
             *)
                 ;;
         esac
@@ -53,7 +83,7 @@ _kliento() {
 
     case "${cmd}" in
         kliento)
-            opts="-q -v -h -V --format --quiet --verbose --color --help --version keygen txt-record completions man help"
+            opts="-q -v -h -V --format --quiet --verbose --color --help --version keygen txt-record issue completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -105,7 +135,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__help)
-            opts="keygen txt-record completions man help"
+            opts="keygen txt-record issue completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -135,6 +165,48 @@ _kliento() {
         kliento__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__help__subcmd__issue)
+            opts="org-cert member-cert"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__help__subcmd__issue__subcmd__member__subcmd__cert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__help__subcmd__issue__subcmd__org__subcmd__cert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -181,6 +253,200 @@ _kliento() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue)
+            opts="-q -v -h -V --format --quiet --verbose --color --help --version org-cert member-cert help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__help)
+            opts="org-cert member-cert help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__help__subcmd__member__subcmd__cert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__help__subcmd__org__subcmd__cert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__member__subcmd__cert)
+            opts="-o -q -v -h -V --org-key --org-cert --member-key --user --bot --start --expiry --valid-for --encoding --output --force --format --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --member-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "pem der" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__org__subcmd__cert)
+            opts="-o -q -v -h -V --key --domain --start --expiry --valid-for --encoding --output --force --format --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "pem der" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -5,6 +5,7 @@ mod docs;
 mod exit;
 mod failure;
 mod io;
+mod issue;
 mod keygen;
 mod txt_record;
 mod ui;
@@ -51,6 +52,9 @@ struct Cli {
 enum Command {
     Keygen(keygen::Args),
     TxtRecord(txt_record::Args),
+    /// Issue VeraId certificates
+    #[command(subcommand)]
+    Issue(issue::IssueCommand),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
 }
@@ -86,6 +90,7 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Keygen(args) => keygen::run(&ui, args),
         Command::TxtRecord(args) => txt_record::run(&ui, args),
+        Command::Issue(command) => issue::run(&ui, command),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(&ui, args),
     };
