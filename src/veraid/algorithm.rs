@@ -13,6 +13,7 @@ use std::fmt;
 /// id-RSASSA-PSS (RFC 8017 A.2.3).
 pub(crate) const RSASSA_PSS: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+const MGF1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.8");
 const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
 const SHA384_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
 const SHA512_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
@@ -43,7 +44,7 @@ impl HashAlgorithm {
     }
 
     /// Digest length in bytes, which is also the PSS salt length VeraId uses.
-    pub fn output_len(self) -> usize {
+    pub fn output_len(self) -> u8 {
         match self {
             Self::Sha256 => 32,
             Self::Sha384 => 48,
@@ -86,7 +87,7 @@ pub enum SignatureAlgorithm {
         /// The `hashAlgorithm` parameter.
         hash: HashAlgorithm,
         /// The `saltLength` parameter.
-        salt_len: usize,
+        salt_len: u8,
     },
     /// RSASSA-PKCS1-v1_5 (sha256/384/512WithRSAEncryption).
     RsaPkcs1v15 {
@@ -155,9 +156,21 @@ impl SignatureAlgorithm {
                 oid: format!("RSASSA-PSS with hash {}", params.hash.oid),
             }
         })?;
+        // pkijs ignores the MGF parameters and uses MGF1 with `hash`; we verify the same way but
+        // refuse identifiers that say otherwise rather than silently reinterpret them.
+        let mgf_hash = params.mask_gen.parameters.as_ref().map(|p| p.oid);
+        if params.mask_gen.oid != MGF1 || mgf_hash != Some(hash.oid()) {
+            return Err(AlgorithmError::Unsupported {
+                oid: format!(
+                    "RSASSA-PSS with {hash} and mask generation {} ({})",
+                    params.mask_gen.oid,
+                    mgf_hash.map(|o| o.to_string()).unwrap_or_default()
+                ),
+            });
+        }
         Ok(Self::RsaPss {
             hash,
-            salt_len: usize::from(params.salt_len),
+            salt_len: params.salt_len,
         })
     }
 
@@ -166,7 +179,7 @@ impl SignatureAlgorithm {
     pub fn to_der(&self) -> Vec<u8> {
         match self {
             Self::RsaPss { hash, salt_len } => {
-                let salt_len = u8::try_from(*salt_len).expect("PSS salt length fits in a byte");
+                let salt_len = *salt_len;
                 let params = match hash {
                     HashAlgorithm::Sha256 => RsaPssParamsRef::new::<Sha256>(salt_len),
                     HashAlgorithm::Sha384 => RsaPssParamsRef::new::<Sha384>(salt_len),
@@ -206,14 +219,14 @@ impl SignatureAlgorithm {
     ) -> Result<(), AlgorithmError> {
         let hashed = self.hash().digest(message);
         let outcome = match *self {
-            Self::RsaPss { hash, salt_len } => match hash {
-                HashAlgorithm::Sha256 => {
+            Self::RsaPss { hash, salt_len } => match (hash, usize::from(salt_len)) {
+                (HashAlgorithm::Sha256, salt_len) => {
                     key.verify(Pss::<Sha256>::new_with_salt(salt_len), &hashed, signature)
                 }
-                HashAlgorithm::Sha384 => {
+                (HashAlgorithm::Sha384, salt_len) => {
                     key.verify(Pss::<Sha384>::new_with_salt(salt_len), &hashed, signature)
                 }
-                HashAlgorithm::Sha512 => {
+                (HashAlgorithm::Sha512, salt_len) => {
                     key.verify(Pss::<Sha512>::new_with_salt(salt_len), &hashed, signature)
                 }
             },
@@ -318,6 +331,20 @@ mod tests {
                 assert_eq!(SignatureAlgorithm::from_der(&alg.to_der()).unwrap(), alg);
             }
         }
+    }
+
+    #[test]
+    fn rejects_pss_whose_mgf1_hash_differs() {
+        let mixed = PKIJS_PSS_SHA256.replacen("0304020105", "0304020305", 1);
+        let der: Vec<u8> = (0..mixed.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&mixed[i..i + 2], 16).unwrap())
+            .collect();
+        // hash SHA-512, MGF1 still SHA-256.
+        assert!(matches!(
+            SignatureAlgorithm::from_der(&der),
+            Err(AlgorithmError::Unsupported { oid }) if oid.contains("mask generation")
+        ));
     }
 
     #[test]

@@ -98,6 +98,7 @@ pub struct Certificate {
     issuer: Vec<u8>,
     subject: Vec<u8>,
     common_name: String,
+    issuer_common_name: Option<String>,
     not_before: Timestamp,
     not_after: Timestamp,
     spki: Vec<u8>,
@@ -178,7 +179,7 @@ impl Certificate {
         })?;
         let not_before = read_time("validity.notBefore", raw.not_before)?;
         let not_after = read_time("validity.notAfter", raw.not_after)?;
-        let common_name = common_name(raw.subject)?;
+        let common_name = common_name_of(raw.subject)?;
         let mut certificate = Self {
             der: der.to_vec(),
             tbs: tbs.to_vec(),
@@ -187,6 +188,7 @@ impl Certificate {
             issuer: raw.issuer.to_vec(),
             subject: raw.subject.to_vec(),
             common_name,
+            issuer_common_name: common_name_of(raw.issuer).ok(),
             not_before,
             not_after,
             spki: raw.spki.to_vec(),
@@ -304,6 +306,11 @@ impl Certificate {
     /// The subject's common name: the organisation domain, a user name, or `@` for a bot.
     pub fn common_name(&self) -> &str {
         &self.common_name
+    }
+
+    /// The issuer's common name, when the issuer Name has a readable CN.
+    pub fn issuer_common_name(&self) -> Option<&str> {
+        self.issuer_common_name.as_deref()
     }
 
     /// Start of validity (notBefore), inclusive.
@@ -523,7 +530,7 @@ fn read_time(field: &'static str, (tag, bytes): (Tag, &[u8])) -> Result<Timestam
 }
 
 /// The first CN in a Name, in whatever string type it is written (veraid-js accepts any).
-fn common_name(name_der: &[u8]) -> Result<String, Malformed> {
+fn common_name_of(name_der: &[u8]) -> Result<String, Malformed> {
     let name = Name::from_der(name_der).map_err(|e| MalformedCertificate::Field {
         field: "subject",
         detail: e.to_string(),
@@ -1058,6 +1065,7 @@ pub(crate) mod tests {
         );
         assert_eq!(cert.authority_key_id(), org_cert().subject_key_id());
         assert_eq!(cert.issuer_der(), org_cert().subject_der());
+        assert_eq!(cert.issuer_common_name(), Some("example.com"));
     }
 
     #[test]
@@ -1410,5 +1418,26 @@ pub(crate) mod tests {
             error,
             IssueError::Key(KeyError::UnsupportedSize { bits: 1024 })
         );
+    }
+
+    #[test]
+    fn no_single_byte_change_panics_or_alters_what_verifies() {
+        let org = org_cert();
+        let member = member_cert(&Member::from_name("alice").unwrap());
+        let der = member.to_der();
+        for at in 0..der.len() {
+            let mut tampered = der.to_vec();
+            tampered[at] ^= 0x01;
+            if let Ok(cert) = Certificate::from_der(&tampered)
+                && verify_issued_by(&cert, &org).is_ok()
+            {
+                // Only the unsigned outer AlgorithmIdentifier may change (e.g. NULL hash
+                // parameters written another way), never what was signed.
+                assert_eq!(cert.tbs_der(), member.tbs_der(), "byte {at}");
+            }
+        }
+        for len in 0..der.len() {
+            assert!(Certificate::from_der(&der[..len]).is_err());
+        }
     }
 }

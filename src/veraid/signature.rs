@@ -1306,4 +1306,40 @@ mod tests {
         let data = unhex("30 0f 06 09 2a 86 48 86 f7 0d 01 07 01 a0 02 04 00");
         assert!(SignedData::from_der(&data).is_err());
     }
+
+    #[test]
+    fn no_single_byte_change_panics_or_still_verifies_with_the_same_plaintext() {
+        let org = org_cert_cached();
+        for der in [
+            member_signature(&SignOptions::default()),
+            org_signature(
+                &Member::from_name("bob").unwrap(),
+                &SignOptions {
+                    encapsulate: true,
+                    ..SignOptions::default()
+                },
+            ),
+        ] {
+            let encapsulated = SignedData::from_der(&der)
+                .unwrap()
+                .encapsulated_plaintext()
+                .is_some();
+            let plaintext = (!encapsulated).then_some(&b"hello"[..]);
+            for at in 0..der.len() {
+                let mut tampered = der.clone();
+                tampered[at] ^= 0x01;
+                if let Ok(parsed) = SignedData::from_der(&tampered)
+                    && let Ok(verified) = parsed.verify(plaintext, &org)
+                {
+                    // Only bytes outside what is signed may change (e.g. unsigned metadata
+                    // of the attached certificate), never the meaning.
+                    assert_eq!(verified.plaintext, b"hello", "byte {at}");
+                    assert_eq!(verified.metadata, metadata(), "byte {at}");
+                }
+            }
+            for len in 0..der.len() {
+                assert!(SignedData::from_der(&der[..len]).is_err());
+            }
+        }
+    }
 }
