@@ -968,7 +968,7 @@ pub(crate) mod tests {
             .unwrap()
     }
 
-    /// Rebuilds a certificate with TBS element `index` replaced, signed by `key` with `alg`.
+    /// Rebuilds a certificate with the TBS elements in `edits` replaced, signed by `key` with `alg`.
     pub(crate) fn resigned(
         cert: &Certificate,
         edits: &[(usize, Vec<u8>)],

@@ -823,7 +823,9 @@ pub enum SignatureError {
 mod tests {
     use super::*;
     use crate::veraid::certificate::issue_member_certificate;
-    use crate::veraid::certificate::tests::{member_cert, options, org_cert, test_keys, ts};
+    use crate::veraid::certificate::tests::{
+        member_cert, options, org_cert, resigned, test_keys, ts,
+    };
 
     fn unhex(text: &str) -> Vec<u8> {
         let text: String = text.split_whitespace().collect();
@@ -1279,6 +1281,41 @@ mod tests {
         )
         .unwrap();
         assert!(contains(&der, &unhex(METADATA_ATTR)));
+    }
+
+    #[test]
+    fn matches_signer_whose_serial_is_non_minimal() {
+        // veraid-js copies the certificate's serial bytes verbatim into IssuerAndSerialNumber.
+        let org = Certificate::from_der(&resigned(
+            &org_cert_cached(),
+            &[(1, unhex("02 08 00 12 34 56 78 9a bc de"))],
+            &test_keys()[0],
+            SignatureAlgorithm::pss(HashAlgorithm::Sha256),
+        ))
+        .unwrap();
+        let der = sign(
+            b"hello",
+            &metadata(),
+            Signer::Organisation {
+                certificate: &org,
+                attribution: &Member::Bot,
+            },
+            &test_keys()[0],
+            &SignOptions::default(),
+        )
+        .unwrap();
+        assert!(contains(&der, &unhex("02 08 00 12 34 56 78 9a bc de")));
+        let parsed = SignedData::from_der(&der).unwrap();
+        parsed.verify(Some(b"hello"), &org).unwrap();
+        // The same certificate re-encoded minimally is still the signer (INTEGER equality).
+        let minimal = Certificate::from_der(&resigned(
+            &org,
+            &[(1, unhex("02 07 12 34 56 78 9a bc de"))],
+            &test_keys()[0],
+            SignatureAlgorithm::pss(HashAlgorithm::Sha256),
+        ))
+        .unwrap();
+        parsed.verify(Some(b"hello"), &minimal).unwrap();
     }
 
     #[test]
