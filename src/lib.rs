@@ -5,4 +5,5 @@
 
 pub mod domain;
 pub mod keys;
+pub mod token;
 pub mod veraid;

@@ -132,6 +132,31 @@ impl TxtRdata {
     }
 }
 
+/// No TXT record matches the organisation key and service (VeraId digest §2.5).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("Could not find VeraId record for specified key and/or service")]
+pub struct NoMatchingRecord;
+
+/// Picks the record for an organisation key and a service as veraid-js does: among records with
+/// the key's algorithm and key id (exact string) that name this service or none, the first that
+/// names the service wins, else the first generic one.
+pub fn select_record<'a>(
+    records: &'a [TxtRdata],
+    algorithm: OrgKeyAlgorithm,
+    key_id: &str,
+    service: &str,
+) -> Result<&'a TxtRdata, NoMatchingRecord> {
+    let for_key = || {
+        records
+            .iter()
+            .filter(move |r| r.algorithm == algorithm && r.key_id == key_id)
+    };
+    for_key()
+        .find(|r| r.service_oid.as_deref() == Some(service))
+        .or_else(|| for_key().find(|r| r.service_oid.is_none()))
+        .ok_or(NoMatchingRecord)
+}
+
 impl fmt::Display for TxtRdata {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -285,6 +310,34 @@ mod tests {
             TtlOverride::new(7_776_001).unwrap_err().to_string(),
             "TTL override must not exceed 90 days (got 7776001 seconds)"
         );
+    }
+
+    #[test]
+    fn prefers_the_record_naming_the_service_then_a_generic_one() {
+        let records: Vec<TxtRdata> = [
+            "1 other 1 1.2.3",
+            "2 key 2 1.2.3",
+            "1 key 3",
+            "1 key 4 9.9",
+            "1 key 5 1.2.3",
+            "1 key 6 1.2.3",
+        ]
+        .iter()
+        .map(|t| parse(t).unwrap())
+        .collect();
+        let pick = |service| {
+            select_record(&records, OrgKeyAlgorithm::Rsa2048, "key", service)
+                .map(|r| r.ttl_override.seconds())
+        };
+        assert_eq!(pick("1.2.3"), Ok(5));
+        assert_eq!(pick("4.5.6"), Ok(3));
+        assert_eq!(
+            select_record(&records[..2], OrgKeyAlgorithm::Rsa2048, "key", "1.2.3"),
+            Err(NoMatchingRecord)
+        );
+        // Key ids compare as exact strings: an unpadded id does not match a padded one.
+        let padded = [parse("1 abc= 1").unwrap()];
+        assert!(select_record(&padded, OrgKeyAlgorithm::Rsa2048, "abc", "1.2").is_err());
     }
 
     #[test]

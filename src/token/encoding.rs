@@ -1,0 +1,267 @@
+//! The forms a token bundle travels in: raw DER, base64, or an `Authorization: Kliento <base64>`
+//! header value (Kliento digest §1.4-§1.5; kliento CLI contract "Bundle input").
+
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+/// Bundles larger than this are refused before any parsing (kliento-js: 16 KiB, inclusive).
+pub const MAX_BUNDLE_SIZE: usize = 16 * 1024;
+
+/// How a bundle is encoded on input or output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BundleEncoding {
+    /// The DER bytes themselves.
+    Der,
+    /// Standard base64 with padding (accepted: URL-safe, unpadded, wrapped).
+    Base64,
+    /// `Kliento <base64>`, the Authorization header value.
+    Header,
+}
+
+/// Why input is not an encoded bundle.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum BundleInputError {
+    /// No bytes at all.
+    #[error("the input is empty")]
+    Empty,
+    /// Over the 16 KiB limit.
+    #[error("the bundle is {size} bytes, over the {MAX_BUNDLE_SIZE}-byte limit")]
+    TooLarge {
+        /// Size of the decoded bundle (or of the input, when it is too large to decode).
+        size: usize,
+    },
+    /// A header whose scheme is not `Kliento`.
+    #[error("Authorization scheme must be \"Kliento\" (got \"{scheme}\")")]
+    WrongScheme {
+        /// The scheme found.
+        scheme: String,
+    },
+    /// Text that is not base64.
+    #[error("not DER, base64 or a Kliento header: {reason}")]
+    NotBase64 {
+        /// What the decoder objected to.
+        reason: String,
+    },
+}
+
+/// Lenient base64: standard alphabet (URL-safe characters are mapped onto it first), padding
+/// optional, non-zero trailing bits tolerated as Node's decoder does.
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// Longest text input worth decoding: a 16 KiB bundle in base64 with generous line breaks.
+const MAX_TEXT_INPUT: usize = MAX_BUNDLE_SIZE * 2;
+
+/// Decodes a bundle from raw input, detecting the encoding unless `expected` forces one.
+/// Returns the encoding found and the DER bytes.
+pub fn decode(
+    input: &[u8],
+    expected: Option<BundleEncoding>,
+) -> Result<(BundleEncoding, Vec<u8>), BundleInputError> {
+    let encoding = expected.unwrap_or_else(|| detect(input));
+    let bundle = match encoding {
+        BundleEncoding::Der => input.to_vec(),
+        BundleEncoding::Base64 => decode_base64(text_of(input)?)?,
+        BundleEncoding::Header => decode_header(text_of(input)?)?,
+    };
+    if bundle.is_empty() {
+        return Err(BundleInputError::Empty);
+    }
+    if bundle.len() > MAX_BUNDLE_SIZE {
+        return Err(BundleInputError::TooLarge { size: bundle.len() });
+    }
+    Ok((encoding, bundle))
+}
+
+/// DER bundles start with a SEQUENCE tag; text starting with a scheme (or the header name) is a
+/// header; anything else is taken for base64.
+fn detect(input: &[u8]) -> BundleEncoding {
+    if input.first() == Some(&0x30) {
+        return BundleEncoding::Der;
+    }
+    let text = String::from_utf8_lossy(&input[..input.len().min(64)]);
+    let text = strip_header_name(text.trim_start());
+    let is_header = text
+        .split_once(|c: char| c.is_ascii_whitespace())
+        .is_some_and(|(word, _)| word.chars().all(|c| c.is_ascii_alphabetic()) && !word.is_empty());
+    if is_header {
+        BundleEncoding::Header
+    } else {
+        BundleEncoding::Base64
+    }
+}
+
+fn text_of(input: &[u8]) -> Result<&str, BundleInputError> {
+    if input.len() > MAX_TEXT_INPUT {
+        return Err(BundleInputError::TooLarge { size: input.len() });
+    }
+    std::str::from_utf8(input).map_err(|_| BundleInputError::NotBase64 {
+        reason: "the input is neither DER nor text".into(),
+    })
+}
+
+/// Drops a leading `Authorization:` (any case) so a pasted header line works.
+fn strip_header_name(text: &str) -> &str {
+    const NAME: &str = "authorization:";
+    match text.get(..NAME.len()) {
+        Some(prefix) if prefix.eq_ignore_ascii_case(NAME) => text[NAME.len()..].trim_start(),
+        _ => text,
+    }
+}
+
+/// `Kliento <base64>`: the scheme is case-insensitive and followed by at least one space.
+fn decode_header(text: &str) -> Result<Vec<u8>, BundleInputError> {
+    let text = strip_header_name(text.trim());
+    let (scheme, credentials) = text.split_once(' ').unwrap_or((text, ""));
+    if !scheme.eq_ignore_ascii_case("kliento") {
+        return Err(BundleInputError::WrongScheme {
+            scheme: scheme.chars().take(32).collect(),
+        });
+    }
+    decode_base64(credentials)
+}
+
+/// Base64 in either alphabet, padded or not, with any ASCII whitespace (line wrapping) ignored.
+/// Unlike Node's decoder, other stray characters are an error rather than silently skipped.
+fn decode_base64(text: &str) -> Result<Vec<u8>, BundleInputError> {
+    let normalised: String = text
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    LENIENT
+        .decode(normalised.as_bytes())
+        .map_err(|e| BundleInputError::NotBase64 {
+            reason: e.to_string(),
+        })
+}
+
+/// Encodes a bundle for output: DER as is; base64 and header as one line with a newline.
+pub fn encode(bundle: &[u8], encoding: BundleEncoding) -> Vec<u8> {
+    let standard = base64::engine::general_purpose::STANDARD;
+    match encoding {
+        BundleEncoding::Der => bundle.to_vec(),
+        BundleEncoding::Base64 => format!("{}\n", standard.encode(bundle)).into_bytes(),
+        BundleEncoding::Header => format!("Kliento {}\n", standard.encode(bundle)).into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundle() -> Vec<u8> {
+        let mut bytes = vec![0x30, 0x82, 0x01, 0x00];
+        bytes.extend((0..=255u8).cycle().take(256));
+        bytes
+    }
+
+    #[test]
+    fn detects_and_decodes_every_encoding() {
+        let der = bundle();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
+        let url = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&der);
+        let wrapped: String = b64
+            .as_bytes()
+            .chunks(76)
+            .map(|c| format!("{}\n", std::str::from_utf8(c).unwrap()))
+            .collect();
+        let cases = [
+            (der.clone(), BundleEncoding::Der),
+            (b64.clone().into_bytes(), BundleEncoding::Base64),
+            (format!("  {url}\n").into_bytes(), BundleEncoding::Base64),
+            (wrapped.into_bytes(), BundleEncoding::Base64),
+            (
+                format!("Kliento {b64}").into_bytes(),
+                BundleEncoding::Header,
+            ),
+            (
+                format!("KLIENTO  {url}\n").into_bytes(),
+                BundleEncoding::Header,
+            ),
+            (
+                format!("Authorization: kliento {b64}\r\n").into_bytes(),
+                BundleEncoding::Header,
+            ),
+        ];
+        for (input, encoding) in cases {
+            assert_eq!(
+                decode(&input, None),
+                Ok((encoding, der.clone())),
+                "{encoding:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn encodes_for_output() {
+        let der = bundle();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
+        assert_eq!(encode(&der, BundleEncoding::Der), der);
+        assert_eq!(
+            encode(&der, BundleEncoding::Base64),
+            format!("{b64}\n").into_bytes()
+        );
+        assert_eq!(
+            encode(&der, BundleEncoding::Header),
+            format!("Kliento {b64}\n").into_bytes()
+        );
+        for encoding in [
+            BundleEncoding::Der,
+            BundleEncoding::Base64,
+            BundleEncoding::Header,
+        ] {
+            let encoded = encode(&der, encoding);
+            assert_eq!(decode(&encoded, Some(encoding)).unwrap().1, der);
+        }
+    }
+
+    #[test]
+    fn enforces_the_16_kib_limit_inclusively() {
+        let mut der = vec![0x30; MAX_BUNDLE_SIZE];
+        assert!(decode(&der, None).is_ok());
+        der.push(0);
+        assert_eq!(
+            decode(&der, None),
+            Err(BundleInputError::TooLarge {
+                size: MAX_BUNDLE_SIZE + 1
+            })
+        );
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
+        assert_eq!(
+            decode(b64.as_bytes(), None),
+            Err(BundleInputError::TooLarge {
+                size: MAX_BUNDLE_SIZE + 1
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_bundle_encoding() {
+        assert_eq!(decode(b"", None), Err(BundleInputError::Empty));
+        assert_eq!(decode(b"Kliento ", None), Err(BundleInputError::Empty));
+        assert_eq!(
+            decode(b"Bearer abcd", None),
+            Err(BundleInputError::WrongScheme {
+                scheme: "Bearer".into()
+            })
+        );
+        assert!(matches!(
+            decode(b"not*base64!", None),
+            Err(BundleInputError::NotBase64 { .. })
+        ));
+        assert!(matches!(
+            decode(b"\xff\xfe", None),
+            Err(BundleInputError::NotBase64 { .. })
+        ));
+    }
+}
