@@ -365,10 +365,11 @@ impl SignedData {
         Ok(Some(Member::from_name(name.as_str())?))
     }
 
-    /// Verifies the signature as veraid-js (pkijs) does (digest §7.4): plaintext rules, signer
-    /// certificate by IssuerAndSerialNumber (the organisation certificate for organisation
-    /// signatures, the attached certificates otherwise), contentType present, messageDigest,
-    /// and the signature over the signed attributes as received, re-tagged as SET.
+    /// Verifies the signature as veraid-js (pkijs) does (digest §7.4), in its order: attribution,
+    /// member signer certificate among the attached ones, plaintext rules, organisation
+    /// signer certificate (signer ids are IssuerAndSerialNumber), contentType present,
+    /// messageDigest, the signature over the signed attributes as received (re-tagged as SET),
+    /// and finally the metadata attribute.
     ///
     /// It does not check the member certificate's chain, validity or the metadata's period:
     /// callers do that with [`super::certificate::verify_issued_by`] and the returned values.
@@ -377,18 +378,11 @@ impl SignedData {
         detached_plaintext: Option<&[u8]>,
         org_certificate: &Certificate,
     ) -> Result<VerifiedSignature, SignatureError> {
-        let plaintext = match (self.encapsulated_plaintext(), detached_plaintext) {
-            (Some(_), Some(_)) => return Err(SignatureError::PlaintextAlreadyEncapsulated),
-            (None, None) => return Err(SignatureError::PlaintextMissing),
-            (Some(p), None) | (None, Some(p)) => p.to_vec(),
-        };
+        // veraid-js decides organisation vs member signature, and finds a member signature's
+        // certificate, before it looks at the plaintext; pkijs then does the rest, starting
+        // with the plaintext rules.
         let signer_info = self.first_signer()?;
-        let signed_attributes = signer_info
-            .signed_attributes_der
-            .as_ref()
-            .ok_or(SignatureError::MissingSignedAttributes)?;
         let attribution = self.attribution()?;
-
         let (issuer, serial) = match &signer_info.sid {
             SignerIdentifier::IssuerAndSerialNumber { issuer, serial } => (issuer, serial),
             SignerIdentifier::SubjectKeyIdentifier(_) => {
@@ -396,19 +390,36 @@ impl SignedData {
             }
         };
         let matches = |c: &&Certificate| c.issuer_der() == issuer && c.serial_number() == serial;
-        let signer = match attribution {
-            Some(_) => Some(org_certificate).filter(matches),
-            None => self.certificates.iter().find(matches),
-        }
-        .ok_or_else(|| SignatureError::SignerNotFound {
+        let not_found = |searched| SignatureError::SignerNotFound {
             issuer: hex(issuer),
             serial: serial.to_string(),
-            searched: if attribution.is_some() {
-                "the organisation certificate"
-            } else {
-                "the attached certificates"
-            },
-        })?;
+            searched,
+        };
+        let member_signer = match attribution {
+            Some(_) => None,
+            None => Some(
+                self.certificates
+                    .iter()
+                    .find(matches)
+                    .ok_or_else(|| not_found("the attached certificates"))?,
+            ),
+        };
+
+        let plaintext = match (self.encapsulated_plaintext(), detached_plaintext) {
+            (Some(_), Some(_)) => return Err(SignatureError::PlaintextAlreadyEncapsulated),
+            (None, None) => return Err(SignatureError::PlaintextMissing),
+            (Some(p), None) | (None, Some(p)) => p.to_vec(),
+        };
+        let signer = match member_signer {
+            Some(signer) => signer,
+            None => Some(org_certificate)
+                .filter(matches)
+                .ok_or_else(|| not_found("the organisation certificate"))?,
+        };
+        let signed_attributes = signer_info
+            .signed_attributes_der
+            .as_ref()
+            .ok_or(SignatureError::MissingSignedAttributes)?;
 
         if signer_info.attribute(&CONTENT_TYPE).is_none() {
             return Err(SignatureError::MissingContentType);
