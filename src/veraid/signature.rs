@@ -1330,6 +1330,37 @@ mod tests {
     }
 
     #[test]
+    fn requires_signed_attributes() {
+        // RFC 5652 allows a SignerInfo without signedAttrs (signature over the content itself);
+        // VeraId needs them for its metadata.
+        let member = member_cert_cached();
+        let signature = pss_sign(&test_keys()[1], HashAlgorithm::Sha256, b"hello").unwrap();
+        let signer_info = sequence(&[
+            &der_of(&1u8),
+            &sequence(&[member.issuer_der(), &member.serial_number().to_der()]),
+            &sha256_identifier(),
+            &SignatureAlgorithm::pss(HashAlgorithm::Sha256).to_der(),
+            &octets(&signature),
+        ]);
+        let signed_data = sequence(&[
+            &der_of(&1u8),
+            &set(&[&sha256_identifier()]),
+            &sequence(&[&der_of(&DATA)]),
+            &tlv(context(0, true), member.to_der()),
+            &set(&[&signer_info]),
+        ]);
+        let der = sequence(&[&der_of(&SIGNED_DATA), &tlv(context(0, true), &signed_data)]);
+        let parsed = SignedData::from_der(&der).unwrap();
+        assert_eq!(parsed.signer_info().unwrap().signed_attributes_der, None);
+        assert_eq!(
+            parsed
+                .verify(Some(b"hello"), &org_cert_cached())
+                .unwrap_err(),
+            SignatureError::MissingSignedAttributes
+        );
+    }
+
+    #[test]
     fn reads_econtent_in_primitive_and_pkijs_constructed_forms() {
         let read = |bytes: &str| {
             let bytes = unhex(bytes);
