@@ -33,7 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)')
             [CompletionResult]::new('txt-record', 'txt-record', [CompletionResultType]::ParameterValue, 'Print the _veraid TXT record for an organisation key')
-            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Make VeraId artefacts: DNSSEC chains, certificates, tokens')
+            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Make VeraId artefacts: certificates, DNSSEC chains')
             [CompletionResult]::new('exchange', 'exchange', [CompletionResultType]::ParameterValue, 'Exchange a workload JWT for a signature bundle at VeraId Authority')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print or write shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write man pages')
@@ -86,9 +86,58 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('org-cert', 'org-cert', [CompletionResultType]::ParameterValue, 'Self-issue an organisation certificate (veraid-js profile)')
+            [CompletionResult]::new('member-cert', 'member-cert', [CompletionResultType]::ParameterValue, 'Issue a member certificate for a user or a bot, signed by the organisation')
             [CompletionResult]::new('chain', 'chain', [CompletionResultType]::ParameterValue, 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)')
             [CompletionResult]::new('test-chain', 'test-chain', [CompletionResultType]::ParameterValue, 'Build a DNSSEC chain under a throw-away test root (no DNS needed)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kliento;issue;org-cert' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Organisation domain name (the certificate''s CN; a trailing dot is dropped)')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds')
+            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'End of validity: RFC 3339 or relative to now (+30d)')
+            [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w [default: 90d]')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Certificate encoding')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the certificate to FILE instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the certificate to FILE instead of stdout')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing output file')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kliento;issue;member-cert' {
+            [CompletionResult]::new('--org-key', '--org-key', [CompletionResultType]::ParameterName, 'Organisation private key, PEM or DER, PKCS#8 or PKCS#1')
+            [CompletionResult]::new('--org-cert', '--org-cert', [CompletionResultType]::ParameterName, 'Organisation certificate, PEM or DER')
+            [CompletionResult]::new('--member-key', '--member-key', [CompletionResultType]::ParameterName, 'Member key: RSA, public or private, PEM or DER (only the public half is used)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name (no `@`, tab, CR or LF)')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds')
+            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'End of validity: RFC 3339 or relative to now (+30d)')
+            [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w [default: 90d]')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Certificate encoding')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the certificate to FILE instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the certificate to FILE instead of stdout')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--bot', '--bot', [CompletionResultType]::ParameterName, 'Issue the certificate for a bot (CN `@`)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing output file')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'kliento;issue;chain' {
@@ -137,9 +186,17 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             break
         }
         'kliento;issue;help' {
+            [CompletionResult]::new('org-cert', 'org-cert', [CompletionResultType]::ParameterValue, 'Self-issue an organisation certificate (veraid-js profile)')
+            [CompletionResult]::new('member-cert', 'member-cert', [CompletionResultType]::ParameterValue, 'Issue a member certificate for a user or a bot, signed by the organisation')
             [CompletionResult]::new('chain', 'chain', [CompletionResultType]::ParameterValue, 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)')
             [CompletionResult]::new('test-chain', 'test-chain', [CompletionResultType]::ParameterValue, 'Build a DNSSEC chain under a throw-away test root (no DNS needed)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kliento;issue;help;org-cert' {
+            break
+        }
+        'kliento;issue;help;member-cert' {
             break
         }
         'kliento;issue;help;chain' {
@@ -216,7 +273,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
         'kliento;help' {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)')
             [CompletionResult]::new('txt-record', 'txt-record', [CompletionResultType]::ParameterValue, 'Print the _veraid TXT record for an organisation key')
-            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Make VeraId artefacts: DNSSEC chains, certificates, tokens')
+            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Make VeraId artefacts: certificates, DNSSEC chains')
             [CompletionResult]::new('exchange', 'exchange', [CompletionResultType]::ParameterValue, 'Exchange a workload JWT for a signature bundle at VeraId Authority')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print or write shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write man pages')
@@ -230,8 +287,16 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             break
         }
         'kliento;help;issue' {
+            [CompletionResult]::new('org-cert', 'org-cert', [CompletionResultType]::ParameterValue, 'Self-issue an organisation certificate (veraid-js profile)')
+            [CompletionResult]::new('member-cert', 'member-cert', [CompletionResultType]::ParameterValue, 'Issue a member certificate for a user or a bot, signed by the organisation')
             [CompletionResult]::new('chain', 'chain', [CompletionResultType]::ParameterValue, 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)')
             [CompletionResult]::new('test-chain', 'test-chain', [CompletionResultType]::ParameterValue, 'Build a DNSSEC chain under a throw-away test root (no DNS needed)')
+            break
+        }
+        'kliento;help;issue;org-cert' {
+            break
+        }
+        'kliento;help;issue;member-cert' {
             break
         }
         'kliento;help;issue;chain' {

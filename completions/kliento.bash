@@ -61,6 +61,12 @@ _kliento() {
             kliento__subcmd__help__subcmd__issue,chain)
                 cmd="kliento__subcmd__help__subcmd__issue__subcmd__chain"
                 ;;
+            kliento__subcmd__help__subcmd__issue,member-cert)
+                cmd="kliento__subcmd__help__subcmd__issue__subcmd__member__subcmd__cert"
+                ;;
+            kliento__subcmd__help__subcmd__issue,org-cert)
+                cmd="kliento__subcmd__help__subcmd__issue__subcmd__org__subcmd__cert"
+                ;;
             kliento__subcmd__help__subcmd__issue,test-chain)
                 cmd="kliento__subcmd__help__subcmd__issue__subcmd__test__subcmd__chain"
                 ;;
@@ -70,6 +76,12 @@ _kliento() {
             kliento__subcmd__issue,help)
                 cmd="kliento__subcmd__issue__subcmd__help"
                 ;;
+            kliento__subcmd__issue,member-cert)
+                cmd="kliento__subcmd__issue__subcmd__member__subcmd__cert"
+                ;;
+            kliento__subcmd__issue,org-cert)
+                cmd="kliento__subcmd__issue__subcmd__org__subcmd__cert"
+                ;;
             kliento__subcmd__issue,test-chain)
                 cmd="kliento__subcmd__issue__subcmd__test__subcmd__chain"
                 ;;
@@ -78,6 +90,12 @@ _kliento() {
                 ;;
             kliento__subcmd__issue__subcmd__help,help)
                 cmd="kliento__subcmd__issue__subcmd__help__subcmd__help"
+                ;;
+            kliento__subcmd__issue__subcmd__help,member-cert)
+                cmd="kliento__subcmd__issue__subcmd__help__subcmd__member__subcmd__cert"
+                ;;
+            kliento__subcmd__issue__subcmd__help,org-cert)
+                cmd="kliento__subcmd__issue__subcmd__help__subcmd__org__subcmd__cert"
                 ;;
             kliento__subcmd__issue__subcmd__help,test-chain)
                 cmd="kliento__subcmd__issue__subcmd__help__subcmd__test__subcmd__chain"
@@ -295,7 +313,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__help__subcmd__issue)
-            opts="chain test-chain"
+            opts="org-cert member-cert chain test-chain"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -309,6 +327,34 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__help__subcmd__issue__subcmd__chain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__help__subcmd__issue__subcmd__member__subcmd__cert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__help__subcmd__issue__subcmd__org__subcmd__cert)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -379,7 +425,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__issue)
-            opts="-q -v -h -V --format --quiet --verbose --color --help --version chain test-chain help"
+            opts="-q -v -h -V --format --quiet --verbose --color --help --version org-cert member-cert chain test-chain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -451,7 +497,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__issue__subcmd__help)
-            opts="chain test-chain help"
+            opts="org-cert member-cert chain test-chain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -492,6 +538,34 @@ _kliento() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kliento__subcmd__issue__subcmd__help__subcmd__member__subcmd__cert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__help__subcmd__org__subcmd__cert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kliento__subcmd__issue__subcmd__help__subcmd__test__subcmd__chain)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -499,6 +573,122 @@ _kliento() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__member__subcmd__cert)
+            opts="-o -q -v -h -V --org-key --org-cert --member-key --user --bot --start --expiry --valid-for --encoding --output --force --format --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --member-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "pem der" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__org__subcmd__cert)
+            opts="-o -q -v -h -V --key --domain --start --expiry --valid-for --encoding --output --force --format --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "pem der" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

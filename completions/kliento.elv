@@ -30,7 +30,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --version 'Print version'
             cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
             cand txt-record 'Print the _veraid TXT record for an organisation key'
-            cand issue 'Make VeraId artefacts: DNSSEC chains, certificates, tokens'
+            cand issue 'Make VeraId artefacts: certificates, DNSSEC chains'
             cand exchange 'Exchange a workload JWT for a signature bundle at VeraId Authority'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
@@ -80,9 +80,56 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand org-cert 'Self-issue an organisation certificate (veraid-js profile)'
+            cand member-cert 'Issue a member certificate for a user or a bot, signed by the organisation'
             cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
             cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kliento;issue;org-cert'= {
+            cand --key 'Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)'
+            cand --domain 'Organisation domain name (the certificate''s CN; a trailing dot is dropped)'
+            cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
+            cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'
+            cand --valid-for 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w [default: 90d]'
+            cand --encoding 'Certificate encoding'
+            cand -o 'Write the certificate to FILE instead of stdout'
+            cand --output 'Write the certificate to FILE instead of stdout'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand --force 'Replace an existing output file'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more detail on stderr (repeat for more)'
+            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kliento;issue;member-cert'= {
+            cand --org-key 'Organisation private key, PEM or DER, PKCS#8 or PKCS#1'
+            cand --org-cert 'Organisation certificate, PEM or DER'
+            cand --member-key 'Member key: RSA, public or private, PEM or DER (only the public half is used)'
+            cand --user 'User name (no `@`, tab, CR or LF)'
+            cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
+            cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'
+            cand --valid-for 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w [default: 90d]'
+            cand --encoding 'Certificate encoding'
+            cand -o 'Write the certificate to FILE instead of stdout'
+            cand --output 'Write the certificate to FILE instead of stdout'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand --bot 'Issue the certificate for a bot (CN `@`)'
+            cand --force 'Replace an existing output file'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more detail on stderr (repeat for more)'
+            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'kliento;issue;chain'= {
             cand --domain 'The organisation''s domain, e.g. example.com'
@@ -128,9 +175,15 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --version 'Print version'
         }
         &'kliento;issue;help'= {
+            cand org-cert 'Self-issue an organisation certificate (veraid-js profile)'
+            cand member-cert 'Issue a member certificate for a user or a bot, signed by the organisation'
             cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
             cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kliento;issue;help;org-cert'= {
+        }
+        &'kliento;issue;help;member-cert'= {
         }
         &'kliento;issue;help;chain'= {
         }
@@ -200,7 +253,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;help'= {
             cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
             cand txt-record 'Print the _veraid TXT record for an organisation key'
-            cand issue 'Make VeraId artefacts: DNSSEC chains, certificates, tokens'
+            cand issue 'Make VeraId artefacts: certificates, DNSSEC chains'
             cand exchange 'Exchange a workload JWT for a signature bundle at VeraId Authority'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
@@ -211,8 +264,14 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;help;txt-record'= {
         }
         &'kliento;help;issue'= {
+            cand org-cert 'Self-issue an organisation certificate (veraid-js profile)'
+            cand member-cert 'Issue a member certificate for a user or a bot, signed by the organisation'
             cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
             cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
+        }
+        &'kliento;help;issue;org-cert'= {
+        }
+        &'kliento;help;issue;member-cert'= {
         }
         &'kliento;help;issue;chain'= {
         }

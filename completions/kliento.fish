@@ -35,7 +35,7 @@ complete -c kliento -n "__fish_kliento_needs_command" -s h -l help -d 'Print hel
 complete -c kliento -n "__fish_kliento_needs_command" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
-complete -c kliento -n "__fish_kliento_needs_command" -f -a "issue" -d 'Make VeraId artefacts: DNSSEC chains, certificates, tokens'
+complete -c kliento -n "__fish_kliento_needs_command" -f -a "issue" -d 'Make VeraId artefacts: certificates, DNSSEC chains'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "completions" -d 'Print or write shell completions'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "man" -d 'Print or write man pages'
@@ -68,18 +68,59 @@ complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s q -l quie
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -f -a "org-cert" -d 'Self-issue an organisation certificate (veraid-js profile)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -f -a "member-cert" -d 'Issue a member certificate for a user or a bot, signed by the organisation'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l key -d 'Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l domain -d 'Organisation domain name (the certificate\'s CN; a trailing dot is dropped)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l valid-for -d 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w [default: 90d]' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l encoding -d 'Certificate encoding' -r -f -a "pem\t'PEM text (a CERTIFICATE block)'
+der\t'Binary DER (never written to a terminal)'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s o -l output -d 'Write the certificate to FILE instead of stdout' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l force -d 'Replace an existing output file'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l org-key -d 'Organisation private key, PEM or DER, PKCS#8 or PKCS#1' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l org-cert -d 'Organisation certificate, PEM or DER' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l member-key -d 'Member key: RSA, public or private, PEM or DER (only the public half is used)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l user -d 'User name (no `@`, tab, CR or LF)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l valid-for -d 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w [default: 90d]' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l encoding -d 'Certificate encoding' -r -f -a "pem\t'PEM text (a CERTIFICATE block)'
+der\t'Binary DER (never written to a terminal)'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s o -l output -d 'Write the certificate to FILE instead of stdout' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l bot -d 'Issue the certificate for a bot (CN `@`)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l force -d 'Replace an existing output file'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l domain -d 'The organisation\'s domain, e.g. example.com' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l resolver -d 'Ask this DNS server over UDP (TCP when the answer is truncated) instead of DoH; it must answer every zone\'s DNSKEY and DS queries (a recursive resolver, or an authoritative server hosting every zone)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l doh -d 'DNS-over-HTTPS endpoint (RFC 8484 POST); https is required except for loopback addresses' -r
@@ -119,6 +160,8 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "org-cert" -d 'Self-issue an organisation certificate (veraid-js profile)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "member-cert" -d 'Issue a member certificate for a user or a bot, signed by the organisation'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -183,10 +226,12 @@ complete -c kliento -n "__fish_kliento_using_subcommand man" -s h -l help -d 'Pr
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "issue" -d 'Make VeraId artefacts: DNSSEC chains, certificates, tokens'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "issue" -d 'Make VeraId artefacts: certificates, DNSSEC chains'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "completions" -d 'Print or write shell completions'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "man" -d 'Print or write man pages'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "org-cert" -d 'Self-issue an organisation certificate (veraid-js profile)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "member-cert" -d 'Issue a member certificate for a user or a bot, signed by the organisation'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'

@@ -1,13 +1,16 @@
 //! `kliento issue`: the group of commands that make VeraId and Kliento artefacts.
 
+mod cert;
 mod chain;
+mod member_cert;
+mod org_cert;
 mod test_chain;
 
 use super::exit::Exit;
 use super::failure::Failure;
 use super::ui::Ui;
 
-/// Make VeraId artefacts: DNSSEC chains, certificates, tokens
+/// Make VeraId artefacts: certificates, DNSSEC chains
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -16,6 +19,10 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum Command {
+    /// Self-issue an organisation certificate (veraid-js profile)
+    OrgCert(org_cert::Args),
+    /// Issue a member certificate for a user or a bot, signed by the organisation
+    MemberCert(member_cert::Args),
     Chain(chain::Args),
     TestChain(test_chain::Args),
 }
@@ -23,6 +30,8 @@ enum Command {
 /// Runs the chosen `issue` subcommand.
 pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     match args.command {
+        Command::OrgCert(args) => org_cert::run(ui, args),
+        Command::MemberCert(args) => member_cert::run(ui, args),
         Command::Chain(args) => chain::run(ui, args),
         Command::TestChain(args) => test_chain::run(ui, args),
     }

@@ -114,4 +114,18 @@ mod tests {
             assert!(seconds(bad).is_err(), "{bad:?} accepted");
         }
     }
+
+    #[test]
+    fn parses_rfc3339_and_relative_times() {
+        let now: Timestamp = "2026-11-25T18:00:00Z".parse().unwrap();
+        let at = |text| time(text).unwrap().resolve(now).unwrap().to_string();
+        assert_eq!(at("2026-01-02T03:04:05Z"), "2026-01-02T03:04:05Z");
+        assert_eq!(at("2026-01-02T03:04:05+01:00"), "2026-01-02T02:04:05Z");
+        assert_eq!(at("+1h"), "2026-11-25T19:00:00Z");
+        assert_eq!(at("-2d"), "2026-11-23T18:00:00Z");
+        assert_eq!(at("+90"), "2026-11-25T18:01:30Z");
+        for bad in ["", "+", "1h", "+1y", "2026-01-02", "tomorrow", "+-1h"] {
+            assert!(time(bad).is_err(), "{bad:?} accepted");
+        }
+    }
 }

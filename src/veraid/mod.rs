@@ -1,7 +1,16 @@
-//! The VeraId protocol: TXT records, and (in later modules) certificates, signatures and bundles.
+//! The VeraId protocol: TXT records, certificates, CMS signatures and the members they name.
 
 pub mod bundle;
+mod algorithm;
+mod asn1;
+pub mod certificate;
+mod der_time;
+pub mod member;
 mod oid;
+pub mod signature;
 pub mod txt;
 
+pub use algorithm::{AlgorithmError, HashAlgorithm, SignatureAlgorithm};
+pub use asn1::hex;
+pub use der_time::TimeError;
 pub use oid::{ServiceOid, ServiceOidError};

@@ -28,6 +28,13 @@ impl ServiceOid {
     }
 }
 
+impl From<ObjectIdentifier> for ServiceOid {
+    /// A decoded OID is always in canonical form.
+    fn from(oid: ObjectIdentifier) -> Self {
+        Self(oid)
+    }
+}
+
 impl FromStr for ServiceOid {
     type Err = ServiceOidError;
 

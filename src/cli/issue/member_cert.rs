@@ -1,0 +1,116 @@
+//! `kliento issue member-cert`: a member certificate signed by the organisation.
+
+use super::cert::{self, OutputArgs, ValidityArgs};
+use crate::cli::exit::Exit;
+use crate::cli::failure::{Failure, OrFail};
+use crate::cli::io;
+use crate::cli::ui::Ui;
+use jiff::Timestamp;
+use kliento::keys::RsaKey;
+use kliento::veraid::HashAlgorithm;
+use kliento::veraid::certificate::{self, Certificate, CertificateOptions};
+use kliento::veraid::member::{Member, UserName};
+use std::path::PathBuf;
+
+/// Issue a member certificate for a user or a bot
+#[derive(Debug, clap::Args)]
+#[command(
+    long_about = "Issue a member certificate with the @relaycorp/veraid profile, signed by the \
+                  organisation key: CN = the user name, or `@` for a bot. Its expiry is capped at \
+                  the organisation certificate's. Valid for 90 days from now unless \
+                  --start/--expiry/--valid-for say otherwise."
+)]
+#[command(group(clap::ArgGroup::new("member").required(true).args(["user", "bot"])))]
+pub struct Args {
+    /// Organisation private key, PEM or DER, PKCS#8 or PKCS#1
+    #[arg(long, value_name = "FILE")]
+    org_key: PathBuf,
+
+    /// Organisation certificate, PEM or DER
+    #[arg(long, value_name = "FILE")]
+    org_cert: PathBuf,
+
+    /// Member key: RSA, public or private, PEM or DER (only the public half is used)
+    #[arg(long, value_name = "FILE")]
+    member_key: PathBuf,
+
+    /// User name (no `@`, tab, CR or LF)
+    #[arg(long, value_name = "NAME", value_parser = user_name)]
+    user: Option<UserName>,
+
+    /// Issue the certificate for a bot (CN `@`)
+    #[arg(long)]
+    bot: bool,
+
+    #[command(flatten)]
+    validity: ValidityArgs,
+
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+fn user_name(text: &str) -> Result<UserName, String> {
+    UserName::new(text).map_err(|e| e.to_string())
+}
+
+/// Issues the certificate.
+pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+    args.output.check(ui)?;
+    let (start, expiry) = args.validity.resolve(Timestamp::now())?;
+    let inputs = [&args.org_key, &args.org_cert, &args.member_key];
+    if inputs.iter().filter(|p| io::is_stdio(p)).count() > 1 {
+        return Err(Failure::new(
+            Exit::Usage,
+            "only one input can be read from stdin",
+        ));
+    }
+
+    let org_source = cert::source(&args.org_key);
+    let org_key = RsaKey::from_bytes(&io::read_input(&args.org_key)?)
+        .and_then(RsaKey::into_private)
+        .or_fail(
+            Exit::Malformed,
+            format!("cannot read the organisation private key in {org_source}"),
+        )?;
+    let org_certificate = Certificate::from_bytes(&io::read_input(&args.org_cert)?).or_fail(
+        Exit::Malformed,
+        format!(
+            "cannot read the organisation certificate in {}",
+            cert::source(&args.org_cert)
+        ),
+    )?;
+    let member_key = RsaKey::from_bytes(&io::read_input(&args.member_key)?)
+        .or_fail(
+            Exit::Malformed,
+            format!(
+                "cannot read the member key in {}",
+                cert::source(&args.member_key)
+            ),
+        )?
+        .public_key();
+    let member = match args.user {
+        Some(user) => Member::User(user),
+        None => Member::Bot,
+    };
+    let options = CertificateOptions {
+        start,
+        expiry,
+        hash: HashAlgorithm::Sha256,
+    };
+    let certificate = certificate::issue_member_certificate(
+        &member,
+        &member_key,
+        &org_certificate,
+        &org_key,
+        &options,
+    )
+    .map_err(|e| cert::issue_failure(e, &org_source))?;
+    if args.validity.expiry_given() && expiry > org_certificate.not_after() {
+        ui.note(format!(
+            "the expiry is capped at the organisation certificate's: {}",
+            org_certificate.not_after()
+        ));
+    }
+    args.output.emit(ui, "member", &certificate)?;
+    Ok(Exit::Success)
+}

@@ -1,0 +1,60 @@
+//! `kliento issue org-cert`: a self-issued organisation certificate.
+
+use super::cert::{self, OutputArgs, ValidityArgs};
+use crate::cli::exit::Exit;
+use crate::cli::failure::{Failure, OrFail};
+use crate::cli::io;
+use crate::cli::ui::Ui;
+use jiff::Timestamp;
+use kliento::domain::Domain;
+use kliento::keys::RsaKey;
+use kliento::veraid::HashAlgorithm;
+use kliento::veraid::certificate::{self, CertificateOptions};
+use std::path::PathBuf;
+
+/// Self-issue an organisation certificate
+#[derive(Debug, clap::Args)]
+#[command(
+    long_about = "Self-issue an organisation certificate with the @relaycorp/veraid profile: \
+                  CN = the domain (BMPString), critical basicConstraints cA with pathLen 0, \
+                  key identifiers = SHA-256 of the public key, RSASSA-PSS SHA-256 signature. \
+                  Valid for 90 days from now unless --start/--expiry/--valid-for say otherwise."
+)]
+pub struct Args {
+    /// Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+
+    /// Organisation domain name (the certificate's CN; a trailing dot is dropped)
+    #[arg(long, value_name = "DOMAIN")]
+    domain: Domain,
+
+    #[command(flatten)]
+    validity: ValidityArgs,
+
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// Issues the certificate.
+pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+    args.output.check(ui)?;
+    let (start, expiry) = args.validity.resolve(Timestamp::now())?;
+    let source = cert::source(&args.key);
+    let key = RsaKey::from_bytes(&io::read_input(&args.key)?)
+        .and_then(RsaKey::into_private)
+        .or_fail(
+            Exit::Malformed,
+            format!("cannot read the private key in {source}"),
+        )?;
+    let options = CertificateOptions {
+        start,
+        expiry,
+        hash: HashAlgorithm::Sha256,
+    };
+    let certificate =
+        certificate::issue_organisation_certificate(&args.domain.to_string(), &key, &options)
+            .map_err(|e| cert::issue_failure(e, &source))?;
+    args.output.emit(ui, "organisation", &certificate)?;
+    Ok(Exit::Success)
+}
