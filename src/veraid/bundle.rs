@@ -119,6 +119,31 @@ impl SignatureBundle {
     }
 }
 
+impl SignatureBundle {
+    /// Encodes a bundle from its parts: chain messages in the order given (veraid-js does not
+    /// sort them), the organisation certificate's and the ContentInfo's DER, each re-tagged with
+    /// its IMPLICIT context tag.
+    pub fn encode(
+        dnssec_chain: &[Vec<u8>],
+        organisation_certificate: &[u8],
+        signature: &[u8],
+    ) -> Result<Vec<u8>, BundleError> {
+        let mut chain = Vec::new();
+        for message in dnssec_chain {
+            Any::new(Tag::OctetString, message.as_slice())?.encode_to_vec(&mut chain)?;
+        }
+        let mut fields = Vec::new();
+        Any::new(context(0, false), [VERSION])?.encode_to_vec(&mut fields)?;
+        Any::new(context(1, true), chain)?.encode_to_vec(&mut fields)?;
+        for (number, der) in [(2, organisation_certificate), (3, signature)] {
+            let sequence = AnyRef::from_der(der)?;
+            expect_tag("bundle part", Tag::Sequence, sequence.tag())?;
+            Any::new(context(number, true), sequence.value())?.encode_to_vec(&mut fields)?;
+        }
+        Ok(Any::new(Tag::Sequence, fields)?.to_der()?)
+    }
+}
+
 fn context(number: u32, constructed: bool) -> Tag {
     TagNumber(number).context_specific(constructed)
 }
@@ -207,6 +232,19 @@ mod tests {
             tlv(0x30, &tlv(0x30, b"tbs"))
         );
         assert_eq!(decoded.signature, tlv(0x30, &tlv(0x06, &[0x2A, 0x03])));
+    }
+
+    #[test]
+    fn encodes_what_it_decodes_byte_for_byte() {
+        let bytes = bundle(&[version(0), chain(), certificate(), signature()]);
+        let decoded = SignatureBundle::decode(&bytes).unwrap();
+        let encoded = SignatureBundle::encode(
+            &decoded.dnssec_chain,
+            &decoded.organisation_certificate,
+            &decoded.signature,
+        )
+        .unwrap();
+        assert_eq!(encoded, bytes);
     }
 
     #[test]
