@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: installs the pinned reference implementation for the interop tests
-# (npm ci in tests/interop), then `cargo test`. Extra arguments go to cargo test.
+# Runs the whole test suite: installs the pinned node packages the tests run (npm ci in
+# tests/interop and tests/peers), then `cargo test`. Extra arguments go to cargo test.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,7 +13,8 @@ install_node_packages() {
 }
 
 if command -v npm >/dev/null 2>&1; then
-  install_node_packages tests/interop
+  install_node_packages tests/interop   # the reference implementation (@relaycorp/veraid)
+  install_node_packages tests/peers     # loopback OIDC provider and Authority for exchange
 else
   echo "!!! npm not found: interop tests will be skipped (they fail under CI=true) !!!" >&2
 fi

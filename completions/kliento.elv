@@ -31,6 +31,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
             cand txt-record 'Print the _veraid TXT record for an organisation key'
             cand issue 'Make VeraId artefacts: DNSSEC chains, certificates, tokens'
+            cand exchange 'Exchange a workload JWT for a signature bundle at VeraId Authority'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -113,6 +114,37 @@ set edit:completion:arg-completer[kliento] = {|@words|
         }
         &'kliento;issue;help;help'= {
         }
+        &'kliento;exchange'= {
+            cand --jwt-source 'Where the JWT comes from'
+            cand --jwt-audience 'Audience to ask the JWT source for, when the Authority expects another than the URL'
+            cand --jwt-file 'JWT file (source file); for source kubernetes, replaces the default projected token path /var/run/secrets/kliento/token'
+            cand --jwt-env 'Environment variable holding the JWT (source env)'
+            cand --oidc-issuer 'OIDC issuer URL; discovery is at ISSUER/.well-known/openid-configuration'
+            cand --client-id 'OIDC client id'
+            cand --client-secret-env 'Environment variable holding the client secret (never pass a secret as a flag value)'
+            cand --client-secret-file 'File holding the client secret'
+            cand --oidc-grant 'OIDC grant [default: client-credentials with a client secret, else authorization-code]'
+            cand --oidc-token 'Which token of the provider''s answer to send to the Authority'
+            cand --oidc-scope 'Scopes to request (space-separated)'
+            cand --redirect-port 'Loopback port for the authorization-code redirect (0: any free port); the provider must accept http://127.0.0.1:PORT/callback'
+            cand --encoding 'Output encoding: der (binary), base64, or header (`Kliento <base64>`)'
+            cand -o 'Write the bundle to FILE (created 0600, replaced if present) instead of stdout'
+            cand --output 'Write the bundle to FILE (created 0600, replaced if present) instead of stdout'
+            cand --github-output 'GitHub Actions: mask the bundle in logs and set it as step output NAME in $GITHUB_OUTPUT (instead of printing it)'
+            cand --transfer 'How the Authority sends the bundle over HTTP (binary, or base64 text)'
+            cand --timeout 'Timeout of each HTTP request: seconds or a duration (30s, 2m)'
+            cand --retries 'Extra attempts after a network error or a 5xx answer (with exponential backoff)'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more detail on stderr (repeat for more)'
+            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'kliento;completions'= {
             cand -o 'Write the script into this directory (with the shell''s usual file name) instead of stdout'
             cand --output 'Write the script into this directory (with the shell''s usual file name) instead of stdout'
@@ -145,6 +177,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
             cand txt-record 'Print the _veraid TXT record for an organisation key'
             cand issue 'Make VeraId artefacts: DNSSEC chains, certificates, tokens'
+            cand exchange 'Exchange a workload JWT for a signature bundle at VeraId Authority'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -157,6 +190,8 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
         }
         &'kliento;help;issue;test-chain'= {
+        }
+        &'kliento;help;exchange'= {
         }
         &'kliento;help;completions'= {
         }

@@ -36,6 +36,7 @@ complete -c kliento -n "__fish_kliento_needs_command" -s V -l version -d 'Print 
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "issue" -d 'Make VeraId artefacts: DNSSEC chains, certificates, tokens'
+complete -c kliento -n "__fish_kliento_needs_command" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "completions" -d 'Print or write shell completions'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "man" -d 'Print or write man pages'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -103,6 +104,45 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l jwt-source -d 'Where the JWT comes from' -r -f -a "auto\t'The first source that applies (see the order above)'
+github\t'GitHub Actions OIDC token (needs `permissions: id-token: write`)'
+gcp\t'Google Cloud metadata server identity token'
+kubernetes\t'Kubernetes projected service-account token file'
+azure\t'Azure managed identity (IMDS)'
+file\t'A file (--jwt-file)'
+env\t'An environment variable (--jwt-env)'
+oidc\t'An OpenID Connect provider (--oidc-issuer, --client-id)'"
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l jwt-audience -d 'Audience to ask the JWT source for, when the Authority expects another than the URL' -r
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l jwt-file -d 'JWT file (source file); for source kubernetes, replaces the default projected token path /var/run/secrets/kliento/token' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l jwt-env -d 'Environment variable holding the JWT (source env)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l oidc-issuer -d 'OIDC issuer URL; discovery is at ISSUER/.well-known/openid-configuration' -r
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l client-id -d 'OIDC client id' -r
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l client-secret-env -d 'Environment variable holding the client secret (never pass a secret as a flag value)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l client-secret-file -d 'File holding the client secret' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l oidc-grant -d 'OIDC grant [default: client-credentials with a client secret, else authorization-code]' -r -f -a "client-credentials\t'Client credentials (machine workloads; needs a client secret)'
+authorization-code\t'Browser sign-in with PKCE, then silent refresh with the stored refresh token'"
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l oidc-token -d 'Which token of the provider\'s answer to send to the Authority' -r -f -a "access\t'The access token (a JWT for the requested resource)'
+id\t'The ID token'"
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l oidc-scope -d 'Scopes to request (space-separated)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l redirect-port -d 'Loopback port for the authorization-code redirect (0: any free port); the provider must accept http://127.0.0.1:PORT/callback' -r
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l encoding -d 'Output encoding: der (binary), base64, or header (`Kliento <base64>`)' -r -f -a "der\t'Binary DER'
+base64\t'Standard base64 with padding, one line'
+header\t'An Authorization header value: `Kliento <base64>`'"
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s o -l output -d 'Write the bundle to FILE (created 0600, replaced if present) instead of stdout' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l github-output -d 'GitHub Actions: mask the bundle in logs and set it as step output NAME in $GITHUB_OUTPUT (instead of printing it)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l transfer -d 'How the Authority sends the bundle over HTTP (binary, or base64 text)' -r -f -a "binary\t'application/vnd.veraid.signature-bundle'
+base64\t'application/vnd.veraid.signature-bundle+base64'"
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l timeout -d 'Timeout of each HTTP request: seconds or a duration (30s, 2m)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l retries -d 'Extra attempts after a network error or a 5xx answer (with exponential backoff)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_using_subcommand completions" -s o -l output -d 'Write the script into this directory (with the shell\'s usual file name) instead of stdout' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand completions" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'"
@@ -123,10 +163,11 @@ complete -c kliento -n "__fish_kliento_using_subcommand man" -s q -l quiet -d 'P
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue completions man help" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue completions man help" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue completions man help" -f -a "issue" -d 'Make VeraId artefacts: DNSSEC chains, certificates, tokens'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue completions man help" -f -a "completions" -d 'Print or write shell completions'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue completions man help" -f -a "man" -d 'Print or write man pages'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "issue" -d 'Make VeraId artefacts: DNSSEC chains, certificates, tokens'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "completions" -d 'Print or write shell completions'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "man" -d 'Print or write man pages'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'

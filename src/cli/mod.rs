@@ -2,6 +2,7 @@
 //! subcommand. This is the only code that knows about clap, stdout, colours and exit codes.
 
 mod docs;
+mod exchange;
 mod exit;
 mod failure;
 mod io;
@@ -53,6 +54,7 @@ enum Command {
     Keygen(keygen::Args),
     TxtRecord(txt_record::Args),
     Issue(issue::Args),
+    Exchange(Box<exchange::Args>),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
 }
@@ -89,6 +91,7 @@ pub fn main() -> ExitCode {
         Command::Keygen(args) => keygen::run(&ui, args),
         Command::TxtRecord(args) => txt_record::run(&ui, args),
         Command::Issue(args) => issue::run(&ui, args),
+        Command::Exchange(args) => exchange::run(&ui, *args),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(&ui, args),
     };

@@ -1,5 +1,6 @@
 //! The VeraId protocol: TXT records, and (in later modules) certificates, signatures and bundles.
 
+pub mod bundle;
 mod oid;
 pub mod txt;
 

@@ -1,0 +1,65 @@
+//! `--jwt-source file`: a JWT read from a file the caller names (`--jwt-file`).
+
+use crate::authority::jwt_source::{Env, JwtSource, JwtSourceError, Request, jwt_from};
+use crate::authority::secret::Jwt;
+use std::path::{Path, PathBuf};
+
+/// A JWT in a file.
+#[derive(Clone, Debug)]
+pub struct FileSource {
+    path: PathBuf,
+}
+
+impl FileSource {
+    /// The token in `path`.
+    pub fn new(path: PathBuf) -> Self {
+        Self { path }
+    }
+}
+
+impl JwtSource for FileSource {
+    fn name(&self) -> &'static str {
+        "file"
+    }
+
+    fn looks_for(&self) -> String {
+        format!("a token file ({})", self.path.display())
+    }
+
+    fn applies(&self, _: &Env) -> bool {
+        true
+    }
+
+    fn fetch(&self, _: &Request<'_>) -> Result<Jwt, JwtSourceError> {
+        read_token_file(self.name(), &self.path)
+    }
+}
+
+/// Reads and shape-checks a token file (shared with the Kubernetes source).
+pub(crate) fn read_token_file(
+    source_name: &'static str,
+    path: &Path,
+) -> Result<Jwt, JwtSourceError> {
+    let text = std::fs::read_to_string(path).map_err(|e| JwtSourceError::File {
+        source_name,
+        path: path.to_path_buf(),
+        reason: io_reason(&e),
+    })?;
+    jwt_from(source_name, &text)
+}
+
+/// An I/O error without its "(os error N)" suffix.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::InvalidData => "not UTF-8 text".into(),
+        _ => {
+            let text = e.to_string();
+            text.split(" (os error")
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        }
+    }
+}

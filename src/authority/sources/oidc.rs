@@ -1,0 +1,748 @@
+//! `--jwt-source oidc`: any standard OpenID Connect provider, found by discovery
+//! (OpenID Connect Discovery 1.0 §4), with one of two grants:
+//!
+//! - client credentials (RFC 6749 §4.4) for machine workloads;
+//! - authorization code with PKCE S256 (RFC 7636) on a loopback redirect (RFC 8252 §7.3) for a
+//!   developer at a terminal, preceded by the refresh-token grant (RFC 6749 §6) when a refresh
+//!   token is stored, and storing the newest refresh token (providers may rotate it).
+//!
+//! The exchange URL is asked for as the audience with both `resource` (RFC 8707) and `audience`
+//! (the non-standard name Auth0 and others use); providers ignore the parameter they lack.
+
+use crate::authority::http::{Http, HttpError, Reply, require_secure};
+use crate::authority::jwt_source::{
+    Env, JwtSource, JwtSourceError, MAX_TOKEN_ANSWER_BYTES, Request, endpoint_of, error_detail,
+};
+use crate::authority::secret::{Jwt, JwtFormatError, Secret};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use url::Url;
+
+/// Which grant obtains the token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grant {
+    /// Client credentials: needs a client secret.
+    ClientCredentials,
+    /// Authorization code with PKCE in a browser, refreshed silently once a refresh token is
+    /// stored.
+    AuthorizationCode,
+}
+
+/// Which token of the provider's answer is sent to the Authority.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// `access_token` (must be a JWT: providers issue JWT access tokens for a resource).
+    Access,
+    /// `id_token`.
+    Id,
+}
+
+/// How to reach the provider and which client to be.
+#[derive(Debug)]
+pub struct OidcConfig {
+    /// The issuer identifier; discovery is at `<issuer>/.well-known/openid-configuration`.
+    pub issuer: Url,
+    /// The registered client id.
+    pub client_id: String,
+    /// The client secret of a confidential client.
+    pub client_secret: Option<Secret>,
+    /// Scopes to ask for; `openid` is added for the authorization code grant.
+    pub scope: Option<String>,
+    /// Which token to use.
+    pub token: TokenKind,
+    /// The grant.
+    pub grant: Grant,
+    /// Where the refresh token is kept (created 0600), for the authorization code grant.
+    pub refresh_store: Option<PathBuf>,
+    /// Fixed loopback port for the redirect (0 = any free port).
+    pub redirect_port: u16,
+    /// How long to wait for the browser to come back.
+    pub login_wait: Duration,
+}
+
+/// OIDC-specific failures.
+#[derive(Debug, thiserror::Error)]
+pub enum OidcError {
+    /// A URL (issuer or endpoint) is not allowed.
+    #[error(transparent)]
+    Insecure(HttpError),
+    /// Discovery or token request did not get an answer.
+    #[error(transparent)]
+    Http(HttpError),
+    /// The discovery document is unusable.
+    #[error("discovery at {url} failed: {reason}")]
+    Discovery {
+        /// The discovery URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The discovery document names another issuer (OpenID Connect Discovery §4.3).
+    #[error("the discovery document's issuer is {found}, not {expected}")]
+    IssuerMismatch {
+        /// The configured issuer.
+        expected: String,
+        /// The issuer in the document.
+        found: String,
+    },
+    /// The provider does not offer what the grant needs.
+    #[error("the provider does not support {what}")]
+    Unsupported {
+        /// The missing feature.
+        what: String,
+    },
+    /// The grant needs a client secret.
+    #[error("the client credentials grant needs a client secret")]
+    SecretRequired,
+    /// The token endpoint refused.
+    #[error("the token endpoint {endpoint} refused (HTTP {status}{})", detail.as_ref().map(|d| format!(": {d}")).unwrap_or_default())]
+    Refused {
+        /// The token endpoint.
+        endpoint: String,
+        /// HTTP status.
+        status: u16,
+        /// `error: error_description` from the body.
+        detail: Option<String>,
+    },
+    /// The token answer lacks the token asked for.
+    #[error("the provider returned no {field}")]
+    MissingToken {
+        /// `access_token` or `id_token`.
+        field: &'static str,
+    },
+    /// The token answer is not JSON of the expected shape.
+    #[error("unexpected answer from the token endpoint {endpoint}")]
+    TokenAnswer {
+        /// The token endpoint.
+        endpoint: String,
+    },
+    /// The token chosen is not a JWT (e.g. an opaque access token).
+    #[error("the {field} is not a JWT ({error}); choose the other token with --oidc-token")]
+    NotAJwt {
+        /// `access_token` or `id_token`.
+        field: &'static str,
+        /// Shape problem.
+        error: JwtFormatError,
+    },
+    /// The ID token's nonce differs from the one sent (OpenID Connect Core §3.1.3.7 step 11).
+    #[error("the ID token's nonce does not match the authorization request's")]
+    NonceMismatch,
+    /// The redirect carried another `state` (RFC 6749 §10.12: possible CSRF).
+    #[error("the redirect's state does not match the authorization request's")]
+    StateMismatch,
+    /// The provider redirected back with an error.
+    #[error("authorization failed: {error}")]
+    Denied {
+        /// `error` and `error_description` from the redirect.
+        error: String,
+    },
+    /// The browser did not come back in time.
+    #[error("no redirect arrived within {seconds} seconds")]
+    LoginTimeout {
+        /// The wait.
+        seconds: u64,
+    },
+    /// The loopback listener or the refresh-token file failed.
+    #[error("{what}: {reason}")]
+    Local {
+        /// What was being done.
+        what: String,
+        /// The I/O reason.
+        reason: String,
+    },
+}
+
+/// The provider metadata used here (OpenID Connect Discovery 1.0 §3).
+#[derive(Debug, Deserialize)]
+struct Metadata {
+    issuer: String,
+    token_endpoint: String,
+    authorization_endpoint: Option<String>,
+    grant_types_supported: Option<Vec<String>>,
+    token_endpoint_auth_methods_supported: Option<Vec<String>>,
+    code_challenge_methods_supported: Option<Vec<String>>,
+}
+
+/// A successful token answer (RFC 6749 §5.1).
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: Option<String>,
+    id_token: Option<String>,
+    refresh_token: Option<String>,
+}
+
+/// Tokens as the authorization code or refresh grant returned them.
+struct Tokens {
+    answer: TokenAnswer,
+}
+
+/// Presents the authorization URL to the user (the library does not print).
+pub type ShowUrl = Box<dyn Fn(&Url)>;
+
+/// The OIDC source.
+pub struct OidcSource {
+    config: OidcConfig,
+    show_url: ShowUrl,
+}
+
+impl std::fmt::Debug for OidcSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcSource")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OidcSource {
+    /// A source for `config`; `show_url` is called with the authorization URL to open.
+    pub fn new(config: OidcConfig, show_url: ShowUrl) -> Self {
+        Self { config, show_url }
+    }
+}
+
+impl JwtSource for OidcSource {
+    fn name(&self) -> &'static str {
+        "oidc"
+    }
+
+    fn looks_for(&self) -> String {
+        format!("an OIDC provider ({})", self.config.issuer)
+    }
+
+    fn applies(&self, _: &Env) -> bool {
+        true
+    }
+
+    fn fetch(&self, request: &Request<'_>) -> Result<Jwt, JwtSourceError> {
+        let provider = Provider::discover(request.http, &self.config)?;
+        let jwt = match self.config.grant {
+            Grant::ClientCredentials => provider.client_credentials(request.audience)?,
+            Grant::AuthorizationCode => self.authorization_code(&provider, request.audience)?,
+        };
+        Ok(jwt)
+    }
+}
+
+impl OidcSource {
+    /// Refresh silently when a refresh token is stored and still works; otherwise log in.
+    fn authorization_code(
+        &self,
+        provider: &Provider<'_>,
+        audience: &str,
+    ) -> Result<Jwt, OidcError> {
+        let store = self.config.refresh_store.as_deref().map(RefreshStore::new);
+        if let Some(store) = &store
+            && let Some(refresh_token) = store.load()?
+        {
+            match provider.refresh(&refresh_token, audience) {
+                Ok(tokens) => {
+                    // Keep the rotated token even if this answer is not usable: the old one
+                    // may already be spent.
+                    store.save(tokens.answer.refresh_token.as_deref(), &refresh_token)?;
+                    // A refresh answer may lack an ID token (OpenID Connect Core §12.2); then
+                    // only a new login yields one.
+                    if let Ok(jwt) = provider.pick(&tokens, None) {
+                        return Ok(jwt);
+                    }
+                }
+                // invalid_grant and the like: the refresh token is spent; log in again.
+                Err(OidcError::Refused { .. }) => store.remove()?,
+                Err(other) => return Err(other),
+            }
+        }
+        let (tokens, nonce) = provider.login(
+            self.config.redirect_port,
+            self.config.login_wait,
+            audience,
+            &self.show_url,
+        )?;
+        let jwt = provider.pick(&tokens, Some(&nonce))?;
+        if let (Some(store), Some(new)) = (&store, tokens.answer.refresh_token.as_deref()) {
+            store.save(Some(new), &Secret::new(""))?;
+        }
+        Ok(jwt)
+    }
+}
+
+/// A discovered provider plus the client configuration.
+struct Provider<'a> {
+    http: &'a Http,
+    config: &'a OidcConfig,
+    metadata: Metadata,
+    token_endpoint: Url,
+}
+
+impl<'a> Provider<'a> {
+    fn discover(http: &'a Http, config: &'a OidcConfig) -> Result<Self, OidcError> {
+        require_secure(&config.issuer).map_err(OidcError::Insecure)?;
+        let issuer = config.issuer.as_str().trim_end_matches('/');
+        let url =
+            Url::parse(&format!("{issuer}/.well-known/openid-configuration")).map_err(|e| {
+                OidcError::Discovery {
+                    url: issuer.to_string(),
+                    reason: e.to_string(),
+                }
+            })?;
+        let failed = |reason: String| OidcError::Discovery {
+            url: url.to_string(),
+            reason,
+        };
+        let reply = http
+            .send(&url, |c| c.get(url.clone()), MAX_TOKEN_ANSWER_BYTES, true)
+            .map_err(OidcError::Http)?;
+        if !reply.is_success() {
+            return Err(failed(format!("HTTP {}", reply.status)));
+        }
+        let metadata: Metadata = serde_json::from_slice(&reply.body)
+            .map_err(|e| failed(format!("not a discovery document ({e})")))?;
+        if metadata.issuer.trim_end_matches('/') != issuer {
+            return Err(OidcError::IssuerMismatch {
+                expected: config.issuer.to_string(),
+                found: metadata.issuer,
+            });
+        }
+        let token_endpoint = endpoint(&metadata.token_endpoint, "token_endpoint", &url)?;
+        Ok(Self {
+            http,
+            config,
+            metadata,
+            token_endpoint,
+        })
+    }
+
+    fn supports_grant(&self, grant: &str) -> Result<(), OidcError> {
+        // Absent means the default: authorization_code and implicit (Discovery §3).
+        let supported = match &self.metadata.grant_types_supported {
+            Some(list) => list.iter().any(|g| g == grant),
+            None => grant == "authorization_code",
+        };
+        if supported {
+            Ok(())
+        } else {
+            Err(OidcError::Unsupported {
+                what: format!("the {grant} grant"),
+            })
+        }
+    }
+
+    fn client_credentials(&self, audience: &str) -> Result<Jwt, OidcError> {
+        self.supports_grant("client_credentials")?;
+        if self.config.client_secret.is_none() {
+            return Err(OidcError::SecretRequired);
+        }
+        let mut form = vec![
+            ("grant_type", "client_credentials".to_string()),
+            ("resource", audience.to_string()),
+            ("audience", audience.to_string()),
+        ];
+        if let Some(scope) = &self.config.scope {
+            form.push(("scope", scope.clone()));
+        }
+        let tokens = self.token_request(form, true)?;
+        self.pick(&tokens, None)
+    }
+
+    fn refresh(&self, refresh_token: &Secret, audience: &str) -> Result<Tokens, OidcError> {
+        let form = vec![
+            ("grant_type", "refresh_token".to_string()),
+            ("refresh_token", refresh_token.expose().to_string()),
+            ("resource", audience.to_string()),
+        ];
+        // Not retried: with rotation, replaying a refresh token can revoke the whole grant.
+        self.token_request(form, false)
+    }
+
+    /// Authorization code with PKCE on a loopback redirect; returns the tokens and the nonce.
+    fn login(
+        &self,
+        port: u16,
+        wait: Duration,
+        audience: &str,
+        show_url: &ShowUrl,
+    ) -> Result<(Tokens, String), OidcError> {
+        self.supports_grant("authorization_code")?;
+        if let Some(methods) = &self.metadata.code_challenge_methods_supported
+            && !methods.iter().any(|m| m == "S256")
+        {
+            return Err(OidcError::Unsupported {
+                what: "PKCE with S256".into(),
+            });
+        }
+        let authorize = self
+            .metadata
+            .authorization_endpoint
+            .as_deref()
+            .ok_or_else(|| OidcError::Unsupported {
+                what: "the authorization endpoint".into(),
+            })?;
+        let mut authorize = endpoint(authorize, "authorization_endpoint", &self.token_endpoint)?;
+
+        let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| OidcError::Local {
+            what: format!("cannot listen on 127.0.0.1:{port} for the redirect"),
+            reason: e.to_string(),
+        })?;
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
+        let redirect_uri = format!("http://127.0.0.1:{port}/callback");
+
+        // RFC 7636 §4.1: 32 random octets, base64url → a 43-character verifier.
+        let verifier = random_token(32)?;
+        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.expose().as_bytes()));
+        let state = random_token(16)?;
+        let nonce = random_token(16)?;
+        let scope = match &self.config.scope {
+            Some(scope) if scope.split(' ').any(|s| s == "openid") => scope.clone(),
+            Some(scope) => format!("openid {scope}"),
+            None => "openid".into(),
+        };
+        authorize
+            .query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &self.config.client_id)
+            .append_pair("redirect_uri", &redirect_uri)
+            .append_pair("scope", &scope)
+            .append_pair("state", state.expose())
+            .append_pair("nonce", nonce.expose())
+            .append_pair("code_challenge", &challenge)
+            .append_pair("code_challenge_method", "S256")
+            .append_pair("resource", audience);
+        show_url(&authorize);
+
+        let code = wait_for_code(&listener, wait, state.expose())?;
+        let form = vec![
+            ("grant_type", "authorization_code".to_string()),
+            ("code", code.expose().to_string()),
+            ("redirect_uri", redirect_uri),
+            ("code_verifier", verifier.expose().to_string()),
+            ("resource", audience.to_string()),
+        ];
+        // Not retried: codes are single-use (RFC 6749 §4.1.2).
+        let tokens = self.token_request(form, false)?;
+        Ok((tokens, nonce.expose().to_string()))
+    }
+
+    /// POSTs a form to the token endpoint with the client's authentication.
+    fn token_request(
+        &self,
+        mut form: Vec<(&'static str, String)>,
+        retry: bool,
+    ) -> Result<Tokens, OidcError> {
+        let secret = self.config.client_secret.as_ref();
+        // client_secret_basic is the default when the provider lists nothing (Discovery §3).
+        let basic = secret.is_some()
+            && self
+                .metadata
+                .token_endpoint_auth_methods_supported
+                .as_ref()
+                .is_none_or(|methods| methods.iter().any(|m| m == "client_secret_basic"));
+        if !basic {
+            form.push(("client_id", self.config.client_id.clone()));
+            if let Some(secret) = secret {
+                form.push(("client_secret", secret.expose().to_string()));
+            }
+        }
+        let body = {
+            let mut encoder = url::form_urlencoded::Serializer::new(String::new());
+            for (key, value) in &form {
+                encoder.append_pair(key, value);
+            }
+            Secret::new(encoder.finish())
+        };
+        let url = &self.token_endpoint;
+        let reply = self
+            .http
+            .send(
+                url,
+                |client| {
+                    let request = client
+                        .post(url.clone())
+                        .header(
+                            reqwest::header::CONTENT_TYPE,
+                            "application/x-www-form-urlencoded",
+                        )
+                        .header(reqwest::header::ACCEPT, "application/json")
+                        .body(body.expose().to_string());
+                    match (basic, secret) {
+                        // RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic.
+                        (true, Some(secret)) => request.basic_auth(
+                            form_encode(&self.config.client_id),
+                            Some(form_encode(secret.expose())),
+                        ),
+                        _ => request,
+                    }
+                },
+                MAX_TOKEN_ANSWER_BYTES,
+                retry,
+            )
+            .map_err(OidcError::Http)?;
+        token_answer(url, &reply)
+    }
+
+    /// The token to send to the Authority; checks the ID token's nonce after a login.
+    fn pick(&self, tokens: &Tokens, nonce: Option<&str>) -> Result<Jwt, OidcError> {
+        let (field, token) = match self.config.token {
+            TokenKind::Access => ("access_token", tokens.answer.access_token.as_deref()),
+            TokenKind::Id => ("id_token", tokens.answer.id_token.as_deref()),
+        };
+        let token = token.ok_or(OidcError::MissingToken { field })?;
+        let jwt = Jwt::parse(token).map_err(|error| OidcError::NotAJwt { field, error })?;
+        if let (Some(expected), Some(id_token)) = (nonce, tokens.answer.id_token.as_deref()) {
+            let claims = claims_of(id_token).ok_or(OidcError::NotAJwt {
+                field: "id_token",
+                error: JwtFormatError::Header,
+            })?;
+            if claims.get("nonce").and_then(|n| n.as_str()) != Some(expected) {
+                return Err(OidcError::NonceMismatch);
+            }
+        }
+        Ok(jwt)
+    }
+}
+
+fn endpoint(text: &str, field: &str, discovery: &Url) -> Result<Url, OidcError> {
+    let url = Url::parse(text).map_err(|e| OidcError::Discovery {
+        url: discovery.to_string(),
+        reason: format!("{field} is not a URL ({e})"),
+    })?;
+    require_secure(&url).map_err(OidcError::Insecure)?;
+    Ok(url)
+}
+
+fn form_encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+fn token_answer(url: &Url, reply: &Reply) -> Result<Tokens, OidcError> {
+    if !reply.is_success() {
+        return Err(OidcError::Refused {
+            endpoint: endpoint_of(url),
+            status: reply.status,
+            detail: error_detail(&reply.body),
+        });
+    }
+    let answer: TokenAnswer =
+        serde_json::from_slice(&reply.body).map_err(|_| OidcError::TokenAnswer {
+            endpoint: endpoint_of(url),
+        })?;
+    Ok(Tokens { answer })
+}
+
+/// The claims of a compact JWT, unverified (only used to compare the nonce we generated).
+fn claims_of(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let payload = token.split('.').nth(1)?;
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
+}
+
+/// `n` random octets as base64url without padding (RFC 7636 §4.1 unreserved characters).
+fn random_token(n: usize) -> Result<Secret, OidcError> {
+    let mut bytes = vec![0u8; n];
+    getrandom::fill(&mut bytes).map_err(|e| OidcError::Local {
+        what: "cannot get random bytes".into(),
+        reason: e.to_string(),
+    })?;
+    Ok(Secret::new(URL_SAFE_NO_PAD.encode(bytes)))
+}
+
+/// Serves the loopback redirect until it brings a code (or an error) with our `state`.
+/// Requests for other paths (a browser's favicon) are answered 404 and ignored.
+fn wait_for_code(listener: &TcpListener, wait: Duration, state: &str) -> Result<Secret, OidcError> {
+    let local = |what: &str, e: std::io::Error| OidcError::Local {
+        what: what.into(),
+        reason: e.to_string(),
+    };
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| local("cannot poll the redirect listener", e))?;
+    // Polling counts ticks rather than reading the clock (the library never reads it).
+    const TICK: Duration = Duration::from_millis(100);
+    let ticks = (wait.as_millis() / TICK.as_millis()).max(1);
+    for _ in 0..ticks {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                if let Some(outcome) = handle_redirect(stream, state) {
+                    return outcome;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(TICK),
+            Err(e) => return Err(local("the redirect listener failed", e)),
+        }
+    }
+    Err(OidcError::LoginTimeout {
+        seconds: wait.as_secs(),
+    })
+}
+
+/// Reads one redirect request; `None` when it is not for `/callback`.
+fn handle_redirect(stream: TcpStream, state: &str) -> Option<Result<Secret, OidcError>> {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut reader = BufReader::new(&stream);
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let target = line.split(' ').nth(1).unwrap_or_default();
+    let url = Url::parse(&format!("http://127.0.0.1{target}")).ok()?;
+    let mut writer = &stream;
+    if url.path() != "/callback" {
+        let _ = writer
+            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return None;
+    }
+    let param = |name: &str| {
+        url.query_pairs()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    };
+    let outcome = if param("state").as_deref() != Some(state) {
+        Err(OidcError::StateMismatch)
+    } else if let Some(error) = param("error") {
+        let description = param("error_description")
+            .map(|d| format!(": {d}"))
+            .unwrap_or_default();
+        Err(OidcError::Denied {
+            error: format!("{error}{description}").chars().take(200).collect(),
+        })
+    } else if let Some(code) = param("code") {
+        Ok(Secret::new(code))
+    } else {
+        Err(OidcError::Denied {
+            error: "the redirect carries no code".into(),
+        })
+    };
+    let page = match &outcome {
+        Ok(_) => "kliento: signed in. You can close this window.",
+        Err(_) => "kliento: sign-in failed. See the terminal.",
+    };
+    let _ = write!(
+        writer,
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+        page.len()
+    );
+    Some(outcome)
+}
+
+/// The refresh token file: one line, created 0600, replaced atomically.
+struct RefreshStore {
+    path: PathBuf,
+}
+
+impl RefreshStore {
+    fn new(path: &Path) -> Self {
+        Self {
+            path: path.to_path_buf(),
+        }
+    }
+
+    fn failed(&self, action: &str, e: std::io::Error) -> OidcError {
+        OidcError::Local {
+            what: format!(
+                "cannot {action} the refresh token file {}",
+                self.path.display()
+            ),
+            reason: e.to_string(),
+        }
+    }
+
+    fn load(&self) -> Result<Option<Secret>, OidcError> {
+        match std::fs::read_to_string(&self.path) {
+            Ok(text) if !text.trim().is_empty() => Ok(Some(Secret::new(text.trim()))),
+            Ok(_) => Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.failed("read", e)),
+        }
+    }
+
+    /// Stores `new` when the provider returned one (rotation) and it differs from `current`.
+    fn save(&self, new: Option<&str>, current: &Secret) -> Result<(), OidcError> {
+        let Some(new) = new.filter(|n| *n != current.expose()) else {
+            return Ok(());
+        };
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| self.failed("create the directory of", e))?;
+        }
+        let temporary = self
+            .path
+            .with_extension(format!("tmp{}", std::process::id()));
+        let written = (|| {
+            let mut file = create_private(&temporary)?;
+            file.write_all(new.as_bytes())?;
+            file.sync_all()?;
+            std::fs::rename(&temporary, &self.path)
+        })();
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(self.failed("write", e));
+        }
+        Ok(())
+    }
+
+    fn remove(&self) -> Result<(), OidcError> {
+        match std::fs::remove_file(&self.path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(self.failed("remove", e)),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pkce_verifier_is_43_unreserved_characters() {
+        let verifier = random_token(32).unwrap();
+        assert_eq!(verifier.len(), 43);
+        assert!(
+            verifier
+                .expose()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
+    }
+
+    #[test]
+    fn pkce_challenge_matches_rfc7636_appendix_b() {
+        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        assert_eq!(
+            URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn refresh_token_file_is_created_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = RefreshStore::new(&dir.path().join("sub/refresh"));
+        store.save(Some("rt-1"), &Secret::new("")).unwrap();
+        assert_eq!(store.load().unwrap().unwrap().expose(), "rt-1");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&store.path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

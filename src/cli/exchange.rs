@@ -1,0 +1,553 @@
+//! `kliento exchange URL`: obtain a workload JWT, trade it for a signature bundle at VeraId
+//! Authority, print the bundle.
+
+use super::exit::Exit;
+use super::failure::Failure;
+use super::io::{self, FileMode};
+use super::ui::Ui;
+use super::values;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use kliento::authority::exchange::{
+    self, Credential, ExchangeError, ExchangeUrl, Problem, Transfer,
+};
+use kliento::authority::jwt_source::{self, Env, JwtSource, JwtSourceError, Request};
+use kliento::authority::sources::azure::AzureSource;
+use kliento::authority::sources::env::EnvSource;
+use kliento::authority::sources::file::FileSource;
+use kliento::authority::sources::gcp::GcpSource;
+use kliento::authority::sources::github::{self, GithubSource};
+use kliento::authority::sources::kubernetes::{self, KubernetesSource};
+use kliento::authority::sources::oidc::{Grant, OidcConfig, OidcError, OidcSource, TokenKind};
+use kliento::authority::{Http, HttpError, HttpPolicy, Secret, TransportFailure};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const OIDC: &str = "OIDC provider (--jwt-source oidc)";
+const OUTPUT: &str = "Output";
+
+/// Exchange a workload JWT for a signature bundle at VeraId Authority
+#[derive(Debug, clap::Args)]
+#[command(
+    long_about = "Obtain a JWT whose audience is the exchange URL from the platform \
+    (GitHub Actions, Kubernetes, Google Cloud, Azure, an OIDC provider, a file or a variable), \
+    send it to VeraId Authority as `GET URL` with `Authorization: Bearer <JWT>`, check that the \
+    answer decodes as a signature bundle, and print it.\n\n\
+    --jwt-source auto picks the first source that applies, in this order: --jwt-file (file), \
+    --jwt-env (env), --oidc-issuer (oidc), GitHub Actions (ACTIONS_ID_TOKEN_REQUEST_URL or \
+    GITHUB_ACTIONS=true), Kubernetes (the projected token file exists), Google Cloud \
+    (GCE_METADATA_HOST, or a GCE machine), Azure (AZURE_POD_IDENTITY_AUTHORITY_HOST, or an \
+    Azure VM). When none applies it lists what it looked for.\n\n\
+    Network errors and 5xx answers are retried with exponential backoff; 4xx answers are not. \
+    JWTs and bundles never appear on stderr, even with -v."
+)]
+pub struct Args {
+    /// The signature spec's exchange URL (https; plain http only to loopback hosts)
+    #[arg(value_name = "URL")]
+    url: ExchangeUrl,
+
+    /// Where the JWT comes from
+    #[arg(long, value_enum, default_value_t = SourceName::Auto)]
+    jwt_source: SourceName,
+
+    /// Audience to ask the JWT source for, when the Authority expects another than the URL
+    #[arg(long, value_name = "AUDIENCE")]
+    jwt_audience: Option<String>,
+
+    /// JWT file (source file); for source kubernetes, replaces the default projected token path
+    /// /var/run/secrets/kliento/token
+    #[arg(long, value_name = "FILE")]
+    jwt_file: Option<PathBuf>,
+
+    /// Environment variable holding the JWT (source env)
+    #[arg(long, value_name = "VAR")]
+    jwt_env: Option<String>,
+
+    /// OIDC issuer URL; discovery is at ISSUER/.well-known/openid-configuration
+    #[arg(long, value_name = "URL", help_heading = OIDC)]
+    oidc_issuer: Option<url::Url>,
+
+    /// OIDC client id
+    #[arg(long, value_name = "ID", help_heading = OIDC)]
+    client_id: Option<String>,
+
+    /// Environment variable holding the client secret (never pass a secret as a flag value)
+    #[arg(long, value_name = "VAR", conflicts_with = "client_secret_file", help_heading = OIDC)]
+    client_secret_env: Option<String>,
+
+    /// File holding the client secret
+    #[arg(long, value_name = "FILE", help_heading = OIDC)]
+    client_secret_file: Option<PathBuf>,
+
+    /// OIDC grant [default: client-credentials with a client secret, else authorization-code]
+    #[arg(long, value_enum, value_name = "GRANT", help_heading = OIDC)]
+    oidc_grant: Option<GrantName>,
+
+    /// Which token of the provider's answer to send to the Authority
+    #[arg(long, value_enum, default_value_t = TokenName::Access, help_heading = OIDC)]
+    oidc_token: TokenName,
+
+    /// Scopes to request (space-separated)
+    #[arg(long, value_name = "SCOPES", help_heading = OIDC)]
+    oidc_scope: Option<String>,
+
+    /// Loopback port for the authorization-code redirect (0: any free port); the provider must
+    /// accept http://127.0.0.1:PORT/callback
+    #[arg(long, value_name = "PORT", default_value_t = 0, help_heading = OIDC)]
+    redirect_port: u16,
+
+    /// Output encoding: der (binary), base64, or header (`Kliento <base64>`)
+    #[arg(long, value_enum, default_value_t = Encoding::Base64, help_heading = OUTPUT)]
+    encoding: Encoding,
+
+    /// Write the bundle to FILE (created 0600, replaced if present) instead of stdout
+    #[arg(short, long, value_name = "FILE", help_heading = OUTPUT)]
+    output: Option<PathBuf>,
+
+    /// GitHub Actions: mask the bundle in logs and set it as step output NAME in $GITHUB_OUTPUT
+    /// (instead of printing it)
+    #[arg(long, value_name = "NAME", help_heading = OUTPUT)]
+    github_output: Option<String>,
+
+    /// How the Authority sends the bundle over HTTP (binary, or base64 text)
+    #[arg(long, value_enum, default_value_t = TransferName::Binary)]
+    transfer: TransferName,
+
+    /// Timeout of each HTTP request: seconds or a duration (30s, 2m)
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = timeout)]
+    timeout: Duration,
+
+    /// Extra attempts after a network error or a 5xx answer (with exponential backoff)
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    retries: u32,
+}
+
+fn timeout(text: &str) -> Result<Duration, String> {
+    match values::seconds(text)? {
+        0 => Err("the timeout must be at least 1 second".into()),
+        seconds => Ok(Duration::from_secs(seconds)),
+    }
+}
+
+/// `--jwt-source` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum SourceName {
+    /// The first source that applies (see the order above)
+    Auto,
+    /// GitHub Actions OIDC token (needs `permissions: id-token: write`)
+    Github,
+    /// Google Cloud metadata server identity token
+    Gcp,
+    /// Kubernetes projected service-account token file
+    Kubernetes,
+    /// Azure managed identity (IMDS)
+    Azure,
+    /// A file (--jwt-file)
+    File,
+    /// An environment variable (--jwt-env)
+    Env,
+    /// An OpenID Connect provider (--oidc-issuer, --client-id)
+    Oidc,
+}
+
+/// `--oidc-grant` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum GrantName {
+    /// Client credentials (machine workloads; needs a client secret)
+    ClientCredentials,
+    /// Browser sign-in with PKCE, then silent refresh with the stored refresh token
+    AuthorizationCode,
+}
+
+/// `--oidc-token` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum TokenName {
+    /// The access token (a JWT for the requested resource)
+    Access,
+    /// The ID token
+    Id,
+}
+
+/// `--encoding` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Encoding {
+    /// Binary DER
+    Der,
+    /// Standard base64 with padding, one line
+    Base64,
+    /// An Authorization header value: `Kliento <base64>`
+    Header,
+}
+
+/// `--transfer` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum TransferName {
+    /// application/vnd.veraid.signature-bundle
+    Binary,
+    /// application/vnd.veraid.signature-bundle+base64
+    Base64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report<'a> {
+    schema_version: u8,
+    jwt_source: &'a str,
+    bytes: usize,
+    encoding: &'a str,
+    /// The bundle in the chosen text encoding, when it goes nowhere else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bundle: Option<String>,
+}
+
+/// Obtains the JWT, exchanges it and writes the bundle.
+pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+    if args.github_output.is_some() && args.encoding == Encoding::Der {
+        return Err(Failure::new(
+            Exit::Usage,
+            "--github-output needs a text encoding (base64 or header)",
+        ));
+    }
+    if ui.json() && args.encoding == Encoding::Der && args.output.is_none() {
+        return Err(Failure::new(
+            Exit::Usage,
+            "--format json cannot carry --encoding der on stdout",
+        )
+        .hint("write the bundle with -o FILE, or choose base64 or header"));
+    }
+    let env = Env::new(
+        std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))),
+    );
+    let audience = args
+        .jwt_audience
+        .clone()
+        .unwrap_or_else(|| args.url.audience().to_string());
+    let http = Http::new(HttpPolicy {
+        timeout: args.timeout,
+        retries: args.retries,
+        backoff: Duration::from_millis(500),
+    })
+    .map_err(|e| Failure::new(Exit::Environment, e))?;
+
+    let source = choose_source(&args, &env)?;
+    ui.detail(1, format!("JWT source: {}", source.name()));
+    let jwt = source
+        .fetch(&Request {
+            http: &http,
+            env: &env,
+            audience: &audience,
+        })
+        .map_err(source_failure)?;
+    ui.detail(1, format!("obtained a JWT for audience {audience}: {jwt}"));
+
+    let transfer = match args.transfer {
+        TransferName::Binary => Transfer::Binary,
+        TransferName::Base64 => Transfer::Base64,
+    };
+    let credential =
+        exchange::exchange(&http, &args.url, &jwt, transfer).map_err(exchange_failure)?;
+    ui.detail(1, format!("received a signature bundle: {credential:?}"));
+    write_credential(ui, &args, source.name(), &credential)?;
+    Ok(Exit::Success)
+}
+
+fn choose_source(args: &Args, env: &Env) -> Result<Box<dyn JwtSource>, Failure> {
+    let usage = |message: &str| Err(Failure::new(Exit::Usage, message));
+    Ok(match args.jwt_source {
+        SourceName::Github => Box::new(GithubSource),
+        SourceName::Gcp => Box::new(GcpSource),
+        SourceName::Azure => Box::new(AzureSource),
+        SourceName::Kubernetes => Box::new(KubernetesSource::new(args.jwt_file.clone())),
+        SourceName::File => match &args.jwt_file {
+            Some(path) => Box::new(FileSource::new(path.clone())),
+            None => return usage("--jwt-source file needs --jwt-file FILE"),
+        },
+        SourceName::Env => match &args.jwt_env {
+            Some(variable) => Box::new(EnvSource::new(variable.clone())),
+            None => return usage("--jwt-source env needs --jwt-env VAR"),
+        },
+        SourceName::Oidc => match oidc_source(args, env)? {
+            Some(source) => Box::new(source),
+            None => return usage("--jwt-source oidc needs --oidc-issuer URL"),
+        },
+        SourceName::Auto => {
+            let mut candidates: Vec<Box<dyn JwtSource>> = Vec::new();
+            if let Some(path) = &args.jwt_file {
+                candidates.push(Box::new(FileSource::new(path.clone())));
+            }
+            if let Some(variable) = &args.jwt_env {
+                candidates.push(Box::new(EnvSource::new(variable.clone())));
+            }
+            if let Some(source) = oidc_source(args, env)? {
+                candidates.push(Box::new(source));
+            }
+            candidates.push(Box::new(GithubSource));
+            candidates.push(Box::new(KubernetesSource::new(None)));
+            candidates.push(Box::new(GcpSource));
+            candidates.push(Box::new(AzureSource));
+            jwt_source::pick_auto(candidates, env).map_err(|e| {
+                Failure::new(Exit::Environment, e).hint(
+                    "choose a source with --jwt-source, or pass --jwt-file, --jwt-env or --oidc-issuer",
+                )
+            })?
+        }
+    })
+}
+
+fn oidc_source(args: &Args, env: &Env) -> Result<Option<OidcSource>, Failure> {
+    let Some(issuer) = args.oidc_issuer.clone() else {
+        return Ok(None);
+    };
+    let Some(client_id) = args.client_id.clone() else {
+        return Err(Failure::new(
+            Exit::Usage,
+            "--oidc-issuer needs --client-id ID",
+        ));
+    };
+    let client_secret = match (&args.client_secret_env, &args.client_secret_file) {
+        (Some(variable), _) => Some(Secret::new(env.get(variable).ok_or_else(|| {
+            Failure::new(
+                Exit::Environment,
+                format!("the client secret variable {variable} is not set"),
+            )
+        })?)),
+        (None, Some(path)) => {
+            let bytes = io::read_input(path)?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Failure::new(
+                    Exit::Environment,
+                    format!("the client secret in {} is not UTF-8 text", path.display()),
+                )
+            })?;
+            Some(Secret::new(text.trim()))
+        }
+        (None, None) => None,
+    };
+    let grant = match args.oidc_grant {
+        Some(GrantName::ClientCredentials) => Grant::ClientCredentials,
+        Some(GrantName::AuthorizationCode) => Grant::AuthorizationCode,
+        None if client_secret.is_some() => Grant::ClientCredentials,
+        None => Grant::AuthorizationCode,
+    };
+    let refresh_store = match grant {
+        Grant::AuthorizationCode => refresh_store_path(env, issuer.as_str(), &client_id),
+        Grant::ClientCredentials => None,
+    };
+    let config = OidcConfig {
+        issuer,
+        client_id,
+        client_secret,
+        scope: args.oidc_scope.clone(),
+        token: match args.oidc_token {
+            TokenName::Access => TokenKind::Access,
+            TokenName::Id => TokenKind::Id,
+        },
+        grant,
+        refresh_store,
+        redirect_port: args.redirect_port,
+        login_wait: Duration::from_secs(300),
+    };
+    // The sign-in URL must reach the user even with -q: nothing happens until it is opened.
+    let show = Box::new(|url: &url::Url| {
+        eprintln!("Open this URL in a browser to sign in (waiting up to 5 minutes):");
+        eprintln!("  {url}");
+    });
+    Ok(Some(OidcSource::new(config, show)))
+}
+
+/// `$XDG_CONFIG_HOME/kliento/oidc/<digest>.refresh` (else `~/.config/...`), one file per
+/// issuer and client so that several providers do not overwrite each other's tokens.
+fn refresh_store_path(env: &Env, issuer: &str, client_id: &str) -> Option<PathBuf> {
+    let base = match env.get("XDG_CONFIG_HOME") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env.get("HOME")?).join(".config"),
+    };
+    let digest = Sha256::digest(format!("{issuer}\n{client_id}").as_bytes());
+    let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    Some(
+        base.join("kliento")
+            .join("oidc")
+            .join(format!("{name}.refresh")),
+    )
+}
+
+fn write_credential(
+    ui: &Ui,
+    args: &Args,
+    source: &str,
+    credential: &Credential,
+) -> Result<(), Failure> {
+    let base64 = STANDARD.encode(&credential.der);
+    let text = match args.encoding {
+        Encoding::Der => None,
+        Encoding::Base64 => Some(base64.clone()),
+        Encoding::Header => Some(format!("Kliento {base64}")),
+    };
+    // A bundle is a bearer credential: files holding it are private.
+    let mode = FileMode {
+        secret: true,
+        overwrite: true,
+    };
+    if let Some(name) = &args.github_output {
+        // The mask comes first so that no later log line can show the bundle.
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "::add-mask::{base64}")
+            .and_then(|()| stdout.flush())
+            .map_err(io::stdout_failure)?;
+        append_github_output(name, text.as_deref().unwrap_or_default())?;
+    }
+    if let Some(path) = &args.output {
+        let bytes = match &text {
+            Some(text) => format!("{text}\n").into_bytes(),
+            None => credential.der.clone(),
+        };
+        io::write_file(path, &bytes, mode)?;
+    }
+    let printed = args.output.is_none() && args.github_output.is_none();
+    if ui.json() {
+        return ui.print_json(&Report {
+            schema_version: 1,
+            jwt_source: source,
+            bytes: credential.der.len(),
+            encoding: match args.encoding {
+                Encoding::Der => "der",
+                Encoding::Base64 => "base64",
+                Encoding::Header => "header",
+            },
+            bundle: if printed { text } else { None },
+        });
+    }
+    if printed {
+        match text {
+            Some(text) => io::write_stdout(format!("{text}\n").as_bytes(), false)?,
+            None => io::write_stdout(&credential.der, true)?,
+        }
+    }
+    Ok(())
+}
+
+/// Appends `name` to `$GITHUB_OUTPUT` in the heredoc form, with a random delimiter that cannot
+/// occur in the value, as GitHub's toolkit does for multiline values.
+fn append_github_output(name: &str, value: &str) -> Result<(), Failure> {
+    let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) else {
+        return Err(Failure::new(Exit::Environment, "GITHUB_OUTPUT is not set")
+            .hint("--github-output only works inside a GitHub Actions step"));
+    };
+    if name.is_empty() || name.contains(['\n', '\r', '<', '=']) {
+        return Err(Failure::new(
+            Exit::Usage,
+            format!("{name:?} is not a usable output name"),
+        ));
+    }
+    let mut random = [0u8; 16];
+    getrandom::fill(&mut random)
+        .map_err(|e| Failure::new(Exit::Environment, format!("cannot get random bytes: {e}")))?;
+    let delimiter: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let delimiter = format!("ghadelimiter_{delimiter}");
+    let path = PathBuf::from(path);
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .and_then(|mut file| write!(file, "{name}<<{delimiter}\n{value}\n{delimiter}\n"))
+        .map_err(|e| {
+            Failure::new(
+                Exit::Environment,
+                format!("cannot append to {}: {}", path.display(), io::io_reason(&e)),
+            )
+        })
+}
+
+fn http_failure(error: &HttpError) -> Option<&'static str> {
+    match error {
+        HttpError::Transport {
+            failure: TransportFailure::Timeout,
+            ..
+        } => Some("the server did not answer in time; raise --timeout or check the network"),
+        HttpError::Transport {
+            failure: TransportFailure::Connect,
+            ..
+        } => Some("check the URL and that the server is reachable"),
+        HttpError::Insecure { .. } => {
+            Some("use https (plain http is allowed to loopback hosts only)")
+        }
+        _ => None,
+    }
+}
+
+fn exchange_failure(error: ExchangeError) -> Failure {
+    let hint = match &error {
+        ExchangeError::Http(e) => http_failure(e).map(str::to_string),
+        ExchangeError::Rejected { status, problem } => Some(
+            match (problem, status) {
+                (Some(Problem::SpecNotFound), _) | (None, 404) => {
+                    "check the exchange URL: use the exchangeUrl returned when the signature spec was created"
+                }
+                (Some(Problem::InvalidJwt), _) => {
+                    "the JWT's issuer must be the spec's providerIssuerUrl and its audience exactly the exchange URL (see --jwt-audience)"
+                }
+                (Some(Problem::ExpiredJwt), _) => {
+                    "get a fresh JWT: the Authority refuses tokens past their exp or issued over 60 minutes ago"
+                }
+                (Some(Problem::JwksRetrieval), _) => {
+                    "the Authority cannot fetch the issuer's discovery document or JWKS: check the spec's providerIssuerUrl, or retry later"
+                }
+                (Some(Problem::DnssecChain), _) => {
+                    "check the organisation's _veraid TXT record and its DNSSEC signatures, or retry later"
+                }
+                (None, 401) => "the Authority refused the Bearer JWT; check the JWT source",
+                (_, 500..) => "the Authority is failing; retry later",
+                _ => "see the Authority's logs",
+            }
+            .to_string(),
+        ),
+        ExchangeError::ContentType { .. }
+        | ExchangeError::Base64
+        | ExchangeError::Bundle(_) => {
+            Some("check that the URL is a VeraId Authority exchange URL".to_string())
+        }
+    };
+    let failure = Failure::new(Exit::Environment, format!("exchange failed: {error}"));
+    match hint {
+        Some(hint) => failure.hint(hint),
+        None => failure,
+    }
+}
+
+fn source_failure(error: JwtSourceError) -> Failure {
+    let hint = match &error {
+        JwtSourceError::MissingVariable { variable, .. }
+            if variable == github::REQUEST_URL_VAR || variable == github::REQUEST_TOKEN_VAR =>
+        {
+            Some(
+                "the job needs `permissions: id-token: write` for GitHub to provide an OIDC token"
+                    .to_string(),
+            )
+        }
+        JwtSourceError::MissingVariable { variable, .. } => {
+            Some(format!("set {variable}, or choose another --jwt-source"))
+        }
+        JwtSourceError::File { path, .. } if path == Path::new(kubernetes::DEFAULT_TOKEN_PATH) => {
+            Some("mount a projected serviceAccountToken volume there, or pass --jwt-file".into())
+        }
+        JwtSourceError::Http { error, .. } => http_failure(error).map(str::to_string),
+        JwtSourceError::Oidc(OidcError::Http(error) | OidcError::Insecure(error)) => {
+            http_failure(error).map(str::to_string)
+        }
+        JwtSourceError::Oidc(OidcError::SecretRequired) => {
+            Some("pass --client-secret-env VAR or --client-secret-file FILE".into())
+        }
+        JwtSourceError::Oidc(OidcError::StateMismatch) => {
+            Some("the redirect did not come from this sign-in (possible CSRF); start again".into())
+        }
+        _ => None,
+    };
+    let failure = Failure::new(Exit::Environment, format!("cannot obtain a JWT: {error}"));
+    match hint {
+        Some(hint) => failure.hint(hint),
+        None => failure,
+    }
+}

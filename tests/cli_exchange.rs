@@ -1,0 +1,754 @@
+//! `kliento exchange` against scripted loopback servers (std::net, no node): transport rules,
+//! retries, timeouts, content checks, JWT sources read from the environment, and outputs.
+
+mod exchange_support;
+
+use assert_cmd::Command;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use exchange_support::{Answer, SAMPLE_JWT, Scripted, jwt_file, outer_bundle};
+use predicates::prelude::*;
+
+const BUNDLE_TYPE: &str = "application/vnd.veraid.signature-bundle";
+
+/// kliento with an empty environment, so no CI or cloud variable of the host leaks in.
+fn kliento() -> Command {
+    let mut command = Command::cargo_bin("kliento").unwrap();
+    command.env_clear().env("RUST_BACKTRACE", "0");
+    command
+}
+
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Asserts that none of `secrets` appears on stderr.
+fn assert_no_secrets(stderr: &str, secrets: &[&str]) {
+    for secret in secrets {
+        assert!(!secret.is_empty());
+        assert!(
+            !stderr.contains(secret),
+            "a secret leaked to stderr: {stderr}"
+        );
+    }
+}
+
+fn exchange_url(server: &Scripted) -> String {
+    format!("{}/credentials/signatureBundles/abc", server.base)
+}
+
+#[test]
+fn sends_bearer_jwt_and_accept_header_then_prints_base64_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    kliento()
+        .args(["exchange", &exchange_url(&server), "--jwt-file"])
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .success()
+        .stdout(format!("{}\n", STANDARD.encode(outer_bundle())));
+    let request = server.requests().remove(0);
+    assert!(request.starts_with("GET /credentials/signatureBundles/abc HTTP/1.1\r\n"));
+    let lower = request.to_ascii_lowercase();
+    assert!(lower.contains(&format!(
+        "authorization: bearer {}\r\n",
+        SAMPLE_JWT.to_ascii_lowercase()
+    )));
+    assert!(lower.contains(&format!("accept: {BUNDLE_TYPE}\r\n")));
+}
+
+#[test]
+fn accepts_base64_answer_when_asked_for_base64_transfer() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = STANDARD.encode(outer_bundle()).into_bytes();
+    let server = Scripted::start(vec![Answer::Reply(
+        200,
+        Some("application/vnd.veraid.signature-bundle+base64"),
+        body.clone(),
+    )]);
+    kliento()
+        .args([
+            "exchange",
+            &exchange_url(&server),
+            "--transfer",
+            "base64",
+            "--jwt-file",
+        ])
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .success()
+        .stdout(format!("{}\n", String::from_utf8(body).unwrap()));
+    assert!(
+        server.requests()[0]
+            .to_ascii_lowercase()
+            .contains("accept: application/vnd.veraid.signature-bundle+base64\r\n")
+    );
+}
+
+#[test]
+fn header_encoding_prints_kliento_scheme() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    kliento()
+        .args([
+            "exchange",
+            &exchange_url(&server),
+            "--encoding",
+            "header",
+            "--jwt-file",
+        ])
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .success()
+        .stdout(format!("Kliento {}\n", STANDARD.encode(outer_bundle())));
+}
+
+#[test]
+fn der_encoding_writes_exact_bytes_to_private_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bundle.der");
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    kliento()
+        .args([
+            "exchange",
+            &exchange_url(&server),
+            "--encoding",
+            "der",
+            "-o",
+        ])
+        .arg(&out)
+        .arg("--jwt-file")
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(std::fs::read(&out).unwrap(), outer_bundle());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn json_format_reports_bundle_with_schema_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    let output = kliento()
+        .args([
+            "--format",
+            "json",
+            "exchange",
+            &exchange_url(&server),
+            "--jwt-file",
+        ])
+        .arg(jwt_file(dir.path()))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["schemaVersion"], 1);
+    assert_eq!(json["jwtSource"], "file");
+    assert_eq!(json["bytes"], outer_bundle().len());
+    assert_eq!(json["bundle"], STANDARD.encode(outer_bundle()));
+}
+
+#[test]
+fn github_output_masks_bundle_and_appends_heredoc_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let github_output = dir.path().join("github_output");
+    std::fs::write(&github_output, "earlier=1\n").unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    let base64 = STANDARD.encode(outer_bundle());
+    let output = kliento()
+        .env("GITHUB_OUTPUT", &github_output)
+        .args([
+            "exchange",
+            &exchange_url(&server),
+            "--github-output",
+            "bundle",
+            "--encoding",
+            "header",
+            "--jwt-file",
+        ])
+        .arg(jwt_file(dir.path()))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        format!("::add-mask::{base64}\n")
+    );
+    let written = std::fs::read_to_string(&github_output).unwrap();
+    let rest = written.strip_prefix("earlier=1\nbundle<<").unwrap();
+    let (delimiter, rest) = rest.split_once('\n').unwrap();
+    assert!(delimiter.starts_with("ghadelimiter_"), "{delimiter}");
+    assert_eq!(rest, format!("Kliento {base64}\n{delimiter}\n"));
+}
+
+#[test]
+fn github_output_outside_actions_is_an_environment_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    kliento()
+        .args([
+            "exchange",
+            &exchange_url(&server),
+            "--github-output",
+            "bundle",
+            "--jwt-file",
+        ])
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("error: GITHUB_OUTPUT is not set"));
+}
+
+#[test]
+fn retries_5xx_then_succeeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![
+        Answer::Reply(502, None, Vec::new()),
+        Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle()),
+    ]);
+    kliento()
+        .args([
+            "exchange",
+            &exchange_url(&server),
+            "--retries",
+            "1",
+            "--jwt-file",
+        ])
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .success();
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn gives_up_after_retries_on_persistent_5xx() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(500, None, Vec::new())]);
+    kliento()
+        .args([
+            "exchange",
+            &exchange_url(&server),
+            "--retries",
+            "2",
+            "--jwt-file",
+        ])
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "error: exchange failed: the Authority refused the exchange (HTTP 500)",
+        ))
+        .stderr(predicate::str::contains(
+            "hint: the Authority is failing; retry later",
+        ));
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[test]
+fn never_retries_4xx() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(401, None, Vec::new())]);
+    kliento()
+        .args([
+            "exchange",
+            &exchange_url(&server),
+            "--retries",
+            "3",
+            "--jwt-file",
+        ])
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "error: exchange failed: the Authority refused the exchange (HTTP 401)",
+        ))
+        .stderr(predicate::str::contains(
+            "hint: the Authority refused the Bearer JWT",
+        ));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn times_out_on_server_that_hangs() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Hang]);
+    kliento()
+        .args([
+            "exchange",
+            &exchange_url(&server),
+            "--timeout",
+            "1",
+            "--retries",
+            "1",
+            "--jwt-file",
+        ])
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .code(4)
+        .stderr(
+            predicate::str::contains("in time").and(predicate::str::contains("(after 2 attempts)")),
+        )
+        .stderr(predicate::str::contains(
+            "hint: the server did not answer in time; raise --timeout",
+        ));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn reports_connection_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // Bind then drop: nothing listens on the port any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    kliento()
+        .args([
+            "exchange",
+            &format!("http://127.0.0.1:{port}/x"),
+            "--retries",
+            "0",
+            "--jwt-file",
+        ])
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(format!(
+            "error: exchange failed: cannot connect to http://127.0.0.1:{port}/x"
+        )));
+}
+
+#[test]
+fn rejects_success_with_wrong_content_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(
+        200,
+        Some("text/html"),
+        b"<html></html>".to_vec(),
+    )]);
+    kliento()
+        .args(["exchange", &exchange_url(&server), "--jwt-file"])
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .code(4)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "error: exchange failed: the answer is not a signature bundle (content type text/html)",
+        ))
+        .stderr(predicate::str::contains(
+            "hint: check that the URL is a VeraId Authority exchange URL",
+        ));
+}
+
+#[test]
+fn rejects_garbage_body_with_bundle_content_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(
+        200,
+        Some(BUNDLE_TYPE),
+        b"garbage".to_vec(),
+    )]);
+    kliento()
+        .args(["exchange", &exchange_url(&server), "--jwt-file"])
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .code(4)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "error: exchange failed: the answer is not a valid signature bundle: not a DER-encoded signature bundle",
+        ));
+}
+
+#[test]
+fn rejects_answer_larger_than_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(
+        200,
+        Some(BUNDLE_TYPE),
+        vec![0x30; 70_000],
+    )]);
+    kliento()
+        .args(["exchange", &exchange_url(&server), "--jwt-file"])
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("is larger than 65536 bytes"));
+}
+
+#[test]
+fn refuses_plain_http_exchange_url_to_remote_host() {
+    kliento()
+        .args([
+            "exchange",
+            "http://authority.example/credentials/signatureBundles/x",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the exchange URL must use https (plain http is allowed to loopback hosts only)",
+        ));
+}
+
+#[test]
+fn auto_lists_what_it_looked_for_when_no_source_applies() {
+    kliento()
+        .args(["exchange", "https://authority.example/credentials/signatureBundles/x"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "error: no JWT source applies here; looked for: GitHub Actions ($ACTIONS_ID_TOKEN_REQUEST_URL or $GITHUB_ACTIONS=true); Kubernetes projected token (/var/run/secrets/kliento/token); Google Cloud ($GCE_METADATA_HOST, or a Google Compute Engine machine); Azure managed identity ($AZURE_POD_IDENTITY_AUTHORITY_HOST, or an Azure VM)",
+        ))
+        .stderr(predicate::str::contains("hint: choose a source with --jwt-source"));
+}
+
+#[test]
+fn github_without_id_token_permission_explains_the_permission() {
+    kliento()
+        .env("GITHUB_ACTIONS", "true")
+        .args([
+            "exchange",
+            "https://authority.example/credentials/signatureBundles/x",
+        ])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "error: cannot obtain a JWT: github: ACTIONS_ID_TOKEN_REQUEST_URL is not set",
+        ))
+        .stderr(predicate::str::contains(
+            "hint: the job needs `permissions: id-token: write`",
+        ));
+}
+
+#[test]
+fn github_request_token_missing_explains_the_permission() {
+    kliento()
+        .env(
+            "ACTIONS_ID_TOKEN_REQUEST_URL",
+            "http://127.0.0.1:9/token?api-version=2.0",
+        )
+        .args([
+            "exchange",
+            "https://authority.example/credentials/signatureBundles/x",
+        ])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "github: ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set",
+        ))
+        .stderr(predicate::str::contains("permissions: id-token: write"));
+}
+
+#[test]
+fn github_sends_url_encoded_audience_and_request_token() {
+    let authority = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    let body = format!(r#"{{"count":1,"value":"{SAMPLE_JWT}"}}"#).into_bytes();
+    let github = Scripted::start(vec![Answer::Reply(200, Some("application/json"), body)]);
+    let url = format!("{}/credentials/signatureBundles/a?b=c", authority.base);
+    let output = kliento()
+        .env(
+            "ACTIONS_ID_TOKEN_REQUEST_URL",
+            format!("{}/token?api-version=2.0", github.base),
+        )
+        .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "request-token-value")
+        .args(["exchange", "-vv", &url])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let request = &github.requests()[0];
+    let expected = format!(
+        "GET /token?api-version=2.0&audience={} HTTP/1.1\r\n",
+        exchange_support::url_encode(&url)
+    );
+    assert!(request.starts_with(&expected), "{request}");
+    assert!(
+        request
+            .to_ascii_lowercase()
+            .contains("authorization: bearer request-token-value\r\n")
+    );
+    assert_no_secrets(
+        &stderr_of(&output),
+        &[
+            "request-token-value",
+            SAMPLE_JWT,
+            &STANDARD.encode(outer_bundle()),
+        ],
+    );
+}
+
+#[test]
+fn github_token_endpoint_refusal_is_reported_without_retry() {
+    let github = Scripted::start(vec![Answer::Reply(
+        401,
+        Some("application/json"),
+        br#"{"message":"Bad credentials"}"#.to_vec(),
+    )]);
+    kliento()
+        .env("ACTIONS_ID_TOKEN_REQUEST_URL", format!("{}/token?api-version=2.0", github.base))
+        .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "request-token-value")
+        .args(["exchange", "https://authority.example/x"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(format!(
+            "error: cannot obtain a JWT: github: the token endpoint {}/token refused (HTTP 401: Bad credentials)",
+            github.base
+        )));
+    assert_eq!(github.requests().len(), 1);
+}
+
+#[test]
+fn gcp_asks_metadata_server_for_full_identity_token() {
+    let authority = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    let metadata = Scripted::start(vec![Answer::Reply(
+        200,
+        Some("application/text"),
+        SAMPLE_JWT.as_bytes().to_vec(),
+    )]);
+    let url = exchange_url(&authority);
+    kliento()
+        .env(
+            "GCE_METADATA_HOST",
+            metadata.base.trim_start_matches("http://"),
+        )
+        .args(["exchange", &url])
+        .assert()
+        .success();
+    let request = &metadata.requests()[0];
+    let expected = format!(
+        "GET /computeMetadata/v1/instance/service-accounts/default/identity?audience={}&format=full HTTP/1.1\r\n",
+        exchange_support::url_encode(&url)
+    );
+    assert!(request.starts_with(&expected), "{request}");
+    assert!(
+        request
+            .to_ascii_lowercase()
+            .contains("metadata-flavor: google\r\n")
+    );
+}
+
+#[test]
+fn azure_asks_imds_for_resource_token() {
+    let authority = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    let body = format!(r#"{{"access_token":"{SAMPLE_JWT}"}}"#).into_bytes();
+    let imds = Scripted::start(vec![Answer::Reply(200, Some("application/json"), body)]);
+    let url = exchange_url(&authority);
+    kliento()
+        .env("AZURE_POD_IDENTITY_AUTHORITY_HOST", &imds.base)
+        .env("AZURE_CLIENT_ID", "11111111-2222")
+        .args(["exchange", "--jwt-source", "azure", &url])
+        .assert()
+        .success();
+    let request = &imds.requests()[0];
+    let expected = format!(
+        "GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource={}&client_id=11111111-2222 HTTP/1.1\r\n",
+        exchange_support::url_encode(&url)
+    );
+    assert!(request.starts_with(&expected), "{request}");
+    assert!(request.to_ascii_lowercase().contains("metadata: true\r\n"));
+}
+
+#[test]
+fn jwt_audience_overrides_the_audience_asked_for() {
+    let authority = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    let metadata = Scripted::start(vec![Answer::Reply(
+        200,
+        None,
+        SAMPLE_JWT.as_bytes().to_vec(),
+    )]);
+    kliento()
+        .env(
+            "GCE_METADATA_HOST",
+            metadata.base.trim_start_matches("http://"),
+        )
+        .args([
+            "exchange",
+            &exchange_url(&authority),
+            "--jwt-audience",
+            "urn:other",
+        ])
+        .assert()
+        .success();
+    assert!(metadata.requests()[0].contains("?audience=urn%3Aother&format=full "));
+}
+
+#[test]
+fn env_source_reads_named_variable() {
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    let output = kliento()
+        .env("CI_JOB_JWT", SAMPLE_JWT)
+        .args([
+            "exchange",
+            &exchange_url(&server),
+            "--jwt-env",
+            "CI_JOB_JWT",
+            "-vv",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains(&format!("<redacted, {} bytes>", SAMPLE_JWT.len())),
+        "{stderr}"
+    );
+    assert_no_secrets(&stderr, &[SAMPLE_JWT, &STANDARD.encode(outer_bundle())]);
+}
+
+#[test]
+fn env_source_with_unset_variable_is_an_environment_error() {
+    kliento()
+        .args([
+            "exchange",
+            "https://authority.example/x",
+            "--jwt-source",
+            "env",
+            "--jwt-env",
+            "NOPE",
+        ])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "error: cannot obtain a JWT: env: NOPE is not set",
+        ))
+        .stderr(predicate::str::contains(
+            "hint: set NOPE, or choose another --jwt-source",
+        ));
+}
+
+#[test]
+fn file_source_rejects_file_that_is_not_a_jwt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("token");
+    std::fs::write(&path, "not a token").unwrap();
+    kliento()
+        .args(["exchange", "https://authority.example/x", "--jwt-file"])
+        .arg(&path)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "error: cannot obtain a JWT: file: the token is not a JWT: a JWT has 3 dot-separated parts, this token has 1",
+        ));
+}
+
+#[test]
+fn kubernetes_source_reads_projected_token_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    kliento()
+        .args([
+            "exchange",
+            &exchange_url(&server),
+            "--jwt-source",
+            "kubernetes",
+            "--jwt-file",
+        ])
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .success();
+    assert!(server.requests()[0].contains(SAMPLE_JWT));
+}
+
+#[test]
+fn kubernetes_source_without_token_file_points_at_projected_volume() {
+    kliento()
+        .args(["exchange", "https://authority.example/x", "--jwt-source", "kubernetes"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "error: cannot obtain a JWT: kubernetes: cannot read /var/run/secrets/kliento/token: no such file or directory",
+        ))
+        .stderr(predicate::str::contains("hint: mount a projected serviceAccountToken volume there"));
+}
+
+#[test]
+fn oidc_refuses_plain_http_issuer_to_remote_host() {
+    kliento()
+        .env("SECRET", "s3cret-value")
+        .args([
+            "exchange",
+            "https://authority.example/x",
+            "--oidc-issuer",
+            "http://idp.example",
+            "--client-id",
+            "c",
+            "--client-secret-env",
+            "SECRET",
+        ])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "refusing to send credentials over plain HTTP to http://idp.example/",
+        ))
+        .stderr(predicate::str::contains("s3cret-value").not());
+}
+
+#[test]
+fn https_to_server_without_tls_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, None, b"not tls".to_vec())]);
+    let url = format!("{}/x", server.base.replace("http://", "https://"));
+    kliento()
+        .args(["exchange", &url, "--retries", "0", "--jwt-file"])
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::starts_with(format!(
+            "error: exchange failed: cannot connect to {url}: "
+        )));
+}
+
+#[test]
+fn file_source_without_jwt_file_is_a_usage_error() {
+    kliento()
+        .args([
+            "exchange",
+            "https://authority.example/x",
+            "--jwt-source",
+            "file",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: --jwt-source file needs --jwt-file FILE",
+        ));
+}
+
+#[test]
+fn github_output_refuses_der_encoding() {
+    kliento()
+        .args([
+            "exchange",
+            "https://authority.example/x",
+            "--github-output",
+            "b",
+            "--encoding",
+            "der",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: --github-output needs a text encoding (base64 or header)",
+        ));
+}
+
+#[test]
+fn oidc_issuer_without_client_id_is_a_usage_error() {
+    kliento()
+        .args([
+            "exchange",
+            "https://authority.example/x",
+            "--oidc-issuer",
+            "https://idp.example",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: --oidc-issuer needs --client-id ID",
+        ));
+}
