@@ -8,6 +8,7 @@ pub mod dnssec;
 pub mod domain;
 pub mod http;
 pub mod keys;
+pub mod report;
 pub mod time;
 pub mod token;
 pub mod veraid;

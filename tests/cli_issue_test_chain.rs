@@ -189,9 +189,7 @@ fn json_report_describes_the_chain() {
 }
 
 #[test]
-fn refuses_binary_chain_on_a_terminal_only_through_io_rules() {
-    // stdout is a pipe here, so `-o -` writes the DER; the terminal rule is io.rs's and is
-    // tested there. This checks `--format json` cannot share stdout with the chain.
+fn json_report_needs_the_chain_in_a_file() {
     let (dir, key) = workdir();
     kliento()
         .args([

@@ -162,6 +162,12 @@ fn our_chains_get_the_same_verdict_in_dnssec_js() {
             },
         ),
         (
+            "unsigned DS",
+            Fault::Unsigned {
+                target: Target::Ds(1),
+            },
+        ),
+        (
             "unsigned DNSKEY",
             Fault::Unsigned {
                 target: Target::Dnskey(2),

@@ -625,3 +625,15 @@ fn rejects_domain_whose_veraid_name_exceeds_255_octets() {
     let outcome = validate_veraid_txt(&chain, &long, &mid_january(), &iana_root_anchors());
     assert_eq!(outcome.status, Status::Indeterminate);
 }
+
+#[test]
+fn rejects_unsigned_ds_as_bogus() {
+    let test = build(&spec().with(Fault::Unsigned {
+        target: Target::Ds(1),
+    }));
+    assert_rejected(
+        &validate(&test),
+        Status::Bogus,
+        "no valid RRSIG for com./DS",
+    );
+}

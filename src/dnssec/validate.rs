@@ -21,8 +21,10 @@
 //! * Supported algorithms: 5, 8, 10, 13, 14, 15. A DNSKEY of any other algorithm (7, 16...) in a
 //!   DNSKEY RRset the walk processes fails validation (Bogus), as dnssec-js throws while parsing
 //!   it. DS digest types 1, 2 and 4 are supported; a DS of another type simply matches no key.
-//! * Where dnssec-js throws instead of returning a status (no records of the expected type,
-//!   differing TTLs), the outcome here is Indeterminate (missing data) or Bogus (inconsistent data).
+//! * Where dnssec-js throws instead of returning a status (no records of the expected type, an
+//!   unsigned TXT RRset, differing TTLs), the outcome here is Indeterminate (missing data) or
+//!   Bogus (inconsistent data). An unsigned DNSKEY RRset is Indeterminate and an unsigned DS
+//!   RRset Bogus, as in dnssec-js.
 
 use super::anchors::TrustAnchor;
 use super::chain::DnssecChain;
@@ -503,13 +505,13 @@ pub enum Reason {
         /// The zone's keys.
         keys: Vec<KeySummary>,
     },
-    /// No RRSIG authenticates the RRset.
+    /// No RRSIG authenticates the RRset (possibly because it has none).
     NoValidSignature {
         /// The owner name.
         name: String,
         /// The RRset type.
         rtype: RrType,
-        /// Every RRSIG tried and why it failed.
+        /// Every RRSIG tried and why it failed (empty when there was none).
         rejected: Vec<RrsigRejection>,
     },
 }
@@ -914,12 +916,8 @@ fn verify_rrset(
             }
         }
     }
-    if rejected.is_empty() {
-        return Err(Reason::Unsigned {
-            name: owner.to_string(),
-            rtype,
-        });
-    }
+    // An RRset without any RRSIG lands here only for DS (callers check DNSKEY and TXT first):
+    // dnssec-js then finds no valid DS record, which is Bogus.
     Err(Reason::NoValidSignature {
         name: owner.to_string(),
         rtype,

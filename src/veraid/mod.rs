@@ -9,6 +9,7 @@ pub mod member;
 mod oid;
 pub mod signature;
 pub mod txt;
+pub mod verify;
 
 pub use algorithm::{AlgorithmError, HashAlgorithm, SignatureAlgorithm};
 pub use asn1::hex;

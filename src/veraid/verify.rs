@@ -226,7 +226,7 @@ fn run(
     }
     let after_signature = expected.period.intersect(&signature_period);
     match after_signature {
-        Some(period) => report.pass(
+        Some(_) => report.pass(
             CheckId::SignaturePeriod,
             format!("signature valid {signature_period} overlaps {}", expected.period),
         ),
