@@ -25,6 +25,9 @@ _kliento() {
             kliento,help)
                 cmd="kliento__subcmd__help"
                 ;;
+            kliento,inspect)
+                cmd="kliento__subcmd__inspect"
+                ;;
             kliento,issue)
                 cmd="kliento__subcmd__issue"
                 ;;
@@ -37,6 +40,9 @@ _kliento() {
             kliento,txt-record)
                 cmd="kliento__subcmd__txt__subcmd__record"
                 ;;
+            kliento,verify)
+                cmd="kliento__subcmd__verify"
+                ;;
             kliento__subcmd__help,completions)
                 cmd="kliento__subcmd__help__subcmd__completions"
                 ;;
@@ -45,6 +51,9 @@ _kliento() {
                 ;;
             kliento__subcmd__help,help)
                 cmd="kliento__subcmd__help__subcmd__help"
+                ;;
+            kliento__subcmd__help,inspect)
+                cmd="kliento__subcmd__help__subcmd__inspect"
                 ;;
             kliento__subcmd__help,issue)
                 cmd="kliento__subcmd__help__subcmd__issue"
@@ -58,6 +67,9 @@ _kliento() {
             kliento__subcmd__help,txt-record)
                 cmd="kliento__subcmd__help__subcmd__txt__subcmd__record"
                 ;;
+            kliento__subcmd__help,verify)
+                cmd="kliento__subcmd__help__subcmd__verify"
+                ;;
             kliento__subcmd__help__subcmd__issue,chain)
                 cmd="kliento__subcmd__help__subcmd__issue__subcmd__chain"
                 ;;
@@ -69,6 +81,9 @@ _kliento() {
                 ;;
             kliento__subcmd__help__subcmd__issue,test-chain)
                 cmd="kliento__subcmd__help__subcmd__issue__subcmd__test__subcmd__chain"
+                ;;
+            kliento__subcmd__help__subcmd__issue,token)
+                cmd="kliento__subcmd__help__subcmd__issue__subcmd__token"
                 ;;
             kliento__subcmd__issue,chain)
                 cmd="kliento__subcmd__issue__subcmd__chain"
@@ -85,6 +100,9 @@ _kliento() {
             kliento__subcmd__issue,test-chain)
                 cmd="kliento__subcmd__issue__subcmd__test__subcmd__chain"
                 ;;
+            kliento__subcmd__issue,token)
+                cmd="kliento__subcmd__issue__subcmd__token"
+                ;;
             kliento__subcmd__issue__subcmd__help,chain)
                 cmd="kliento__subcmd__issue__subcmd__help__subcmd__chain"
                 ;;
@@ -100,6 +118,9 @@ _kliento() {
             kliento__subcmd__issue__subcmd__help,test-chain)
                 cmd="kliento__subcmd__issue__subcmd__help__subcmd__test__subcmd__chain"
                 ;;
+            kliento__subcmd__issue__subcmd__help,token)
+                cmd="kliento__subcmd__issue__subcmd__help__subcmd__token"
+                ;;
             *)
                 ;;
         esac
@@ -107,7 +128,7 @@ _kliento() {
 
     case "${cmd}" in
         kliento)
-            opts="-q -v -h -V --format --quiet --verbose --color --help --version keygen txt-record issue exchange completions man help"
+            opts="-q -v -h -V --format --quiet --verbose --color --help --version keygen txt-record issue verify inspect exchange completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -257,7 +278,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__help)
-            opts="keygen txt-record issue exchange completions man help"
+            opts="keygen txt-record issue verify inspect exchange completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -312,8 +333,22 @@ _kliento() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kliento__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kliento__subcmd__help__subcmd__issue)
-            opts="org-cert member-cert chain test-chain"
+            opts="token org-cert member-cert chain test-chain"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -382,6 +417,20 @@ _kliento() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kliento__subcmd__help__subcmd__issue__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kliento__subcmd__help__subcmd__keygen)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -424,8 +473,60 @@ _kliento() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kliento__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__inspect)
+            opts="-q -v -h -V --audience --at --trust-anchors --input-format --format --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-anchors)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-format)
+                    COMPREPLY=($(compgen -W "der base64 header" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kliento__subcmd__issue)
-            opts="-q -v -h -V --format --quiet --verbose --color --help --version org-cert member-cert chain test-chain help"
+            opts="-q -v -h -V --format --quiet --verbose --color --help --version token org-cert member-cert chain test-chain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -497,7 +598,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__issue__subcmd__help)
-            opts="org-cert member-cert chain test-chain help"
+            opts="token org-cert member-cert chain test-chain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -567,6 +668,20 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__issue__subcmd__help__subcmd__test__subcmd__chain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__issue__subcmd__help__subcmd__token)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -758,6 +873,104 @@ _kliento() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kliento__subcmd__issue__subcmd__token)
+            opts="-o -q -v -h -V --audience --claim --key --domain --chain --resolver --doh --trust-anchors --timeout --org-cert --user --bot --member-cert --member-key --start --expiry --valid-for --encoding --output --force --format --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --claim)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --doh)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-anchors)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --member-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --member-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "base64 header der" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kliento__subcmd__keygen)
             opts="-o -q -v -h -V --bits --output --public-out --force --format --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -846,6 +1059,44 @@ _kliento() {
                     return 0
                     ;;
                 --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__verify)
+            opts="-q -v -h -V --at --trust-anchors --input-format --audience --format --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-anchors)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-format)
+                    COMPREPLY=($(compgen -W "der base64 header" -- "${cur}"))
+                    return 0
+                    ;;
+                --audience)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -30,7 +30,9 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --version 'Print version'
             cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
             cand txt-record 'Print the _veraid TXT record for an organisation key'
-            cand issue 'Make VeraId artefacts: certificates, DNSSEC chains'
+            cand issue 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
+            cand verify 'Verify a token bundle offline'
+            cand inspect 'Show everything in a token bundle and every check'
             cand exchange 'Exchange a workload JWT for a signature bundle at VeraId Authority'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
@@ -80,18 +82,52 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand token 'Issue a Kliento token bundle'
             cand org-cert 'Self-issue an organisation certificate (veraid-js profile)'
             cand member-cert 'Issue a member certificate for a user or a bot, signed by the organisation'
             cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
             cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
+        &'kliento;issue;token'= {
+            cand --audience 'The server the token is for (compared exactly by verifiers)'
+            cand --claim 'A claim, KEY=VALUE (repeatable; a repeated KEY keeps the last value)'
+            cand --key 'Organisation private key (PEM or DER, PKCS#8 or PKCS#1); not needed for a member signature with --org-cert'
+            cand --domain 'The organisation''s domain'
+            cand --chain 'DNSSEC chain file (DER); without it the chain is retrieved live'
+            cand --resolver 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS'
+            cand --doh 'DNS-over-HTTPS endpoint (https, or http to a loopback address)'
+            cand --trust-anchors 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs'
+            cand --timeout 'Seconds to wait for each answer'
+            cand --org-cert 'Organisation certificate (PEM or DER); without it one is self-issued for the token''s validity'
+            cand --user 'Organisation signature attributed to this user'
+            cand --member-cert 'Member signature: the member''s certificate (PEM or DER), issued by --org-cert'
+            cand --member-key 'Member signature: the member''s private key'
+            cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
+            cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'
+            cand --valid-for 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command''s description)'
+            cand --encoding 'Output encoding: base64, header (`Kliento <base64>`) or der'
+            cand -o 'Write the bundle to FILE instead of stdout'
+            cand --output 'Write the bundle to FILE instead of stdout'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand --bot 'Organisation signature attributed to a bot (the default)'
+            cand --force 'Replace an existing output file'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more detail on stderr (repeat for more)'
+            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'kliento;issue;org-cert'= {
             cand --key 'Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)'
             cand --domain 'Organisation domain name (the certificate''s CN; a trailing dot is dropped)'
             cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
             cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'
-            cand --valid-for 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w [default: 90d]'
+            cand --valid-for 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command''s description)'
             cand --encoding 'Certificate encoding'
             cand -o 'Write the certificate to FILE instead of stdout'
             cand --output 'Write the certificate to FILE instead of stdout'
@@ -114,7 +150,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --user 'User name (no `@`, tab, CR or LF)'
             cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
             cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'
-            cand --valid-for 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w [default: 90d]'
+            cand --valid-for 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command''s description)'
             cand --encoding 'Certificate encoding'
             cand -o 'Write the certificate to FILE instead of stdout'
             cand --output 'Write the certificate to FILE instead of stdout'
@@ -132,13 +168,13 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --version 'Print version'
         }
         &'kliento;issue;chain'= {
-            cand --domain 'The organisation''s domain, e.g. example.com'
-            cand --resolver 'Ask this DNS server over UDP (TCP when the answer is truncated) instead of DoH; it must answer every zone''s DNSKEY and DS queries (a recursive resolver, or an authoritative server hosting every zone)'
-            cand --doh 'DNS-over-HTTPS endpoint (RFC 8484 POST); https is required except for loopback addresses'
-            cand --trust-anchors 'Root DS records to trust instead of IANA''s KSK-2017 and KSK-2024 (one per line, `. IN DS 20326 8 2 E06D...`)'
-            cand --timeout 'Wait per attempt for each query (each is tried twice): seconds or 30s, 1m, ...'
-            cand -o 'Write the chain to FILE instead of stdout (never a terminal)'
-            cand --output 'Write the chain to FILE instead of stdout (never a terminal)'
+            cand --domain 'The organisation''s domain (the chain covers _veraid.DOMAIN)'
+            cand --resolver 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS'
+            cand --doh 'DNS-over-HTTPS endpoint (https, or http to a loopback address)'
+            cand --trust-anchors 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs'
+            cand --timeout 'Seconds to wait for each answer'
+            cand -o 'Write the chain (DER) here instead of stdout'
+            cand --output 'Write the chain (DER) here instead of stdout'
             cand --format 'Output format: human-readable text, or one JSON document on stdout'
             cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
             cand --force 'Replace an existing output file'
@@ -175,11 +211,14 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --version 'Print version'
         }
         &'kliento;issue;help'= {
+            cand token 'Issue a Kliento token bundle'
             cand org-cert 'Self-issue an organisation certificate (veraid-js profile)'
             cand member-cert 'Issue a member certificate for a user or a bot, signed by the organisation'
             cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
             cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kliento;issue;help;token'= {
         }
         &'kliento;issue;help;org-cert'= {
         }
@@ -190,6 +229,38 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;issue;help;test-chain'= {
         }
         &'kliento;issue;help;help'= {
+        }
+        &'kliento;verify'= {
+            cand --at 'Verification time: RFC 3339 or relative to now (-1h) [default: now]'
+            cand --trust-anchors 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs'
+            cand --input-format 'Input encoding, instead of detecting it'
+            cand --audience 'The audience the token must be for (exact match)'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more detail on stderr (repeat for more)'
+            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kliento;inspect'= {
+            cand --audience 'Audience to check the token against (without it, the audience check is skipped)'
+            cand --at 'Verification time: RFC 3339 or relative to now (-1h) [default: now]'
+            cand --trust-anchors 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs'
+            cand --input-format 'Input encoding, instead of detecting it'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more detail on stderr (repeat for more)'
+            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'kliento;exchange'= {
             cand --jwt-source 'Where the JWT comes from'
@@ -253,7 +324,9 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;help'= {
             cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
             cand txt-record 'Print the _veraid TXT record for an organisation key'
-            cand issue 'Make VeraId artefacts: certificates, DNSSEC chains'
+            cand issue 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
+            cand verify 'Verify a token bundle offline'
+            cand inspect 'Show everything in a token bundle and every check'
             cand exchange 'Exchange a workload JWT for a signature bundle at VeraId Authority'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
@@ -264,10 +337,13 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;help;txt-record'= {
         }
         &'kliento;help;issue'= {
+            cand token 'Issue a Kliento token bundle'
             cand org-cert 'Self-issue an organisation certificate (veraid-js profile)'
             cand member-cert 'Issue a member certificate for a user or a bot, signed by the organisation'
             cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
             cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
+        }
+        &'kliento;help;issue;token'= {
         }
         &'kliento;help;issue;org-cert'= {
         }
@@ -276,6 +352,10 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;help;issue;chain'= {
         }
         &'kliento;help;issue;test-chain'= {
+        }
+        &'kliento;help;verify'= {
+        }
+        &'kliento;help;inspect'= {
         }
         &'kliento;help;exchange'= {
         }

@@ -35,7 +35,9 @@ complete -c kliento -n "__fish_kliento_needs_command" -s h -l help -d 'Print hel
 complete -c kliento -n "__fish_kliento_needs_command" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
-complete -c kliento -n "__fish_kliento_needs_command" -f -a "issue" -d 'Make VeraId artefacts: certificates, DNSSEC chains'
+complete -c kliento -n "__fish_kliento_needs_command" -f -a "issue" -d 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
+complete -c kliento -n "__fish_kliento_needs_command" -f -a "verify" -d 'Verify a token bundle offline'
+complete -c kliento -n "__fish_kliento_needs_command" -f -a "inspect" -d 'Show everything in a token bundle and every check'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "completions" -d 'Print or write shell completions'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "man" -d 'Print or write man pages'
@@ -68,25 +70,57 @@ complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s q -l quie
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -f -a "org-cert" -d 'Self-issue an organisation certificate (veraid-js profile)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -f -a "member-cert" -d 'Issue a member certificate for a user or a bot, signed by the organisation'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from org-cert member-cert chain test-chain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -f -a "token" -d 'Issue a Kliento token bundle'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -f -a "org-cert" -d 'Self-issue an organisation certificate (veraid-js profile)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -f -a "member-cert" -d 'Issue a member certificate for a user or a bot, signed by the organisation'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l audience -d 'The server the token is for (compared exactly by verifiers)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l claim -d 'A claim, KEY=VALUE (repeatable; a repeated KEY keeps the last value)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l key -d 'Organisation private key (PEM or DER, PKCS#8 or PKCS#1); not needed for a member signature with --org-cert' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l domain -d 'The organisation\'s domain' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l chain -d 'DNSSEC chain file (DER); without it the chain is retrieved live' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l resolver -d 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l doh -d 'DNS-over-HTTPS endpoint (https, or http to a loopback address)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l trust-anchors -d 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l timeout -d 'Seconds to wait for each answer' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l org-cert -d 'Organisation certificate (PEM or DER); without it one is self-issued for the token\'s validity' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l user -d 'Organisation signature attributed to this user' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l member-cert -d 'Member signature: the member\'s certificate (PEM or DER), issued by --org-cert' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l member-key -d 'Member signature: the member\'s private key' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l valid-for -d 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command\'s description)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l encoding -d 'Output encoding: base64, header (`Kliento <base64>`) or der' -r -f -a "base64\t'Standard base64 on one line'
+header\t'An Authorization header value: `Kliento <base64>`'
+der\t'Binary DER (never written to a terminal)'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s o -l output -d 'Write the bundle to FILE instead of stdout' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l bot -d 'Organisation signature attributed to a bot (the default)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l force -d 'Replace an existing output file'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l key -d 'Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l domain -d 'Organisation domain name (the certificate\'s CN; a trailing dot is dropped)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l valid-for -d 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w [default: 90d]' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l valid-for -d 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command\'s description)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l encoding -d 'Certificate encoding' -r -f -a "pem\t'PEM text (a CERTIFICATE block)'
 der\t'Binary DER (never written to a terminal)'"
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s o -l output -d 'Write the certificate to FILE instead of stdout' -r -F
@@ -106,7 +140,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l user -d 'User name (no `@`, tab, CR or LF)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l valid-for -d 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w [default: 90d]' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l valid-for -d 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command\'s description)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l encoding -d 'Certificate encoding' -r -f -a "pem\t'PEM text (a CERTIFICATE block)'
 der\t'Binary DER (never written to a terminal)'"
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s o -l output -d 'Write the certificate to FILE instead of stdout' -r -F
@@ -121,12 +155,12 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l domain -d 'The organisation\'s domain, e.g. example.com' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l resolver -d 'Ask this DNS server over UDP (TCP when the answer is truncated) instead of DoH; it must answer every zone\'s DNSKEY and DS queries (a recursive resolver, or an authoritative server hosting every zone)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l doh -d 'DNS-over-HTTPS endpoint (RFC 8484 POST); https is required except for loopback addresses' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l trust-anchors -d 'Root DS records to trust instead of IANA\'s KSK-2017 and KSK-2024 (one per line, `. IN DS 20326 8 2 E06D...`)' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l timeout -d 'Wait per attempt for each query (each is tried twice): seconds or 30s, 1m, ...' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s o -l output -d 'Write the chain to FILE instead of stdout (never a terminal)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l domain -d 'The organisation\'s domain (the chain covers _veraid.DOMAIN)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l resolver -d 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l doh -d 'DNS-over-HTTPS endpoint (https, or http to a loopback address)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l trust-anchors -d 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l timeout -d 'Seconds to wait for each answer' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s o -l output -d 'Write the chain (DER) here instead of stdout' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'"
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
@@ -160,11 +194,42 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "token" -d 'Issue a Kliento token bundle'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "org-cert" -d 'Self-issue an organisation certificate (veraid-js profile)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "member-cert" -d 'Issue a member certificate for a user or a bot, signed by the organisation'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand verify" -l at -d 'Verification time: RFC 3339 or relative to now (-1h) [default: now]' -r
+complete -c kliento -n "__fish_kliento_using_subcommand verify" -l trust-anchors -d 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand verify" -l input-format -d 'Input encoding, instead of detecting it' -r -f -a "der\t'Binary DER'
+base64\t'Base64 (standard or URL-safe, padding optional)'
+header\t'`Kliento <base64>` (a leading `Authorization:` is tolerated)'"
+complete -c kliento -n "__fish_kliento_using_subcommand verify" -l audience -d 'The audience the token must be for (exact match)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand verify" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand verify" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand verify" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand verify" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand inspect" -l audience -d 'Audience to check the token against (without it, the audience check is skipped)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand inspect" -l at -d 'Verification time: RFC 3339 or relative to now (-1h) [default: now]' -r
+complete -c kliento -n "__fish_kliento_using_subcommand inspect" -l trust-anchors -d 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand inspect" -l input-format -d 'Input encoding, instead of detecting it' -r -f -a "der\t'Binary DER'
+base64\t'Base64 (standard or URL-safe, padding optional)'
+header\t'`Kliento <base64>` (a leading `Authorization:` is tolerated)'"
+complete -c kliento -n "__fish_kliento_using_subcommand inspect" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand inspect" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand inspect" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand inspect" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l jwt-source -d 'Where the JWT comes from' -r -f -a "auto\t'The first source that applies (see the order above)'
 github\t'GitHub Actions OIDC token (needs `permissions: id-token: write`)'
 gcp\t'Google Cloud metadata server identity token'
@@ -224,13 +289,16 @@ complete -c kliento -n "__fish_kliento_using_subcommand man" -s q -l quiet -d 'P
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "issue" -d 'Make VeraId artefacts: certificates, DNSSEC chains'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "completions" -d 'Print or write shell completions'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "man" -d 'Print or write man pages'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue exchange completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "issue" -d 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "verify" -d 'Verify a token bundle offline'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "inspect" -d 'Show everything in a token bundle and every check'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "completions" -d 'Print or write shell completions'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "man" -d 'Print or write man pages'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "token" -d 'Issue a Kliento token bundle'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "org-cert" -d 'Self-issue an organisation certificate (veraid-js profile)'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "member-cert" -d 'Issue a member certificate for a user or a bot, signed by the organisation'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'

@@ -157,7 +157,13 @@ impl Report {
         actual: impl Into<String>,
     ) {
         let outcome = Outcome::Failed(Severity::Invalid);
-        self.push(id, outcome, detail, Some(expected.into()), Some(actual.into()));
+        self.push(
+            id,
+            outcome,
+            detail,
+            Some(expected.into()),
+            Some(actual.into()),
+        );
     }
 
     /// Records checks that could not run.
@@ -223,7 +229,11 @@ mod tests {
         report.pass(CheckId::Decoding, "ok");
         assert_eq!(report.verdict(), Verdict::Valid);
         report.skip(&[CheckId::Audience], CheckId::Token);
-        assert_eq!(report.verdict(), Verdict::Invalid, "a skipped check is not a pass");
+        assert_eq!(
+            report.verdict(),
+            Verdict::Invalid,
+            "a skipped check is not a pass"
+        );
     }
 
     #[test]

@@ -242,7 +242,7 @@ fn refuses_the_chain_of_a_server_that_refuses_queries_and_names_it() {
         .assert()
         .code(1)
         .stderr(predicate::str::starts_with(
-            "error: refusing to write the chain for _veraid.example.com: DNSSEC chain is ",
+            "error: the DNSSEC chain for _veraid.example.com is unusable: DNSSEC chain is ",
         ))
         .stderr(predicate::str::ends_with(
             "hint: the server answered REFUSED to ./DNSKEY; it may not be a resolver for this name\n",

@@ -183,7 +183,7 @@ fn issue_chain_refuses_a_chain_that_does_not_lead_to_the_trust_anchor() {
         .code(1)
         .stdout("")
         .stderr(predicate::str::starts_with(
-            "error: refusing to write the chain for _veraid.example.com: DNSSEC chain is BOGUS",
+            "error: the DNSSEC chain for _veraid.example.com is unusable: DNSSEC chain is BOGUS",
         ));
     assert!(!chain.exists(), "a refused chain is not written");
 }

@@ -5,12 +5,13 @@ mod chain;
 mod member_cert;
 mod org_cert;
 mod test_chain;
+mod token;
 
 use super::exit::Exit;
 use super::failure::Failure;
 use super::ui::Ui;
 
-/// Make VeraId artefacts: certificates, DNSSEC chains
+/// Make VeraId artefacts: token bundles, certificates, DNSSEC chains
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -19,6 +20,7 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum Command {
+    Token(Box<token::Args>),
     /// Self-issue an organisation certificate (veraid-js profile)
     OrgCert(org_cert::Args),
     /// Issue a member certificate for a user or a bot, signed by the organisation
@@ -30,6 +32,7 @@ enum Command {
 /// Runs the chosen `issue` subcommand.
 pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     match args.command {
+        Command::Token(args) => token::run(ui, *args),
         Command::OrgCert(args) => org_cert::run(ui, args),
         Command::MemberCert(args) => member_cert::run(ui, args),
         Command::Chain(args) => chain::run(ui, args),

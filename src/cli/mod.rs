@@ -1,16 +1,19 @@
 //! The command line: the clap tree, the output context, and dispatch to one handler per
 //! subcommand. This is the only code that knows about clap, stdout, colours and exit codes.
 
+mod anchors;
 mod docs;
 mod exchange;
 mod exit;
 mod failure;
+mod inspect;
 mod io;
 mod issue;
 mod keygen;
 mod txt_record;
 mod ui;
 mod values;
+mod verify;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use exit::Exit;
@@ -54,6 +57,8 @@ enum Command {
     Keygen(keygen::Args),
     TxtRecord(txt_record::Args),
     Issue(issue::Args),
+    Verify(verify::Args),
+    Inspect(inspect::Args),
     Exchange(Box<exchange::Args>),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
@@ -91,6 +96,8 @@ pub fn main() -> ExitCode {
         Command::Keygen(args) => keygen::run(&ui, args),
         Command::TxtRecord(args) => txt_record::run(&ui, args),
         Command::Issue(args) => issue::run(&ui, args),
+        Command::Verify(args) => verify::run(&ui, args),
+        Command::Inspect(args) => inspect::run(&ui, args),
         Command::Exchange(args) => exchange::run(&ui, *args),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(&ui, args),

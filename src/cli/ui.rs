@@ -55,6 +55,11 @@ impl Ui {
         }
     }
 
+    /// How many `-v` were given.
+    pub fn verbosity(&self) -> u8 {
+        self.verbose
+    }
+
     /// Whether results go out as JSON.
     pub fn json(&self) -> bool {
         self.format == Format::Json

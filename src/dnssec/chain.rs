@@ -121,6 +121,7 @@ impl DnssecChain {
                 response_code: u16::from(m.parsed.metadata.response_code),
                 answers: m.parsed.answers.len(),
                 bytes: m.raw.len(),
+                rrsets: rrset_summaries(&m.parsed),
             })
             .collect()
     }
@@ -141,6 +142,90 @@ pub struct MessageSummary {
     pub answers: usize,
     /// Its size in bytes.
     pub bytes: usize,
+    /// The answer section, grouped into RRsets (RRSIGs attached to the RRset they cover).
+    pub rrsets: Vec<RrsetSummary>,
+}
+
+/// One RRset of an answer section, for display.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RrsetSummary {
+    /// Owner name and type, `example.com./DNSKEY`.
+    pub name: String,
+    /// TTL of the first record.
+    pub ttl: u32,
+    /// Each record's data in presentation form.
+    pub records: Vec<String>,
+    /// The RRSIGs covering it.
+    pub signatures: Vec<RrsigSummary>,
+}
+
+/// One RRSIG, for display.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RrsigSummary {
+    /// DNSSEC algorithm number.
+    pub algorithm: u8,
+    /// Key tag of the signing DNSKEY.
+    pub key_tag: u16,
+    /// Signer (zone) name.
+    pub signer: String,
+    /// Inception, Unix seconds.
+    pub inception: u32,
+    /// Expiration, Unix seconds.
+    pub expiration: u32,
+}
+
+/// Groups a message's answers into RRsets, each with the RRSIGs that cover it.
+fn rrset_summaries(message: &Message) -> Vec<RrsetSummary> {
+    use hickory_proto::dnssec::rdata::DNSSECRData;
+    use hickory_proto::rr::{RData, RecordType};
+    let mut rrsets: Vec<RrsetSummary> = Vec::new();
+    let mut signatures: Vec<(String, RrsigSummary)> = Vec::new();
+    for record in &message.answers {
+        match &record.data {
+            RData::DNSSEC(DNSSECRData::RRSIG(rrsig)) => {
+                let input = rrsig.input();
+                signatures.push((
+                    format!("{}/{}", record.name, input.type_covered),
+                    RrsigSummary {
+                        algorithm: u8::from(input.algorithm),
+                        key_tag: input.key_tag,
+                        signer: input.signer_name.to_string(),
+                        inception: input.sig_inception.get(),
+                        expiration: input.sig_expiration.get(),
+                    },
+                ));
+            }
+            data => {
+                let name = format!("{}/{}", record.name, record.record_type());
+                let text = if record.record_type() == RecordType::TXT {
+                    format!("\"{}\"", data.to_string().trim_matches('"'))
+                } else {
+                    data.to_string()
+                };
+                match rrsets.iter_mut().find(|r| r.name == name) {
+                    Some(rrset) => rrset.records.push(text),
+                    None => rrsets.push(RrsetSummary {
+                        name,
+                        ttl: record.ttl,
+                        records: vec![text],
+                        signatures: Vec::new(),
+                    }),
+                }
+            }
+        }
+    }
+    for (covered, signature) in signatures {
+        match rrsets.iter_mut().find(|r| r.name == covered) {
+            Some(rrset) => rrset.signatures.push(signature),
+            None => rrsets.push(RrsetSummary {
+                name: covered,
+                ttl: 0,
+                records: Vec::new(),
+                signatures: vec![signature],
+            }),
+        }
+    }
+    rrsets
 }
 
 /// Each message as a DER OCTET STRING, concatenated in the given order.

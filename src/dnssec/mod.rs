@@ -13,7 +13,7 @@ pub mod validate;
 pub use anchors::{
     AnchorsError, TrustAnchor, format_trust_anchors, iana_root_anchors, parse_trust_anchors,
 };
-pub use chain::{ChainError, DnssecChain, MessageSummary};
+pub use chain::{ChainError, DnssecChain, MessageSummary, RrsetSummary, RrsigSummary};
 pub use validate::{
     AnswerError, Outcome, Reason, Rejection, Status, TxtAnswer, Walk, ttl_override_window,
     validate_veraid_txt,

@@ -1,6 +1,7 @@
 //! Kliento tokens and token bundles: the JSON token `{audience, claims}` that a token bundle
 //! signs, and the encodings a bundle travels in (Kliento digest §1).
 
+pub mod bundle;
 pub mod encoding;
 
 use serde_json::Value;

@@ -1,8 +1,8 @@
 //! The VeraId protocol: TXT records, certificates, CMS signatures and the members they name.
 
-pub mod bundle;
 mod algorithm;
 mod asn1;
+pub mod bundle;
 pub mod certificate;
 mod der_time;
 pub mod member;

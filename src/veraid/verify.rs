@@ -228,7 +228,10 @@ fn run(
     match after_signature {
         Some(_) => report.pass(
             CheckId::SignaturePeriod,
-            format!("signature valid {signature_period} overlaps {}", expected.period),
+            format!(
+                "signature valid {signature_period} overlaps {}",
+                expected.period
+            ),
         ),
         None => report.fail_with(
             CheckId::SignaturePeriod,
@@ -339,7 +342,10 @@ fn check_certificate_chain(
         None => {
             report.pass(
                 CheckId::CertificateChain,
-                format!("organisation signature: the CA certificate of {} signs", org.common_name()),
+                format!(
+                    "organisation signature: the CA certificate of {} signs",
+                    org.common_name()
+                ),
             );
             true
         }
@@ -407,7 +413,10 @@ fn check_certificate_validity(
         Some(common) => {
             report.pass(
                 CheckId::CertificateValidity,
-                format!("{} certificate(s) valid during {common}", certificates.len()),
+                format!(
+                    "{} certificate(s) valid during {common}",
+                    certificates.len()
+                ),
             );
             Some(common)
         }
@@ -493,7 +502,10 @@ fn check_dnssec(
         );
         report.pass(
             CheckId::Dnssec,
-            format!("SECURE: {} zone(s) authenticated from the root", outcome.walk.zones.len()),
+            format!(
+                "SECURE: {} zone(s) authenticated from the root",
+                outcome.walk.zones.len()
+            ),
         );
         return true;
     }
@@ -503,9 +515,8 @@ fn check_dnssec(
         .unwrap_or_else(|| "no reason given".into());
     // The TTL override only narrows the period: when the chain is secure over the whole period
     // but not within the window, the window is what failed (digest §6.4).
-    let secure_without_window =
-        window != *period
-            && validate_veraid_txt(chain, &domain, period, expected.anchors).is_secure();
+    let secure_without_window = window != *period
+        && validate_veraid_txt(chain, &domain, period, expected.anchors).is_secure();
     if secure_without_window {
         report.fail_with(
             CheckId::TtlOverrideWindow,
@@ -549,8 +560,11 @@ fn find_txt_record(
     service: &str,
 ) -> Result<TxtRdata, TxtFailure> {
     let plain = |detail: String| (detail, None, None);
-    let chain = DnssecChain::from_messages(bundle.dnssec_chain.clone())
-        .map_err(|e| plain(format!("At least one of the response messages is malformed: {e}")))?;
+    let chain = DnssecChain::from_messages(bundle.dnssec_chain.clone()).map_err(|e| {
+        plain(format!(
+            "At least one of the response messages is malformed: {e}"
+        ))
+    })?;
     findings.chain = Some(chain.clone());
     let domain = domain_of(org).map_err(plain)?;
     let answer = TxtAnswer::from_chain(&chain, &domain).map_err(|e| plain(e.to_string()))?;
@@ -563,17 +577,19 @@ fn find_txt_record(
     let Some((algorithm, key_id)) = key else {
         return Err(plain("the organisation key is unusable".into()));
     };
-    select_record(&records, *algorithm, key_id, service).map(Clone::clone).map_err(|e| {
-        let found: Vec<String> = records.iter().map(|r| format!("\"{r}\"")).collect();
-        (
-            e.to_string(),
-            Some(format!(
-                "a record \"{} {key_id} <ttl> [{service}]\"",
-                algorithm.id()
-            )),
-            Some(found.join(", ")),
-        )
-    })
+    select_record(&records, *algorithm, key_id, service)
+        .cloned()
+        .map_err(|e| {
+            let found: Vec<String> = records.iter().map(|r| format!("\"{r}\"")).collect();
+            (
+                e.to_string(),
+                Some(format!(
+                    "a record \"{} {key_id} <ttl> [{service}]\"",
+                    algorithm.id()
+                )),
+                Some(found.join(", ")),
+            )
+        })
 }
 
 fn check_member_name(report: &mut Report, signature: &VerifiedSignature) -> Option<Member> {
@@ -591,7 +607,12 @@ fn check_member_name(report: &mut Report, signature: &VerifiedSignature) -> Opti
             Some(member)
         }
         Err(e) => {
-            report.fail_with(CheckId::MemberName, e.to_string(), "a valid user name or @", name);
+            report.fail_with(
+                CheckId::MemberName,
+                e.to_string(),
+                "a valid user name or @",
+                name,
+            );
             None
         }
     }

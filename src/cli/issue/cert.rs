@@ -13,9 +13,9 @@ use serde::Serialize;
 use std::path::PathBuf;
 
 /// Default certificate lifetime: 90 days, as the command-line contract says.
-const DEFAULT_VALIDITY: &str = "90d";
+pub const CERTIFICATE_VALIDITY: u64 = 90 * 86_400;
 
-/// When the certificate is valid.
+/// When the certificate or token is valid.
 #[derive(Debug, clap::Args)]
 pub struct ValidityArgs {
     /// Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds
@@ -27,19 +27,24 @@ pub struct ValidityArgs {
           conflicts_with = "valid_for")]
     expiry: Option<TimeArg>,
 
-    /// Lifetime from the start: 300s, 90m, 1h, 7d, 2w [default: 90d]
+    /// Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command's description)
     #[arg(long, value_name = "DURATION", value_parser = values::seconds)]
     valid_for: Option<u64>,
 }
 
 impl ValidityArgs {
-    /// Whether the user chose the expiry (rather than the 90-day default).
+    /// Whether the user chose the expiry (rather than the default lifetime).
     pub fn expiry_given(&self) -> bool {
         self.expiry.is_some() || self.valid_for.is_some()
     }
 
-    /// The (start, expiry) pair, resolved against `now`.
-    pub fn resolve(&self, now: Timestamp) -> Result<(Timestamp, Timestamp), Failure> {
+    /// The (start, expiry) pair, resolved against `now`; the lifetime is `default_seconds`
+    /// unless --expiry or --valid-for say otherwise.
+    pub fn resolve(
+        &self,
+        now: Timestamp,
+        default_seconds: u64,
+    ) -> Result<(Timestamp, Timestamp), Failure> {
         let usage = |message: String| Failure::new(Exit::Usage, message);
         let start = match self.start {
             Some(value) => value.resolve(now).map_err(usage)?,
@@ -48,10 +53,7 @@ impl ValidityArgs {
         let expiry = match (self.expiry, self.valid_for) {
             (Some(value), _) => value.resolve(now).map_err(usage)?,
             (None, seconds) => {
-                let seconds = match seconds {
-                    Some(seconds) => seconds,
-                    None => values::seconds(DEFAULT_VALIDITY).expect("a valid default"),
-                };
+                let seconds = seconds.unwrap_or(default_seconds);
                 i64::try_from(seconds)
                     .ok()
                     .and_then(|s| start.checked_add(SignedDuration::from_secs(s)).ok())

@@ -1,6 +1,7 @@
 //! `kliento issue chain`: retrieve the DNSSEC chain of `_veraid.DOMAIN` live, validate it at the
 //! current time, and write it as DER `SET OF OCTET STRING`.
 
+use crate::cli::anchors::load_anchors;
 use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io::{self, FileMode};
@@ -11,13 +12,11 @@ use kliento::dnssec::retrieve::{
     self, DEFAULT_DOH_URL, DnsOverHttps, Limits, PlainDns, Response, RetrieveError, SetupError,
     Transport,
 };
-use kliento::dnssec::{
-    DnssecChain, TrustAnchor, iana_root_anchors, parse_trust_anchors, validate_veraid_txt,
-};
+use kliento::dnssec::{DnssecChain, validate_veraid_txt};
 use kliento::domain::Domain;
 use kliento::time::{Period, Timestamp};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)
@@ -31,36 +30,40 @@ use std::time::Duration;
                   is not written (exit 1); network failures exit 4."
 )]
 pub struct Args {
-    /// The organisation's domain, e.g. example.com
+    /// The organisation's domain (the chain covers _veraid.DOMAIN)
     #[arg(long, value_name = "DOMAIN")]
     domain: Domain,
 
-    /// Ask this DNS server over UDP (TCP when the answer is truncated) instead of DoH; it must
-    /// answer every zone's DNSKEY and DS queries (a recursive resolver, or an authoritative server
-    /// hosting every zone)
-    #[arg(long, value_name = "HOST:PORT", conflicts_with = "doh")]
-    resolver: Option<String>,
+    #[command(flatten)]
+    source: LiveChain,
 
-    /// DNS-over-HTTPS endpoint (RFC 8484 POST); https is required except for loopback addresses
-    #[arg(long, value_name = "URL", default_value = DEFAULT_DOH_URL)]
-    doh: String,
-
-    /// Root DS records to trust instead of IANA's KSK-2017 and KSK-2024 (one per line,
-    /// `. IN DS 20326 8 2 E06D...`)
-    #[arg(long, value_name = "FILE", env = "KLIENTO_TRUST_ANCHORS")]
-    trust_anchors: Option<PathBuf>,
-
-    /// Wait per attempt for each query (each is tried twice): seconds or 30s, 1m, ...
-    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = timeout)]
-    timeout: Duration,
-
-    /// Write the chain to FILE instead of stdout (never a terminal)
+    /// Write the chain (DER) here instead of stdout
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
 
     /// Replace an existing output file
     #[arg(long)]
     force: bool,
+}
+
+/// Where and how a chain is retrieved live, and the anchors it is validated against.
+#[derive(Debug, clap::Args)]
+pub struct LiveChain {
+    /// Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS
+    #[arg(long, value_name = "HOST:PORT", conflicts_with = "doh")]
+    resolver: Option<String>,
+
+    /// DNS-over-HTTPS endpoint (https, or http to a loopback address)
+    #[arg(long, value_name = "URL", default_value = DEFAULT_DOH_URL)]
+    doh: String,
+
+    /// DS records of the root (zone-file form) to trust instead of the IANA root KSKs
+    #[arg(long, value_name = "FILE", env = "KLIENTO_TRUST_ANCHORS")]
+    trust_anchors: Option<PathBuf>,
+
+    /// Seconds to wait for each answer
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = timeout)]
+    timeout: Duration,
 }
 
 fn timeout(text: &str) -> Result<Duration, String> {
@@ -108,62 +111,12 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     if let Some(path) = output {
         io::check_writable(path, mode)?;
     }
-    let anchors = load_anchors(args.trust_anchors.as_deref())?;
-    let limits = Limits {
-        timeout: args.timeout,
-        ..Limits::default()
-    };
-    let transport: Box<dyn Transport> = match &args.resolver {
-        Some(server) => Box::new(PlainDns::new(server, limits).map_err(setup_failure)?),
-        None => Box::new(DnsOverHttps::new(&args.doh, limits).map_err(setup_failure)?),
-    };
-    let server = transport.server();
-    ui.detail(
-        1,
-        format!("asking {server} for the chain of _veraid.{}", args.domain),
-    );
-    let responses = retrieve::retrieve(&args.domain, transport.as_ref())
-        .map_err(|e| retrieve_failure(e, &args.domain, args.resolver.is_some()))?;
-    for response in &responses {
-        ui.detail(
-            1,
-            format!(
-                "{}: {}, {} bytes over {}{}",
-                response.question,
-                response.answer.response_code_name(),
-                response.answer.raw.len(),
-                response.answer.protocol,
-                response
-                    .answer
-                    .retried_after
-                    .as_ref()
-                    .map_or(String::new(), |why| format!(", retried after: {why}"))
-            ),
-        );
-    }
-
-    let chain =
-        DnssecChain::from_messages(responses.iter().map(|r| r.answer.raw.clone()).collect())
-            .or_fail(
-                Exit::Malformed,
-                format!("the DNS responses from {server} do not form a chain"),
-            )?;
-    // The CLI reads the clock; the library validates at whatever time it is given.
-    let now = Timestamp::now();
-    let outcome = validate_veraid_txt(&chain, &args.domain, &Period::instant(now), &anchors);
-    let walk = outcome.into_result().map_err(|rejection| {
-        Failure::new(
-            Exit::Invalid,
-            format!(
-                "refusing to write the chain for _veraid.{}: {rejection}",
-                args.domain
-            ),
-        )
-        .hint(rejection_hint(&responses, args.trust_anchors.is_some()))
-    })?;
-    for line in walk.to_string().lines() {
-        ui.detail(1, line);
-    }
+    let Retrieved {
+        chain,
+        responses,
+        validated_at: now,
+        server,
+    } = args.source.retrieve_secure(ui, &args.domain)?;
 
     let der = chain.to_der();
     if ui.json() {
@@ -204,21 +157,81 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
 }
 
 /// The built-in IANA anchors, or the file's (which replace them).
-fn load_anchors(path: Option<&Path>) -> Result<Vec<TrustAnchor>, Failure> {
-    let Some(path) = path else {
-        return Ok(iana_root_anchors());
-    };
-    let bytes = io::read_input(path)?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Failure::new(
-            Exit::Malformed,
-            format!("trust anchors file {} is not UTF-8 text", path.display()),
-        )
-    })?;
-    parse_trust_anchors(&text).or_fail(
-        Exit::Malformed,
-        format!("cannot read trust anchors from {}", path.display()),
-    )
+/// A chain retrieved live and found SECURE.
+pub struct Retrieved {
+    /// The chain, in retrieval order.
+    pub chain: DnssecChain,
+    /// The responses with their questions and transports.
+    pub responses: Vec<Response>,
+    /// When it was validated.
+    pub validated_at: Timestamp,
+    /// The server asked.
+    pub server: String,
+}
+
+impl LiveChain {
+    /// Retrieves the chain of `_veraid.DOMAIN` and validates it now; only a SECURE chain is
+    /// returned (exit 1 otherwise, exit 4 on network failure).
+    pub fn retrieve_secure(&self, ui: &Ui, domain: &Domain) -> Result<Retrieved, Failure> {
+        let anchors = load_anchors(self.trust_anchors.as_deref())?;
+        let limits = Limits {
+            timeout: self.timeout,
+            ..Limits::default()
+        };
+        let transport: Box<dyn Transport> = match &self.resolver {
+            Some(server) => Box::new(PlainDns::new(server, limits).map_err(setup_failure)?),
+            None => Box::new(DnsOverHttps::new(&self.doh, limits).map_err(setup_failure)?),
+        };
+        let server = transport.server();
+        ui.detail(
+            1,
+            format!("asking {server} for the chain of _veraid.{domain}"),
+        );
+        let responses = retrieve::retrieve(domain, transport.as_ref())
+            .map_err(|e| retrieve_failure(e, domain, self.resolver.is_some()))?;
+        for response in &responses {
+            ui.detail(
+                1,
+                format!(
+                    "{}: {}, {} bytes over {}{}",
+                    response.question,
+                    response.answer.response_code_name(),
+                    response.answer.raw.len(),
+                    response.answer.protocol,
+                    response
+                        .answer
+                        .retried_after
+                        .as_ref()
+                        .map_or(String::new(), |why| format!(", retried after: {why}"))
+                ),
+            );
+        }
+        let chain =
+            DnssecChain::from_messages(responses.iter().map(|r| r.answer.raw.clone()).collect())
+                .or_fail(
+                    Exit::Malformed,
+                    format!("the DNS responses from {server} do not form a chain"),
+                )?;
+        // The CLI reads the clock; the library validates at whatever time it is given.
+        let now = Timestamp::now();
+        let outcome = validate_veraid_txt(&chain, domain, &Period::instant(now), &anchors);
+        let walk = outcome.into_result().map_err(|rejection| {
+            Failure::new(
+                Exit::Invalid,
+                format!("the DNSSEC chain for _veraid.{domain} is unusable: {rejection}"),
+            )
+            .hint(rejection_hint(&responses, self.trust_anchors.is_some()))
+        })?;
+        for line in walk.to_string().lines() {
+            ui.detail(1, line);
+        }
+        Ok(Retrieved {
+            chain,
+            responses,
+            validated_at: now,
+            server,
+        })
+    }
 }
 
 /// What to do about a chain that is not SECURE: name a server that refused or failed, else point

@@ -56,7 +56,9 @@ fn user_name(text: &str) -> Result<UserName, String> {
 /// Issues the certificate.
 pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     args.output.check(ui)?;
-    let (start, expiry) = args.validity.resolve(Timestamp::now())?;
+    let (start, expiry) = args
+        .validity
+        .resolve(Timestamp::now(), cert::CERTIFICATE_VALIDITY)?;
     let inputs = [&args.org_key, &args.org_cert, &args.member_key];
     if inputs.iter().filter(|p| io::is_stdio(p)).count() > 1 {
         return Err(Failure::new(

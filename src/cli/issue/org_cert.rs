@@ -39,7 +39,9 @@ pub struct Args {
 /// Issues the certificate.
 pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     args.output.check(ui)?;
-    let (start, expiry) = args.validity.resolve(Timestamp::now())?;
+    let (start, expiry) = args
+        .validity
+        .resolve(Timestamp::now(), cert::CERTIFICATE_VALIDITY)?;
     let source = cert::source(&args.key);
     let key = RsaKey::from_bytes(&io::read_input(&args.key)?)
         .and_then(RsaKey::into_private)

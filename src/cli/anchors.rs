@@ -1,0 +1,25 @@
+//! Root trust anchors for DNSSEC validation: the built-in IANA ones or `--trust-anchors FILE`.
+
+use super::exit::Exit;
+use super::failure::{Failure, OrFail};
+use super::io;
+use kliento::dnssec::{TrustAnchor, iana_root_anchors, parse_trust_anchors};
+use std::path::Path;
+
+/// Reads `--trust-anchors FILE`, or the IANA root anchors without one.
+pub fn load_anchors(path: Option<&Path>) -> Result<Vec<TrustAnchor>, Failure> {
+    let Some(path) = path else {
+        return Ok(iana_root_anchors());
+    };
+    let bytes = io::read_input(path)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Failure::new(
+            Exit::Malformed,
+            format!("trust anchors file {} is not UTF-8 text", path.display()),
+        )
+    })?;
+    parse_trust_anchors(&text).or_fail(
+        Exit::Malformed,
+        format!("cannot read trust anchors from {}", path.display()),
+    )
+}

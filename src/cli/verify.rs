@@ -1,0 +1,188 @@
+//! `kliento verify`: offline verification of a token bundle for an audience, answering as
+//! Kliento Verifier does (`valid` / `invalid` / `malformed`).
+
+use super::anchors::load_anchors;
+use super::exit::Exit;
+use super::failure::Failure;
+use super::io;
+use super::ui::Ui;
+use super::values::{self, TimeArg};
+use kliento::report::Verdict;
+use kliento::time::{Period, Timestamp};
+use kliento::token::bundle::{self, TokenVerification};
+use kliento::token::encoding::{self, BundleEncoding};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+
+/// Verify a token bundle offline
+#[derive(Debug, clap::Args)]
+#[command(
+    long_about = "Verify a Kliento token bundle offline, for an audience, at the current \
+                         time or --at a given time: the CMS signature, the Kliento service, the \
+                         validity periods, the certificate chain, the _veraid TXT record and the \
+                         DNSSEC chain from the root trust anchors, then the token's audience. \
+                         Prints `valid: SUBJECT` and the claims (exit 0), `invalid: REASON` \
+                         (exit 1) or `malformed: REASON` (exit 3); --format json prints Kliento \
+                         Verifier's shape. Never touches the network. Unlike @relaycorp/veraid, \
+                         which checks certificates against the wall clock whatever time it is \
+                         asked about, --at checks everything at the given time."
+)]
+pub struct Args {
+    /// The bundle: DER, base64 or `Kliento <base64>` (`-` or nothing for stdin)
+    #[arg(value_name = "INPUT")]
+    input: Option<PathBuf>,
+
+    #[command(flatten)]
+    verification: VerificationArgs,
+
+    /// The audience the token must be for (exact match)
+    #[arg(long, value_name = "AUDIENCE")]
+    audience: String,
+}
+
+/// Flags shared by `verify` and `inspect`: how the bundle is read and checked.
+#[derive(Debug, clap::Args)]
+pub struct VerificationArgs {
+    /// Verification time: RFC 3339 or relative to now (-1h) [default: now]
+    #[arg(long, value_name = "T", value_parser = values::time, allow_hyphen_values = true)]
+    at: Option<TimeArg>,
+
+    /// DS records of the root (zone-file form) to trust instead of the IANA root KSKs
+    #[arg(long, value_name = "FILE", env = "KLIENTO_TRUST_ANCHORS")]
+    trust_anchors: Option<PathBuf>,
+
+    /// Input encoding, instead of detecting it
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    input_format: Option<InputFormat>,
+}
+
+/// How the bundle is encoded on input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// Binary DER
+    Der,
+    /// Base64 (standard or URL-safe, padding optional)
+    Base64,
+    /// `Kliento <base64>` (a leading `Authorization:` is tolerated)
+    Header,
+}
+
+/// The bundle's DER bytes and how it was encoded, or why it could not be decoded.
+pub struct Input {
+    /// Encoding detected or forced.
+    pub encoding: Option<BundleEncoding>,
+    /// Size of the raw input.
+    pub size: usize,
+    /// DER bytes, or the reason they could not be had.
+    pub bundle: Result<Vec<u8>, String>,
+}
+
+impl VerificationArgs {
+    /// The verification instant (the CLI reads the clock; the library never does).
+    pub fn period(&self) -> Result<Period, Failure> {
+        // Millisecond precision, as veraid-js compares times.
+        let now = Timestamp::now();
+        let now = Timestamp::from_millisecond(now.as_millisecond()).unwrap_or(now);
+        let at = match self.at {
+            Some(at) => at
+                .resolve(now)
+                .map_err(|e| Failure::new(Exit::Usage, format!("--at: {e}")))?,
+            None => now,
+        };
+        Ok(Period::instant(at))
+    }
+
+    /// Reads and decodes the bundle; an undecodable one is reported, not failed.
+    pub fn read(&self, input: Option<&Path>) -> Result<Input, Failure> {
+        let raw = io::read_input(input.unwrap_or(Path::new("-")))?;
+        let forced = self.input_format.map(|f| match f {
+            InputFormat::Der => BundleEncoding::Der,
+            InputFormat::Base64 => BundleEncoding::Base64,
+            InputFormat::Header => BundleEncoding::Header,
+        });
+        Ok(match encoding::decode(&raw, forced) {
+            Ok((encoding, bundle)) => Input {
+                encoding: Some(encoding),
+                size: raw.len(),
+                bundle: Ok(bundle),
+            },
+            Err(e) => Input {
+                encoding: forced,
+                size: raw.len(),
+                bundle: Err(e.to_string()),
+            },
+        })
+    }
+
+    /// Verifies decoded bundle bytes for an audience.
+    pub fn verify(&self, bundle: &[u8], audience: &str) -> Result<TokenVerification, Failure> {
+        let anchors = load_anchors(self.trust_anchors.as_deref())?;
+        Ok(bundle::verify(bundle, audience, self.period()?, &anchors))
+    }
+}
+
+/// Verifies and prints the verdict.
+pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+    let input = args.verification.read(args.input.as_deref())?;
+    let bytes = match input.bundle {
+        Ok(bytes) => bytes,
+        Err(reason) => {
+            return answer(
+                ui,
+                "malformed",
+                &format!("Token serialisation is malformed: {reason}"),
+            );
+        }
+    };
+    let verification = args.verification.verify(&bytes, &args.audience)?;
+    match (verification.verdict(), &verification.subject_id) {
+        (Verdict::Valid, Some(subject)) => {
+            let claims = verification
+                .token
+                .as_ref()
+                .map(|t| t.claims.clone())
+                .unwrap_or_default();
+            if ui.json() {
+                let claims: serde_json::Map<String, Value> = claims
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), Value::from(v)))
+                    .collect();
+                ui.print_json(&json!({
+                    "status": "valid",
+                    "subjectId": subject,
+                    "claims": claims,
+                }))?;
+            } else {
+                let mut text = format!("valid: {subject}\n");
+                for (key, value) in claims.iter() {
+                    text.push_str(&format!("{key}={value}\n"));
+                }
+                io::write_stdout(text.as_bytes(), false)?;
+            }
+            Ok(Exit::Success)
+        }
+        (Verdict::Malformed, _) => answer(ui, "malformed", &error_of(&verification)),
+        _ => answer(ui, "invalid", &error_of(&verification)),
+    }
+}
+
+fn error_of(verification: &TokenVerification) -> String {
+    verification
+        .error()
+        .unwrap_or_else(|| "Invalid VeraId signature bundle".into())
+}
+
+/// Prints an invalid or malformed verdict and returns its exit code.
+fn answer(ui: &Ui, status: &'static str, error: &str) -> Result<Exit, Failure> {
+    if ui.json() {
+        ui.print_json(&json!({ "status": status, "error": error }))?;
+    } else {
+        ui.print_line(format!("{status}: {error}"))?;
+        ui.note("`kliento inspect` shows every check and what it found");
+    }
+    Ok(if status == "malformed" {
+        Exit::Malformed
+    } else {
+        Exit::Invalid
+    })
+}
