@@ -1,0 +1,631 @@
+//! Every verification check of a token bundle, made to fail by a bundle that breaks exactly the
+//! rule it enforces, with the message asserted; and the valid cases it must accept.
+
+use jiff::SignedDuration;
+use kliento::dnssec::TrustAnchor;
+use kliento::dnssec::test_chain::{ChainSpec, TestZones, ZoneAlgorithm};
+use kliento::domain::Domain;
+use kliento::keys::{self, OrgKeyAlgorithm};
+use kliento::report::{CheckId, Outcome, Severity, Verdict};
+use kliento::time::{Period, Timestamp};
+use kliento::token::bundle::{self, TokenVerification};
+use kliento::token::{KLIENTO_SERVICE_OID, Token};
+use kliento::veraid::HashAlgorithm;
+use kliento::veraid::ServiceOid;
+use kliento::veraid::bundle::SignatureBundle;
+use kliento::veraid::certificate::{
+    Certificate, CertificateOptions, issue_member_certificate, issue_organisation_certificate,
+};
+use kliento::veraid::member::{Member, UserName};
+use kliento::veraid::signature::{self, SignOptions, SignatureMetadata, Signer};
+use kliento::veraid::txt::{TtlOverride, TxtRdata};
+use kliento::veraid::verify::{Expectations, verify_signature_bundle};
+use std::sync::OnceLock;
+
+const AUDIENCE: &str = "https://api.example.com";
+
+fn now() -> Timestamp {
+    static NOW: OnceLock<Timestamp> = OnceLock::new();
+    *NOW.get_or_init(|| Timestamp::from_second(Timestamp::now().as_second()).unwrap())
+}
+
+fn at(offset_seconds: i64) -> Timestamp {
+    now() + SignedDuration::from_secs(offset_seconds)
+}
+
+fn period(from: i64, to: i64) -> Period {
+    Period::new(at(from), at(to)).unwrap()
+}
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 86_400;
+
+/// An organisation key (generated once: RSA generation is the slow part of these tests).
+fn org_key() -> &'static rsa::PrivateKey {
+    static KEY: OnceLock<rsa::PrivateKey> = OnceLock::new();
+    KEY.get_or_init(|| keys::generate(OrgKeyAlgorithm::Rsa2048).unwrap())
+}
+
+fn other_key() -> &'static rsa::PrivateKey {
+    static KEY: OnceLock<rsa::PrivateKey> = OnceLock::new();
+    KEY.get_or_init(|| keys::generate(OrgKeyAlgorithm::Rsa2048).unwrap())
+}
+
+fn domain() -> Domain {
+    "example.com".parse().unwrap()
+}
+
+fn org_certificate(key: &rsa::PrivateKey, validity: Period) -> Certificate {
+    let options = CertificateOptions {
+        start: validity.start,
+        expiry: validity.end,
+        hash: HashAlgorithm::Sha256,
+    };
+    issue_organisation_certificate("example.com", key, &options).unwrap()
+}
+
+/// A test DNSSEC chain whose TXT record names `key` (TTL override and service as given).
+fn chain(
+    key: &rsa::PrivateKey,
+    ttl_override: u64,
+    service: Option<&str>,
+    validity: Period,
+) -> (Vec<Vec<u8>>, TrustAnchor) {
+    let service = service.map(|s| s.parse::<ServiceOid>().unwrap());
+    let txt = TxtRdata::for_key(
+        &key.to_public_key(),
+        TtlOverride::new(ttl_override).unwrap(),
+        service.as_ref(),
+    )
+    .unwrap();
+    let zones = TestZones::generate(&domain(), &[ZoneAlgorithm::Ed25519]).unwrap();
+    let chain = zones
+        .build(&ChainSpec::new(txt.to_string(), validity))
+        .unwrap();
+    (chain.messages, chain.root_anchor)
+}
+
+/// A valid organisation-signed token bundle for alice, and its trust anchor.
+struct Fixture {
+    bundle: Vec<u8>,
+    anchor: TrustAnchor,
+}
+
+fn alice() -> Member {
+    Member::User(UserName::new("alice").unwrap())
+}
+
+fn token() -> Token {
+    let mut token = Token::new(AUDIENCE);
+    token.claims.insert("role", "admin");
+    token
+}
+
+fn valid_fixture() -> Fixture {
+    let (messages, anchor) = chain(org_key(), 3600, None, period(-HOUR, DAY));
+    let certificate = org_certificate(org_key(), period(-HOUR, DAY));
+    let signer = Signer::Organisation {
+        certificate: &certificate,
+        attribution: &alice(),
+    };
+    let bundle = bundle::issue(
+        &token(),
+        signer,
+        org_key(),
+        &messages,
+        &certificate,
+        period(-60, 300),
+    )
+    .unwrap();
+    Fixture { bundle, anchor }
+}
+
+fn verify_at(bytes: &[u8], anchor: &TrustAnchor, when: Timestamp) -> TokenVerification {
+    bundle::verify(
+        bytes,
+        AUDIENCE,
+        Period::instant(when),
+        std::slice::from_ref(anchor),
+    )
+}
+
+/// Asserts that `check` failed, first, with a message containing `message`.
+fn assert_fails_first(verification: &TokenVerification, check: CheckId, message: &str) {
+    let failure = verification
+        .report()
+        .first_failure()
+        .unwrap_or_else(|| panic!("no check failed: {:#?}", verification.report()));
+    assert_eq!(failure.id, check, "{:#?}", verification.report());
+    assert!(
+        failure.detail.contains(message),
+        "{check} failed with {:?}, expected it to mention {message:?}",
+        failure.detail
+    );
+    assert_ne!(verification.verdict(), Verdict::Valid);
+    assert_eq!(verification.subject_id, None);
+}
+
+/// Signs an arbitrary plaintext (encapsulated) for a service into a bundle.
+fn signed_bundle(plaintext: &[u8], service: &str, anchor_chain: &[Vec<u8>]) -> Vec<u8> {
+    let certificate = org_certificate(org_key(), period(-HOUR, DAY));
+    let metadata = SignatureMetadata {
+        service: service.parse().unwrap(),
+        start: at(-60),
+        end: at(300),
+    };
+    let signer = Signer::Organisation {
+        certificate: &certificate,
+        attribution: &Member::Bot,
+    };
+    let options = SignOptions {
+        encapsulate: true,
+        ..SignOptions::default()
+    };
+    let signed = signature::sign(plaintext, &metadata, signer, org_key(), &options).unwrap();
+    SignatureBundle::encode(anchor_chain, certificate.to_der(), &signed).unwrap()
+}
+
+#[test]
+fn accepts_an_organisation_signature_for_a_user() {
+    let fixture = valid_fixture();
+    let verification = verify_at(&fixture.bundle, &fixture.anchor, now());
+    assert_eq!(
+        verification.verdict(),
+        Verdict::Valid,
+        "{:#?}",
+        verification.report()
+    );
+    assert_eq!(
+        verification.subject_id.as_deref(),
+        Some("alice@example.com")
+    );
+    assert_eq!(verification.token, Some(token()));
+    assert!(
+        verification
+            .report()
+            .checks
+            .iter()
+            .all(|c| c.outcome == Outcome::Passed)
+    );
+}
+
+#[test]
+fn accepts_a_member_signature_and_a_bot() {
+    let (messages, anchor) = chain(org_key(), 3600, None, period(-HOUR, DAY));
+    let org = org_certificate(org_key(), period(-HOUR, DAY));
+    let member_key = other_key();
+    let options = CertificateOptions {
+        start: at(-HOUR),
+        expiry: at(DAY),
+        hash: HashAlgorithm::Sha256,
+    };
+    for (member, subject) in [(alice(), "alice@example.com"), (Member::Bot, "example.com")] {
+        let member_cert = issue_member_certificate(
+            &member,
+            &member_key.to_public_key(),
+            &org,
+            org_key(),
+            &options,
+        )
+        .unwrap();
+        let signer = Signer::Member {
+            certificate: &member_cert,
+        };
+        let bytes = bundle::issue(
+            &token(),
+            signer,
+            member_key,
+            &messages,
+            &org,
+            period(-60, 300),
+        )
+        .unwrap();
+        let verification = verify_at(&bytes, &anchor, now());
+        assert_eq!(
+            verification.subject_id.as_deref(),
+            Some(subject),
+            "{:#?}",
+            verification.report()
+        );
+    }
+}
+
+#[test]
+fn rejects_bytes_that_are_not_a_bundle_as_malformed() {
+    let fixture = valid_fixture();
+    for (bytes, message) in [
+        (
+            &b"\x30\x03\x02\x01\x00"[..],
+            "signature bundle field version should have tag",
+        ),
+        (
+            &fixture.bundle[..fixture.bundle.len() - 10],
+            "not a DER-encoded signature bundle",
+        ),
+    ] {
+        let verification = verify_at(bytes, &fixture.anchor, now());
+        assert_fails_first(&verification, CheckId::Decoding, message);
+        assert_eq!(verification.verdict(), Verdict::Malformed);
+        assert_eq!(
+            verification.report().outcome(CheckId::Decoding),
+            Some(&Outcome::Failed(Severity::Malformed))
+        );
+    }
+}
+
+#[test]
+fn rejects_a_tampered_signature() {
+    let mut fixture = valid_fixture();
+    let last = fixture.bundle.len() - 1;
+    fixture.bundle[last] ^= 0x01;
+    let verification = verify_at(&fixture.bundle, &fixture.anchor, now());
+    assert_fails_first(&verification, CheckId::Signature, "does not verify");
+    assert_eq!(
+        verification.error().unwrap(),
+        format!(
+            "Invalid VeraId signature bundle: {}",
+            verification.report().first_failure().unwrap().detail
+        )
+    );
+}
+
+#[test]
+fn rejects_signature_metadata_whose_period_ends_before_it_starts() {
+    let fixture = valid_fixture();
+    // Rewrite the metadata's end time (GeneralizedTime) to a date before its start. The
+    // signature no longer verifies, and the metadata check reports the period itself.
+    let end = at(300).strftime("%Y%m%d%H%M%SZ").to_string();
+    let position = fixture
+        .bundle
+        .windows(end.len())
+        .position(|w| w == end.as_bytes())
+        .expect("metadata end time");
+    let mut bytes = fixture.bundle.clone();
+    bytes[position..position + end.len()].copy_from_slice(b"20000101000000Z");
+    let verification = verify_at(&bytes, &fixture.anchor, now());
+    let metadata = verification
+        .report()
+        .checks
+        .iter()
+        .find(|c| c.id == CheckId::SignatureMetadata)
+        .unwrap();
+    assert_eq!(metadata.outcome, Outcome::Failed(Severity::Invalid));
+    assert_eq!(
+        metadata.detail,
+        "Signature validity period ends before it starts"
+    );
+    assert_eq!(metadata.actual.as_deref(), Some("2000-01-01T00:00:00Z"));
+}
+
+#[test]
+fn rejects_a_signature_bound_to_another_service() {
+    let (messages, anchor) = chain(org_key(), 3600, None, period(-HOUR, DAY));
+    let bytes = signed_bundle(&token().to_json_bytes(), ServiceOid::TEST, &messages);
+    let verification = verify_at(&bytes, &anchor, now());
+    assert_fails_first(
+        &verification,
+        CheckId::Service,
+        "Signature is bound to a different service (1.3.6.1.4.1.58708.1.1)",
+    );
+    let check = verification.report().first_failure().unwrap();
+    assert_eq!(check.expected.as_deref(), Some(KLIENTO_SERVICE_OID));
+}
+
+#[test]
+fn rejects_an_expired_or_not_yet_valid_signature() {
+    let fixture = valid_fixture();
+    for when in [at(301), at(-61)] {
+        let verification = verify_at(&fixture.bundle, &fixture.anchor, when);
+        assert_fails_first(
+            &verification,
+            CheckId::SignaturePeriod,
+            "does not overlap with required period",
+        );
+    }
+}
+
+#[test]
+fn rejects_a_member_certificate_from_another_organisation() {
+    let (messages, anchor) = chain(org_key(), 3600, None, period(-HOUR, DAY));
+    let org = org_certificate(org_key(), period(-HOUR, DAY));
+    // Same name, other key: an impostor organisation issues the member certificate.
+    let impostor = org_certificate(other_key(), period(-HOUR, DAY));
+    let options = CertificateOptions {
+        start: at(-HOUR),
+        expiry: at(DAY),
+        hash: HashAlgorithm::Sha256,
+    };
+    let member_cert = issue_member_certificate(
+        &alice(),
+        &other_key().to_public_key(),
+        &impostor,
+        other_key(),
+        &options,
+    )
+    .unwrap();
+    let signer = Signer::Member {
+        certificate: &member_cert,
+    };
+    let bytes = bundle::issue(
+        &token(),
+        signer,
+        other_key(),
+        &messages,
+        &org,
+        period(-60, 300),
+    )
+    .unwrap();
+    let verification = verify_at(&bytes, &anchor, now());
+    assert_fails_first(
+        &verification,
+        CheckId::CertificateChain,
+        "Member certificate was not issued by organisation",
+    );
+}
+
+#[test]
+fn rejects_certificates_not_valid_at_the_verification_time() {
+    let (messages, anchor) = chain(org_key(), 3600, None, period(-DAY, DAY));
+    // The signature is valid now, but the organisation certificate expired an hour ago.
+    let certificate = org_certificate(org_key(), period(-2 * HOUR, -HOUR));
+    let signer = Signer::Organisation {
+        certificate: &certificate,
+        attribution: &alice(),
+    };
+    let bytes = bundle::issue(
+        &token(),
+        signer,
+        org_key(),
+        &messages,
+        &certificate,
+        period(-60, 300),
+    )
+    .unwrap();
+    let verification = verify_at(&bytes, &anchor, now());
+    assert_fails_first(&verification, CheckId::CertificateValidity, "expired at");
+}
+
+#[test]
+fn rejects_certificate_and_signature_periods_that_never_meet() {
+    let (messages, anchor) = chain(org_key(), 3600, None, period(-DAY, DAY));
+    let certificate = org_certificate(org_key(), period(-3 * HOUR, -2 * HOUR));
+    let signer = Signer::Organisation {
+        certificate: &certificate,
+        attribution: &alice(),
+    };
+    let bytes = bundle::issue(
+        &token(),
+        signer,
+        org_key(),
+        &messages,
+        &certificate,
+        period(-HOUR, 300),
+    )
+    .unwrap();
+    let expected = Expectations {
+        service: KLIENTO_SERVICE_OID,
+        period: period(-4 * HOUR, 0),
+        anchors: std::slice::from_ref(&anchor),
+        detached_plaintext: None,
+    };
+    let verification = verify_signature_bundle(&bytes, &expected);
+    let failure = verification.report.first_failure().unwrap();
+    assert_eq!(failure.id, CheckId::CertificateValidity);
+    assert!(
+        failure.detail.contains("is not valid during"),
+        "{}",
+        failure.detail
+    );
+}
+
+#[test]
+fn rejects_a_key_that_the_txt_record_does_not_name() {
+    // The chain publishes another key: the organisation's is not in DNS.
+    let (messages, anchor) = chain(other_key(), 3600, None, period(-HOUR, DAY));
+    let certificate = org_certificate(org_key(), period(-HOUR, DAY));
+    let signer = Signer::Organisation {
+        certificate: &certificate,
+        attribution: &alice(),
+    };
+    let bytes = bundle::issue(
+        &token(),
+        signer,
+        org_key(),
+        &messages,
+        &certificate,
+        period(-60, 300),
+    )
+    .unwrap();
+    let verification = verify_at(&bytes, &anchor, now());
+    assert_fails_first(
+        &verification,
+        CheckId::TxtRecord,
+        "Could not find VeraId record for specified key and/or service",
+    );
+}
+
+#[test]
+fn rejects_a_txt_record_bound_to_another_service() {
+    let (messages, anchor) = chain(org_key(), 3600, Some(ServiceOid::TEST), period(-HOUR, DAY));
+    let certificate = org_certificate(org_key(), period(-HOUR, DAY));
+    let signer = Signer::Organisation {
+        certificate: &certificate,
+        attribution: &alice(),
+    };
+    let bytes = bundle::issue(
+        &token(),
+        signer,
+        org_key(),
+        &messages,
+        &certificate,
+        period(-60, 300),
+    )
+    .unwrap();
+    let verification = verify_at(&bytes, &anchor, now());
+    assert_fails_first(
+        &verification,
+        CheckId::TxtRecord,
+        "Could not find VeraId record",
+    );
+}
+
+#[test]
+fn ttl_override_limits_how_old_the_dnssec_signatures_may_be() {
+    // RRSIGs were valid two to three days ago; the signature from four days ago to now.
+    let validity = period(-3 * DAY, -2 * DAY);
+    let verify_with_ttl = |ttl: u64| {
+        let (messages, anchor) = chain(org_key(), ttl, None, validity);
+        let certificate = org_certificate(org_key(), period(-4 * DAY, HOUR));
+        let signer = Signer::Organisation {
+            certificate: &certificate,
+            attribution: &alice(),
+        };
+        let bytes = bundle::issue(
+            &token(),
+            signer,
+            org_key(),
+            &messages,
+            &certificate,
+            period(-4 * DAY, HOUR),
+        )
+        .unwrap();
+        let expected = Expectations {
+            service: KLIENTO_SERVICE_OID,
+            period: period(-4 * DAY, 0),
+            anchors: std::slice::from_ref(&anchor),
+            detached_plaintext: None,
+        };
+        verify_signature_bundle(&bytes, &expected)
+    };
+    let thirty_days = verify_with_ttl(30 * DAY as u64);
+    assert!(thirty_days.verified.is_some(), "{:#?}", thirty_days.report);
+    let one_hour = verify_with_ttl(HOUR as u64);
+    let failure = one_hour.report.first_failure().unwrap();
+    assert_eq!(
+        failure.id,
+        CheckId::TtlOverrideWindow,
+        "{:#?}",
+        one_hour.report
+    );
+    assert!(
+        failure.detail.contains("TTL override"),
+        "{}",
+        failure.detail
+    );
+    assert_eq!(
+        one_hour.report.outcome(CheckId::Dnssec),
+        Some(&Outcome::Skipped)
+    );
+}
+
+#[test]
+fn rejects_a_chain_under_other_trust_anchors() {
+    let fixture = valid_fixture();
+    let (_, stranger) = chain(org_key(), 3600, None, period(-HOUR, DAY));
+    let verification = verify_at(&fixture.bundle, &stranger, now());
+    assert_fails_first(
+        &verification,
+        CheckId::Dnssec,
+        "VeraId DNSSEC chain is BOGUS: no zone DNSKEY of . matches its DS records",
+    );
+}
+
+#[test]
+fn rejects_a_chain_for_another_domain() {
+    let txt = TxtRdata::for_key(
+        &org_key().to_public_key(),
+        TtlOverride::new(3600).unwrap(),
+        None,
+    )
+    .unwrap();
+    let other: Domain = "example.net".parse().unwrap();
+    let zones = TestZones::generate(&other, &[ZoneAlgorithm::Ed25519]).unwrap();
+    let chain = zones
+        .build(&ChainSpec::new(txt.to_string(), period(-HOUR, DAY)))
+        .unwrap();
+    let certificate = org_certificate(org_key(), period(-HOUR, DAY));
+    let signer = Signer::Organisation {
+        certificate: &certificate,
+        attribution: &alice(),
+    };
+    let bytes = bundle::issue(
+        &token(),
+        signer,
+        org_key(),
+        &chain.messages,
+        &certificate,
+        period(-60, 300),
+    )
+    .unwrap();
+    let verification = verify_at(&bytes, &chain.root_anchor, now());
+    assert_fails_first(
+        &verification,
+        CheckId::TxtRecord,
+        "chain is missing the VeraId TXT response for _veraid.example.com.",
+    );
+}
+
+#[test]
+fn rejects_a_plaintext_that_is_not_a_token() {
+    let (messages, anchor) = chain(org_key(), 3600, None, period(-HOUR, DAY));
+    let bytes = signed_bundle(b"not json", KLIENTO_SERVICE_OID, &messages);
+    let verification = verify_at(&bytes, &anchor, now());
+    assert_fails_first(&verification, CheckId::Token, "Malformed JSON value");
+    assert_eq!(
+        verification.error().unwrap(),
+        "Malformed token: Malformed JSON value"
+    );
+    let bytes = signed_bundle(br#"{"audience":1}"#, KLIENTO_SERVICE_OID, &messages);
+    let verification = verify_at(&bytes, &anchor, now());
+    assert_fails_first(&verification, CheckId::Token, "audience is not a string");
+}
+
+#[test]
+fn rejects_a_token_for_another_audience() {
+    let fixture = valid_fixture();
+    let verification = bundle::verify(
+        &fixture.bundle,
+        "https://api.example.com/",
+        Period::instant(now()),
+        std::slice::from_ref(&fixture.anchor),
+    );
+    assert_fails_first(
+        &verification,
+        CheckId::Audience,
+        "Audience mismatch: Expected https://api.example.com/, got https://api.example.com",
+    );
+    let check = verification.report().first_failure().unwrap();
+    assert_eq!(check.expected.as_deref(), Some("https://api.example.com/"));
+    assert_eq!(check.actual.as_deref(), Some(AUDIENCE));
+}
+
+#[test]
+fn every_check_runs_and_reports_in_order() {
+    let fixture = valid_fixture();
+    let verification = verify_at(&fixture.bundle, &fixture.anchor, now());
+    let order: Vec<&str> = verification
+        .report()
+        .checks
+        .iter()
+        .map(|c| c.id.name())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "decoding",
+            "signature",
+            "signature-metadata",
+            "service",
+            "signature-period",
+            "certificate-chain",
+            "certificate-validity",
+            "organisation-key",
+            "txt-record",
+            "ttl-override-window",
+            "dnssec",
+            "member-name",
+            "token",
+            "audience"
+        ]
+    );
+}
