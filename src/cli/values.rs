@@ -1,6 +1,8 @@
 //! Parsers for flag values shared by several subcommands: durations and times.
 
 use kliento::time::Timestamp;
+use kliento::veraid::member::UserName;
+use kliento::veraid::txt::TtlOverride;
 
 /// Parses a duration in seconds: plain seconds (`3600`) or a number with a unit
 /// (`300s`, `90m`, `1h`, `7d`, `2w`).
@@ -74,6 +76,16 @@ pub fn time(text: &str) -> Result<TimeArg, String> {
              from now such as +1h or -2d"
         )
     })
+}
+
+/// Parses a TXT record's TTL override: seconds or a duration, at most 90 days.
+pub fn ttl_override(text: &str) -> Result<TtlOverride, String> {
+    TtlOverride::new(seconds(text)?).map_err(|e| e.to_string())
+}
+
+/// Parses a VeraId user name (no `@`, tab, CR or LF).
+pub fn user_name(text: &str) -> Result<UserName, String> {
+    UserName::new(text).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io;
 use crate::cli::ui::Ui;
+use crate::cli::values;
 use jiff::Timestamp;
 use kliento::keys::RsaKey;
 use kliento::veraid::HashAlgorithm;
@@ -35,7 +36,7 @@ pub struct Args {
     member_key: PathBuf,
 
     /// User name (no `@`, tab, CR or LF)
-    #[arg(long, value_name = "NAME", value_parser = user_name)]
+    #[arg(long, value_name = "NAME", value_parser = values::user_name)]
     user: Option<UserName>,
 
     /// Issue the certificate for a bot (CN `@`)
@@ -47,10 +48,6 @@ pub struct Args {
 
     #[command(flatten)]
     output: OutputArgs,
-}
-
-fn user_name(text: &str) -> Result<UserName, String> {
-    UserName::new(text).map_err(|e| e.to_string())
 }
 
 /// Issues the certificate.

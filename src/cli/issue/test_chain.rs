@@ -48,7 +48,7 @@ pub struct Args {
     trust_anchors_out: PathBuf,
 
     /// TXT record TTL override: seconds or a duration (90m, 1h, 7d), at most 90 days
-    #[arg(long, value_name = "SECONDS", default_value = "3600", value_parser = ttl_override)]
+    #[arg(long, value_name = "SECONDS", default_value = "3600", value_parser = values::ttl_override)]
     ttl_override: TtlOverride,
 
     /// Restrict the TXT record to one service OID
@@ -109,10 +109,6 @@ impl From<Alg> for ZoneAlgorithm {
             Alg::Ed25519 => ZoneAlgorithm::Ed25519,
         }
     }
-}
-
-fn ttl_override(text: &str) -> Result<TtlOverride, String> {
-    TtlOverride::new(values::seconds(text)?).map_err(|e| e.to_string())
 }
 
 #[derive(Serialize)]

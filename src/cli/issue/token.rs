@@ -7,6 +7,7 @@ use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io::{self, FileMode};
 use crate::cli::ui::Ui;
+use crate::cli::values;
 use kliento::dnssec::DnssecChain;
 use kliento::domain::Domain;
 use kliento::keys::RsaKey;
@@ -66,7 +67,7 @@ pub struct Args {
     org_cert: Option<PathBuf>,
 
     /// Organisation signature attributed to this user
-    #[arg(long, value_name = "NAME", value_parser = user_name)]
+    #[arg(long, value_name = "NAME", value_parser = values::user_name)]
     user: Option<UserName>,
 
     /// Organisation signature attributed to a bot (the default)
@@ -123,10 +124,6 @@ fn claim(text: &str) -> Result<(String, String), String> {
         Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
         _ => Err(format!("\"{text}\" is not KEY=VALUE")),
     }
-}
-
-fn user_name(text: &str) -> Result<UserName, String> {
-    UserName::new(text).map_err(|e| e.to_string())
 }
 
 #[derive(Serialize)]
