@@ -629,3 +629,42 @@ fn every_check_runs_and_reports_in_order() {
         ]
     );
 }
+
+#[test]
+fn rejects_an_organisation_certificate_signed_with_pkcs1_v1_5() {
+    use pkcs8::EncodePrivateKey;
+    // veraid-js only accepts organisation certificates signed with RSA-PSS (digest §3); rcgen
+    // signs this one with sha256WithRSAEncryption, the organisation key otherwise being fine.
+    let pkcs8 = org_key().to_pkcs8_der().unwrap();
+    let key_pair = rcgen::KeyPair::from_pkcs8_der_and_sign_algo(
+        &rustls_pki_types::PrivatePkcs8KeyDer::from(pkcs8.as_bytes()),
+        &rcgen::PKCS_RSA_SHA256,
+    )
+    .unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "example.com");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Constrained(0));
+    let certificate = Certificate::from_der(params.self_signed(&key_pair).unwrap().der()).unwrap();
+    let (messages, anchor) = chain(org_key(), 3600, None, period(-HOUR, DAY));
+    let signer = Signer::Organisation {
+        certificate: &certificate,
+        attribution: &alice(),
+    };
+    let bytes = bundle::issue(
+        &token(),
+        signer,
+        org_key(),
+        &messages,
+        &certificate,
+        period(-60, 300),
+    )
+    .unwrap();
+    let verification = verify_at(&bytes, &anchor, now());
+    assert_fails_first(
+        &verification,
+        CheckId::OrganisationKey,
+        "Only RSA-PSS keys are supported (got RSASSA-PKCS1-v1_5)",
+    );
+}
