@@ -235,7 +235,7 @@ _kliento() {
                     return 0
                     ;;
                 --encoding)
-                    COMPREPLY=($(compgen -W "der base64 header" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "base64 header der" -- "${cur}"))
                     return 0
                     ;;
                 --output)

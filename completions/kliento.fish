@@ -251,9 +251,9 @@ complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l oidc-token 
 id\t'The ID token'"
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l oidc-scope -d 'Scopes to request (space-separated)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l redirect-port -d 'Loopback port for the authorization-code redirect (0: any free port); the provider must accept http://127.0.0.1:PORT/callback' -r
-complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l encoding -d 'Output encoding: der (binary), base64, or header (`Kliento <base64>`)' -r -f -a "der\t'Binary DER'
-base64\t'Standard base64 with padding, one line'
-header\t'An Authorization header value: `Kliento <base64>`'"
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l encoding -d 'Output encoding: der (binary), base64, or header (`Kliento <base64>`)' -r -f -a "base64\t'Standard base64 on one line'
+header\t'An Authorization header value: `Kliento <base64>`'
+der\t'Binary DER (never written to a terminal)'"
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s o -l output -d 'Write the bundle to FILE (created 0600, replaced if present) instead of stdout' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l github-output -d 'GitHub Actions: mask the bundle in logs and set it as step output NAME in $GITHUB_OUTPUT (instead of printing it)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l transfer -d 'How the Authority sends the bundle over HTTP (binary, or base64 text)' -r -f -a "binary\t'application/vnd.veraid.signature-bundle'

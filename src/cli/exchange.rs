@@ -5,7 +5,7 @@ use super::exit::Exit;
 use super::failure::Failure;
 use super::io::{self, FileMode};
 use super::ui::Ui;
-use super::values;
+use super::values::{self, OutputEncoding};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use kliento::authority::exchange::{
@@ -100,8 +100,8 @@ pub struct Args {
     redirect_port: u16,
 
     /// Output encoding: der (binary), base64, or header (`Kliento <base64>`)
-    #[arg(long, value_enum, default_value_t = Encoding::Base64, help_heading = OUTPUT)]
-    encoding: Encoding,
+    #[arg(long, value_enum, default_value_t = OutputEncoding::Base64, help_heading = OUTPUT)]
+    encoding: OutputEncoding,
 
     /// Write the bundle to FILE (created 0600, replaced if present) instead of stdout
     #[arg(short, long, value_name = "FILE", help_heading = OUTPUT)]
@@ -171,17 +171,6 @@ enum TokenName {
     Id,
 }
 
-/// `--encoding` values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum Encoding {
-    /// Binary DER
-    Der,
-    /// Standard base64 with padding, one line
-    Base64,
-    /// An Authorization header value: `Kliento <base64>`
-    Header,
-}
-
 /// `--transfer` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum TransferName {
@@ -205,13 +194,13 @@ struct Report<'a> {
 
 /// Obtains the JWT, exchanges it and writes the bundle.
 pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
-    if args.github_output.is_some() && args.encoding == Encoding::Der {
+    if args.github_output.is_some() && args.encoding == OutputEncoding::Der {
         return Err(Failure::new(
             Exit::Usage,
             "--github-output needs a text encoding (base64 or header)",
         ));
     }
-    if ui.json() && args.encoding == Encoding::Der && args.output.is_none() {
+    if ui.json() && args.encoding == OutputEncoding::Der && args.output.is_none() {
         return Err(Failure::new(
             Exit::Usage,
             "--format json cannot carry --encoding der on stdout",
@@ -382,11 +371,8 @@ fn write_credential(
     credential: &Credential,
 ) -> Result<(), Failure> {
     let base64 = STANDARD.encode(&credential.der);
-    let text = match args.encoding {
-        Encoding::Der => None,
-        Encoding::Base64 => Some(base64.clone()),
-        Encoding::Header => Some(format!("Kliento {base64}")),
-    };
+    let encoded = args.encoding.apply(&credential.der);
+    let text = encoded.text().map(String::from);
     // A bundle is a bearer credential: files holding it are private.
     let mode = FileMode {
         secret: true,
@@ -401,11 +387,7 @@ fn write_credential(
         append_github_output(name, text.as_deref().unwrap_or_default())?;
     }
     if let Some(path) = &args.output {
-        let bytes = match &text {
-            Some(text) => format!("{text}\n").into_bytes(),
-            None => credential.der.clone(),
-        };
-        io::write_file(path, &bytes, mode)?;
+        io::write_file(path, &encoded.to_bytes(), mode)?;
     }
     let printed = args.output.is_none() && args.github_output.is_none();
     if ui.json() {
@@ -413,19 +395,12 @@ fn write_credential(
             schema_version: 1,
             jwt_source: source,
             bytes: credential.der.len(),
-            encoding: match args.encoding {
-                Encoding::Der => "der",
-                Encoding::Base64 => "base64",
-                Encoding::Header => "header",
-            },
+            encoding: args.encoding.name(),
             bundle: if printed { text } else { None },
         });
     }
     if printed {
-        match text {
-            Some(text) => io::write_stdout(format!("{text}\n").as_bytes(), false)?,
-            None => io::write_stdout(&credential.der, true)?,
-        }
+        io::write_stdout(&encoded.to_bytes(), text.is_none())?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Parsers for flag values shared by several subcommands: durations and times.
 
 use kliento::time::Timestamp;
+use kliento::token::encoding::BundleEncoding;
 use kliento::veraid::member::UserName;
 use kliento::veraid::txt::TtlOverride;
 
@@ -86,6 +87,65 @@ pub fn ttl_override(text: &str) -> Result<TtlOverride, String> {
 /// Parses a VeraId user name (no `@`, tab, CR or LF).
 pub fn user_name(text: &str) -> Result<UserName, String> {
     UserName::new(text).map_err(|e| e.to_string())
+}
+
+/// `--encoding` of commands that output a bundle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputEncoding {
+    /// Standard base64 on one line
+    Base64,
+    /// An Authorization header value: `Kliento <base64>`
+    Header,
+    /// Binary DER (never written to a terminal)
+    Der,
+}
+
+impl OutputEncoding {
+    /// The value's name, for JSON reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Base64 => "base64",
+            Self::Header => "header",
+            Self::Der => "der",
+        }
+    }
+
+    /// The bundle in this encoding: DER as is, text forms on one line without a newline.
+    pub fn apply(self, bundle: &[u8]) -> Encoded {
+        let encoding = match self {
+            Self::Base64 => BundleEncoding::Base64,
+            Self::Header => BundleEncoding::Header,
+            Self::Der => return Encoded::Binary(bundle.to_vec()),
+        };
+        let bytes = kliento::token::encoding::encode(bundle, encoding);
+        Encoded::Text(String::from_utf8_lossy(&bytes).trim_end().to_string())
+    }
+}
+
+/// A bundle ready for output.
+pub enum Encoded {
+    /// DER bytes.
+    Binary(Vec<u8>),
+    /// One line of text (no newline).
+    Text(String),
+}
+
+impl Encoded {
+    /// What to write to a file or stdout: DER, or the text and a newline.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Self::Binary(bytes) => bytes.clone(),
+            Self::Text(text) => format!("{text}\n").into_bytes(),
+        }
+    }
+
+    /// The text form, if any.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Self::Binary(_) => None,
+            Self::Text(text) => Some(text),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -7,12 +7,12 @@ use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io::{self, FileMode};
 use crate::cli::ui::Ui;
-use crate::cli::values;
+use crate::cli::values::{self, OutputEncoding};
 use kliento::dnssec::DnssecChain;
 use kliento::domain::Domain;
 use kliento::keys::RsaKey;
 use kliento::time::{Period, Timestamp};
-use kliento::token::encoding::{self, BundleEncoding};
+use kliento::token::encoding;
 use kliento::token::{Token, bundle};
 use kliento::veraid::HashAlgorithm;
 use kliento::veraid::certificate::{self, Certificate, CertificateOptions};
@@ -96,27 +96,6 @@ pub struct Args {
     /// Replace an existing output file
     #[arg(long)]
     force: bool,
-}
-
-/// How a bundle is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputEncoding {
-    /// Standard base64 on one line
-    Base64,
-    /// An Authorization header value: `Kliento <base64>`
-    Header,
-    /// Binary DER (never written to a terminal)
-    Der,
-}
-
-impl From<OutputEncoding> for BundleEncoding {
-    fn from(encoding: OutputEncoding) -> Self {
-        match encoding {
-            OutputEncoding::Base64 => BundleEncoding::Base64,
-            OutputEncoding::Header => BundleEncoding::Header,
-            OutputEncoding::Der => BundleEncoding::Der,
-        }
-    }
 }
 
 fn claim(text: &str) -> Result<(String, String), String> {
@@ -302,14 +281,16 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         ));
     }
 
-    let encoded = encoding::encode(&bytes, args.encoding.into());
-    let binary = args.encoding == OutputEncoding::Der;
+    let encoded = args.encoding.apply(&bytes);
+    let binary = encoded.text().is_none();
     if ui.json() {
         if let Some(path) = output {
-            io::write_file(path, &encoded, mode)?;
+            io::write_file(path, &encoded.to_bytes(), mode)?;
         }
-        let text = (!binary && output.is_none())
-            .then(|| String::from_utf8_lossy(&encoded).trim_end().to_string());
+        let text = encoded
+            .text()
+            .filter(|_| output.is_none())
+            .map(String::from);
         if binary && output.is_none() {
             return Err(Failure::new(
                 Exit::Usage,
@@ -323,16 +304,12 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             start: validity.start.to_string(),
             expiry: validity.end.to_string(),
             bytes: bytes.len(),
-            encoding: match args.encoding {
-                OutputEncoding::Base64 => "base64",
-                OutputEncoding::Header => "header",
-                OutputEncoding::Der => "der",
-            },
+            encoding: args.encoding.name(),
             file: output.map(|p| p.display().to_string()),
             bundle: text,
         })?;
     } else {
-        io::emit(output, &encoded, binary, mode)?;
+        io::emit(output, &encoded.to_bytes(), binary, mode)?;
     }
     ui.detail(
         1,
