@@ -321,3 +321,51 @@ fn issue_chain_output_from_knot_verifies_in_veraid_js() {
     assert_eq!(results[0]["lookup"]["status"], "SECURE", "{:?}", results[0]);
     assert_eq!(results[0]["veraid"], "OK", "{:?}", results[0]);
 }
+
+#[test]
+fn issue_token_retrieves_the_chain_live_and_the_bundle_verifies() {
+    let Some((knot, work)) = knot_with_veraid_record() else {
+        return;
+    };
+    let bundle = work.path().join("token.b64");
+    kliento()
+        .args([
+            "issue",
+            "token",
+            "--audience",
+            "https://api.example.com",
+            "--user",
+            "alice",
+        ])
+        .args(["--claim", "role=admin", "--domain", "example.com", "--key"])
+        .arg(work.path().join("org.pem"))
+        .args(["--resolver", &knot.address.to_string(), "--trust-anchors"])
+        .arg(&knot.anchors)
+        .arg("-o")
+        .arg(&bundle)
+        .assert()
+        .success();
+    kliento()
+        .args([
+            "verify",
+            "--audience",
+            "https://api.example.com",
+            "--trust-anchors",
+        ])
+        .arg(&knot.anchors)
+        .arg(&bundle)
+        .assert()
+        .success()
+        .stdout("valid: alice@example.com\nrole=admin\n");
+    // Knot signed with RSA, ECDSA and Ed25519: inspect shows each zone's algorithm.
+    kliento()
+        .arg("inspect")
+        .arg(&bundle)
+        .arg("--trust-anchors")
+        .arg(&knot.anchors)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("RRSIG alg 8"))
+        .stdout(predicate::str::contains("RRSIG alg 13"))
+        .stdout(predicate::str::contains("RRSIG alg 15"));
+}
