@@ -349,7 +349,9 @@ fn js_issue(case: &Case, at: Timestamp, fault: Option<&str>) -> Value {
     let (start, expiry) = match fault {
         Some("expired") => (at - 2.hours(), at - 1.hour()),
         Some("not-yet-valid") => (at + 1.hour(), at + 2.hours()),
-        _ => (at - 1.minute(), at + 10.minutes()),
+        // Milliseconds, as veraid-js's default start (`new Date()`) has them: kliento must read
+        // fractional GeneralizedTime.
+        _ => (at - 1.minute() + 123.milliseconds(), at + 10.minutes()),
     };
     json!({
         "bits": case.bits,
