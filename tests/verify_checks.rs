@@ -364,6 +364,29 @@ fn rejects_a_member_certificate_from_another_organisation() {
 }
 
 #[test]
+fn rejects_an_organisation_certificate_whose_self_signature_is_broken() {
+    let fixture = valid_fixture();
+    let bundle = SignatureBundle::decode(&fixture.bundle).unwrap();
+    let certificate = bundle.organisation_certificate.clone();
+    // The certificate's signature value ends the certificate: flip its last byte in the bundle.
+    let end = fixture
+        .bundle
+        .windows(certificate.len() - 4)
+        .position(|w| w == &certificate[4..])
+        .unwrap()
+        + certificate.len()
+        - 4;
+    let mut bytes = fixture.bundle.clone();
+    bytes[end - 1] ^= 0x01;
+    let verification = verify_at(&bytes, &fixture.anchor, now());
+    assert_fails_first(
+        &verification,
+        CheckId::CertificateChain,
+        "the organisation certificate is not validly self-signed",
+    );
+}
+
+#[test]
 fn rejects_certificates_not_valid_at_the_verification_time() {
     let (messages, anchor) = chain(org_key(), 3600, None, period(-DAY, DAY));
     // The signature is valid now, but the organisation certificate expired an hour ago.

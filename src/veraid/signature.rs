@@ -513,9 +513,16 @@ fn read_content_info(der: &[u8]) -> der::Result<RawContentInfo<'_>> {
     Ok(raw)
 }
 
+/// Skips a field whose value nobody checks (pkijs neither), after checking its tag: a wrong tag
+/// is malformed, as asn1js's schema check says.
+fn skip_field(r: &mut SliceReader<'_>, tag: Tag) -> der::Result<()> {
+    Tag::peek(r)?.assert_eq(tag)?;
+    r.tlv_bytes().map(drop)
+}
+
 fn read_signed_data<'a>(r: &mut SliceReader<'a>) -> der::Result<RawContentInfo<'a>> {
-    let _version = r.tlv_bytes()?;
-    let _digest_algorithms = r.tlv_bytes()?;
+    skip_field(r, Tag::Integer)?; // version
+    skip_field(r, Tag::Set)?; // digestAlgorithms
     let encapsulated = r.sequence(|e| {
         let _content_type: ObjectIdentifier = ObjectIdentifier::decode(e)?;
         if e.is_finished() {
@@ -583,7 +590,7 @@ fn read_signer_info(der: &[u8]) -> Result<SignerInfo, MalformedSignature> {
     let mut reader = SliceReader::new(der).map_err(field("signerInfo"))?;
     let info = reader
         .sequence(|r| {
-            let _version = r.tlv_bytes()?;
+            skip_field(r, Tag::Integer)?; // version
             let sid = if Tag::peek(r)? == Tag::Sequence {
                 r.sequence(|s| {
                     let issuer = s.tlv_bytes()?.to_vec();
@@ -1373,6 +1380,31 @@ mod tests {
             read("24 04 24 02 04 00").is_err(),
             "nested constructed segments"
         );
+    }
+
+    #[test]
+    fn rejects_wrong_tags_on_fields_whose_values_are_unchecked() {
+        let der = org_signature(&Member::Bot, &SignOptions::default());
+        // ContentInfo(30 82 LL LL) OID(06 09 ..9 bytes) [0](A0 82 LL LL) SignedData(30 82 LL LL):
+        // the SignedData version tag is at 23, digestAlgorithms' at 26.
+        assert_eq!((der[23], der[26]), (0x02, 0x31));
+        // SignerInfo: version 1 (02 01 01) then IssuerAndSerialNumber (30 ..).
+        let signer_info_version = der
+            .windows(4)
+            .rposition(|w| w == [0x02, 0x01, 0x01, 0x30])
+            .expect("SignerInfo version");
+        for (at, tag) in [(23, 0x03), (26, 0x30), (signer_info_version, 0x03)] {
+            let mut bad = der.clone();
+            bad[at] = tag;
+            let error = SignedData::from_der(&bad)
+                .and_then(|s| {
+                    s.signer_info()
+                        .cloned()
+                        .ok_or(MalformedSignature::NoSignerInfo)
+                })
+                .err();
+            assert!(error.is_some(), "tag {tag:#04x} at {at} accepted");
+        }
     }
 
     #[test]

@@ -332,6 +332,17 @@ fn check_certificate_chain(
     org: &Certificate,
     member: Option<&Certificate>,
 ) -> bool {
+    // veraid-js never checks the organisation certificate's self-signature (pkijs trusts the
+    // trusted certificate as is); checking it costs nothing for genuine certificates and keeps
+    // its validity and constraints from being edited unnoticed (fail-closed).
+    if let Err(e) = verify_issued_by(org, org) {
+        report.fail(
+            CheckId::CertificateChain,
+            Severity::Invalid,
+            format!("the organisation certificate is not validly self-signed: {e}"),
+        );
+        return false;
+    }
     // The organisation certificate sits above the signer in the path, so it must be a CA, even
     // for organisation signatures (digest §9.1 Q6).
     if let Err(e) = org.check_is_ca() {
