@@ -191,6 +191,48 @@ pub(crate) fn refused(source_name: &'static str, url: &url::Url, reply: &Reply) 
     }
 }
 
+/// Where a platform token endpoint puts the token in its answer.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum TokenAnswer {
+    /// The body is the token.
+    Text,
+    /// The body is JSON with the token in this string member.
+    JsonField(&'static str),
+}
+
+/// GETs a platform token endpoint (retrying as the policy says) and takes the JWT from its
+/// answer: one place for the request, refusal and answer-shape errors of every source.
+pub(crate) fn fetch_token(
+    source_name: &'static str,
+    http: &Http,
+    url: &url::Url,
+    request: impl Fn(&reqwest::blocking::Client) -> reqwest::blocking::RequestBuilder,
+    limit: usize,
+    answer: TokenAnswer,
+) -> Result<Jwt, JwtSourceError> {
+    let reply = http
+        .send(url, request, limit, true)
+        .map_err(|error| JwtSourceError::Http { source_name, error })?;
+    if !reply.is_success() {
+        return Err(refused(source_name, url, &reply));
+    }
+    let malformed = |reason: String| JwtSourceError::Answer {
+        source_name,
+        endpoint: endpoint_of(url),
+        reason,
+    };
+    let token = match answer {
+        TokenAnswer::Text => {
+            String::from_utf8(reply.body).map_err(|_| malformed("the token is not text".into()))?
+        }
+        TokenAnswer::JsonField(field) => serde_json::from_slice::<serde_json::Value>(&reply.body)
+            .ok()
+            .and_then(|json| json.get(field)?.as_str().map(str::to_string))
+            .ok_or_else(|| malformed(format!("expected JSON with a string \"{field}\"")))?,
+    };
+    jwt_from(source_name, &token)
+}
+
 /// Checks that a token obtained by `source_name` is a JWT.
 pub(crate) fn jwt_from(source_name: &'static str, token: &str) -> Result<Jwt, JwtSourceError> {
     Jwt::parse(token).map_err(|error| JwtSourceError::NotAJwt { source_name, error })

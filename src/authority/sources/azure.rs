@@ -3,8 +3,7 @@
 //! exchange URL must be registered as that resource (an Entra ID application ID URI).
 
 use crate::authority::jwt_source::{
-    Env, JwtSource, JwtSourceError, MAX_TOKEN_ANSWER_BYTES, Request, dmi, endpoint_of, jwt_from,
-    refused,
+    Env, JwtSource, JwtSourceError, MAX_TOKEN_ANSWER_BYTES, Request, TokenAnswer, dmi, fetch_token,
 };
 use crate::authority::secret::Jwt;
 use url::Url;
@@ -54,29 +53,13 @@ impl JwtSource for AzureSource {
                 query.append_pair("client_id", client_id);
             }
         }
-        let reply = request
-            .http
-            .send(
-                &url,
-                |client| client.get(url.clone()).header("Metadata", "true"),
-                MAX_TOKEN_ANSWER_BYTES,
-                true,
-            )
-            .map_err(|error| JwtSourceError::Http {
-                source_name: self.name(),
-                error,
-            })?;
-        if !reply.is_success() {
-            return Err(refused(self.name(), &url, &reply));
-        }
-        let token = serde_json::from_slice::<serde_json::Value>(&reply.body)
-            .ok()
-            .and_then(|json| json.get("access_token")?.as_str().map(str::to_string))
-            .ok_or_else(|| JwtSourceError::Answer {
-                source_name: self.name(),
-                endpoint: endpoint_of(&url),
-                reason: "expected JSON with a string \"access_token\"".into(),
-            })?;
-        jwt_from(self.name(), &token)
+        fetch_token(
+            self.name(),
+            request.http,
+            &url,
+            |client| client.get(url.clone()).header("Metadata", "true"),
+            MAX_TOKEN_ANSWER_BYTES,
+            TokenAnswer::JsonField("access_token"),
+        )
     }
 }

@@ -2,8 +2,7 @@
 //! identity endpoint, for the service account the workload runs as.
 
 use crate::authority::jwt_source::{
-    Env, JwtSource, JwtSourceError, MAX_TOKEN_ANSWER_BYTES, Request, dmi, endpoint_of, jwt_from,
-    refused,
+    Env, JwtSource, JwtSourceError, MAX_TOKEN_ANSWER_BYTES, Request, TokenAnswer, dmi, fetch_token,
 };
 use crate::authority::secret::Jwt;
 use url::Url;
@@ -49,26 +48,13 @@ impl JwtSource for GcpSource {
         url.query_pairs_mut()
             .append_pair("audience", request.audience)
             .append_pair("format", "full");
-        let reply = request
-            .http
-            .send(
-                &url,
-                |client| client.get(url.clone()).header("Metadata-Flavor", "Google"),
-                MAX_TOKEN_ANSWER_BYTES,
-                true,
-            )
-            .map_err(|error| JwtSourceError::Http {
-                source_name: self.name(),
-                error,
-            })?;
-        if !reply.is_success() {
-            return Err(refused(self.name(), &url, &reply));
-        }
-        let text = String::from_utf8(reply.body).map_err(|_| JwtSourceError::Answer {
-            source_name: self.name(),
-            endpoint: endpoint_of(&url),
-            reason: "the token is not text".into(),
-        })?;
-        jwt_from(self.name(), &text)
+        fetch_token(
+            self.name(),
+            request.http,
+            &url,
+            |client| client.get(url.clone()).header("Metadata-Flavor", "Google"),
+            MAX_TOKEN_ANSWER_BYTES,
+            TokenAnswer::Text,
+        )
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::authority::http::require_secure;
 use crate::authority::jwt_source::{
-    Env, JwtSource, JwtSourceError, MAX_TOKEN_ANSWER_BYTES, Request, jwt_from, refused,
+    Env, JwtSource, JwtSourceError, MAX_TOKEN_ANSWER_BYTES, Request, TokenAnswer, fetch_token,
 };
 use crate::authority::secret::Jwt;
 use url::Url;
@@ -59,34 +59,18 @@ impl JwtSource for GithubSource {
         url.query_pairs_mut()
             .append_pair("audience", request.audience);
 
-        let reply = request
-            .http
-            .send(
-                &url,
-                |client| {
-                    client
-                        .get(url.clone())
-                        .bearer_auth(token)
-                        .header(reqwest::header::ACCEPT, "application/json")
-                },
-                MAX_TOKEN_ANSWER_BYTES,
-                true,
-            )
-            .map_err(|error| JwtSourceError::Http {
-                source_name: self.name(),
-                error,
-            })?;
-        if !reply.is_success() {
-            return Err(refused(self.name(), &url, &reply));
-        }
-        let value = serde_json::from_slice::<serde_json::Value>(&reply.body)
-            .ok()
-            .and_then(|json| json.get("value")?.as_str().map(str::to_string))
-            .ok_or_else(|| JwtSourceError::Answer {
-                source_name: self.name(),
-                endpoint: crate::authority::jwt_source::endpoint_of(&url),
-                reason: "expected JSON with a string \"value\"".into(),
-            })?;
-        jwt_from(self.name(), &value)
+        fetch_token(
+            self.name(),
+            request.http,
+            &url,
+            |client| {
+                client
+                    .get(url.clone())
+                    .bearer_auth(token)
+                    .header(reqwest::header::ACCEPT, "application/json")
+            },
+            MAX_TOKEN_ANSWER_BYTES,
+            TokenAnswer::JsonField("value"),
+        )
     }
 }
