@@ -101,22 +101,19 @@ fn token() -> Token {
     token
 }
 
+/// A token bundle signed by the organisation key for alice over `messages`.
+fn alice_bundle(messages: &[Vec<u8>], certificate: &Certificate, validity: Period) -> Vec<u8> {
+    let signer = Signer::Organisation {
+        certificate,
+        attribution: &alice(),
+    };
+    bundle::issue(&token(), signer, org_key(), messages, certificate, validity).unwrap()
+}
+
 fn valid_fixture() -> Fixture {
     let (messages, anchor) = chain(org_key(), 3600, None, period(-HOUR, DAY));
     let certificate = org_certificate(org_key(), period(-HOUR, DAY));
-    let signer = Signer::Organisation {
-        certificate: &certificate,
-        attribution: &alice(),
-    };
-    let bundle = bundle::issue(
-        &token(),
-        signer,
-        org_key(),
-        &messages,
-        &certificate,
-        period(-60, 300),
-    )
-    .unwrap();
+    let bundle = alice_bundle(&messages, &certificate, period(-60, 300));
     Fixture { bundle, anchor }
 }
 
@@ -391,19 +388,7 @@ fn rejects_certificates_not_valid_at_the_verification_time() {
     let (messages, anchor) = chain(org_key(), 3600, None, period(-DAY, DAY));
     // The signature is valid now, but the organisation certificate expired an hour ago.
     let certificate = org_certificate(org_key(), period(-2 * HOUR, -HOUR));
-    let signer = Signer::Organisation {
-        certificate: &certificate,
-        attribution: &alice(),
-    };
-    let bytes = bundle::issue(
-        &token(),
-        signer,
-        org_key(),
-        &messages,
-        &certificate,
-        period(-60, 300),
-    )
-    .unwrap();
+    let bytes = alice_bundle(&messages, &certificate, period(-60, 300));
     let verification = verify_at(&bytes, &anchor, now());
     assert_fails_first(&verification, CheckId::CertificateValidity, "expired at");
 }
@@ -412,19 +397,7 @@ fn rejects_certificates_not_valid_at_the_verification_time() {
 fn rejects_certificate_and_signature_periods_that_never_meet() {
     let (messages, anchor) = chain(org_key(), 3600, None, period(-DAY, DAY));
     let certificate = org_certificate(org_key(), period(-3 * HOUR, -2 * HOUR));
-    let signer = Signer::Organisation {
-        certificate: &certificate,
-        attribution: &alice(),
-    };
-    let bytes = bundle::issue(
-        &token(),
-        signer,
-        org_key(),
-        &messages,
-        &certificate,
-        period(-HOUR, 300),
-    )
-    .unwrap();
+    let bytes = alice_bundle(&messages, &certificate, period(-HOUR, 300));
     let expected = Expectations {
         service: KLIENTO_SERVICE_OID,
         period: period(-4 * HOUR, 0),
@@ -446,19 +419,7 @@ fn rejects_a_key_that_the_txt_record_does_not_name() {
     // The chain publishes another key: the organisation's is not in DNS.
     let (messages, anchor) = chain(other_key(), 3600, None, period(-HOUR, DAY));
     let certificate = org_certificate(org_key(), period(-HOUR, DAY));
-    let signer = Signer::Organisation {
-        certificate: &certificate,
-        attribution: &alice(),
-    };
-    let bytes = bundle::issue(
-        &token(),
-        signer,
-        org_key(),
-        &messages,
-        &certificate,
-        period(-60, 300),
-    )
-    .unwrap();
+    let bytes = alice_bundle(&messages, &certificate, period(-60, 300));
     let verification = verify_at(&bytes, &anchor, now());
     assert_fails_first(
         &verification,
@@ -471,19 +432,7 @@ fn rejects_a_key_that_the_txt_record_does_not_name() {
 fn rejects_a_txt_record_bound_to_another_service() {
     let (messages, anchor) = chain(org_key(), 3600, Some(ServiceOid::TEST), period(-HOUR, DAY));
     let certificate = org_certificate(org_key(), period(-HOUR, DAY));
-    let signer = Signer::Organisation {
-        certificate: &certificate,
-        attribution: &alice(),
-    };
-    let bytes = bundle::issue(
-        &token(),
-        signer,
-        org_key(),
-        &messages,
-        &certificate,
-        period(-60, 300),
-    )
-    .unwrap();
+    let bytes = alice_bundle(&messages, &certificate, period(-60, 300));
     let verification = verify_at(&bytes, &anchor, now());
     assert_fails_first(
         &verification,
@@ -499,19 +448,7 @@ fn ttl_override_limits_how_old_the_dnssec_signatures_may_be() {
     let verify_with_ttl = |ttl: u64| {
         let (messages, anchor) = chain(org_key(), ttl, None, validity);
         let certificate = org_certificate(org_key(), period(-4 * DAY, HOUR));
-        let signer = Signer::Organisation {
-            certificate: &certificate,
-            attribution: &alice(),
-        };
-        let bytes = bundle::issue(
-            &token(),
-            signer,
-            org_key(),
-            &messages,
-            &certificate,
-            period(-4 * DAY, HOUR),
-        )
-        .unwrap();
+        let bytes = alice_bundle(&messages, &certificate, period(-4 * DAY, HOUR));
         let expected = Expectations {
             service: KLIENTO_SERVICE_OID,
             period: period(-4 * DAY, 0),
@@ -567,19 +504,7 @@ fn rejects_a_chain_for_another_domain() {
         .build(&ChainSpec::new(txt.to_string(), period(-HOUR, DAY)))
         .unwrap();
     let certificate = org_certificate(org_key(), period(-HOUR, DAY));
-    let signer = Signer::Organisation {
-        certificate: &certificate,
-        attribution: &alice(),
-    };
-    let bytes = bundle::issue(
-        &token(),
-        signer,
-        org_key(),
-        &chain.messages,
-        &certificate,
-        period(-60, 300),
-    )
-    .unwrap();
+    let bytes = alice_bundle(&chain.messages, &certificate, period(-60, 300));
     let verification = verify_at(&bytes, &chain.root_anchor, now());
     assert_fails_first(
         &verification,
@@ -671,19 +596,7 @@ fn rejects_an_organisation_certificate_signed_with_pkcs1_v1_5() {
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Constrained(0));
     let certificate = Certificate::from_der(params.self_signed(&key_pair).unwrap().der()).unwrap();
     let (messages, anchor) = chain(org_key(), 3600, None, period(-HOUR, DAY));
-    let signer = Signer::Organisation {
-        certificate: &certificate,
-        attribution: &alice(),
-    };
-    let bytes = bundle::issue(
-        &token(),
-        signer,
-        org_key(),
-        &messages,
-        &certificate,
-        period(-60, 300),
-    )
-    .unwrap();
+    let bytes = alice_bundle(&messages, &certificate, period(-60, 300));
     let verification = verify_at(&bytes, &anchor, now());
     assert_fails_first(
         &verification,
