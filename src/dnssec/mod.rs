@@ -15,9 +15,11 @@ pub use anchors::{
 };
 pub use chain::{ChainError, DnssecChain, MessageSummary, RrsetSummary, RrsigSummary};
 pub use validate::{
-    AnswerError, Outcome, Reason, Rejection, Status, TxtAnswer, Walk, ttl_override_window,
-    validate_veraid_txt,
+    AnswerError, Budget, Limit, Limits, Outcome, Reason, Rejection, Status, TxtAnswer, Walk, Work,
+    ttl_override_window, validate_veraid_txt, validate_veraid_txt_within,
 };
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod limit_tests;

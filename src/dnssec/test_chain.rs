@@ -219,6 +219,30 @@ pub enum Fault {
         /// The RRset.
         target: Target,
     },
+    /// Zone `n`'s DNSKEY RRset also holds `count` genuine keys of the zone's algorithm whose
+    /// flags are tuned so that their key tag equals the tag of the key signing the zone's data
+    /// (the KeyTrap trick: every RRSIG naming that tag has `count + 1` candidate keys).
+    CollidingKeys {
+        /// The zone.
+        zone: usize,
+        /// How many extra keys.
+        count: usize,
+    },
+    /// The target carries `count` RRSIGs before its genuine one, with the same signer, key tag,
+    /// algorithm and validity, and signatures that do not verify.
+    JunkRrsigs {
+        /// The RRset.
+        target: Target,
+        /// How many.
+        count: usize,
+    },
+    /// Zone `n` is in a key rollover: its DNSKEY RRset also holds a second key of its algorithm
+    /// (flags 256), and every RRset the zone signs carries a second, valid RRSIG by that key,
+    /// placed first.
+    Rollover {
+        /// The zone.
+        zone: usize,
+    },
 }
 
 /// What to put in a chain and how to sign it.
@@ -330,13 +354,32 @@ impl TestZones {
 
     /// Signs a chain per `spec`.
     pub fn build(&self, spec: &ChainSpec) -> Result<TestChain, TestChainError> {
-        Builder { zones: self, spec }.build()
+        let rollover_keys = spec
+            .faults
+            .iter()
+            .filter_map(|f| match f {
+                Fault::Rollover { zone } => Some(*zone),
+                _ => None,
+            })
+            .map(|zone| {
+                let keys = self.zones.get(zone).ok_or_else(|| failure("no such zone"))?;
+                Ok((zone, ZoneKey::generate(keys.ksk.algorithm)?))
+            })
+            .collect::<Result<_, TestChainError>>()?;
+        Builder {
+            zones: self,
+            spec,
+            rollover_keys,
+        }
+        .build()
     }
 }
 
 struct Builder<'a> {
     zones: &'a TestZones,
     spec: &'a ChainSpec,
+    /// The second key of each zone in a [`Fault::Rollover`].
+    rollover_keys: Vec<(usize, ZoneKey)>,
 }
 
 impl Builder<'_> {
@@ -350,6 +393,14 @@ impl Builder<'_> {
         } else {
             257
         }
+    }
+
+    /// The second key of a zone in a [`Fault::Rollover`].
+    fn rollover_key(&self, zone: usize) -> Option<&ZoneKey> {
+        self.rollover_keys
+            .iter()
+            .find(|(z, _)| *z == zone)
+            .map(|(_, key)| key)
     }
 
     /// The key-signing key's DNSKEY.
@@ -423,7 +474,27 @@ impl Builder<'_> {
                     )
                 })
                 .collect();
+            if let Some(key) = self.rollover_key(zone) {
+                records.push(Record::from_rdata(
+                    name.clone(),
+                    ZONE_TTL,
+                    RData::DNSSEC(DNSSECRData::DNSKEY(key.dnskey(256))),
+                ));
+            }
             for fault in self.faults() {
+                if let Fault::CollidingKeys { zone: z, count } = fault
+                    && *z == zone
+                {
+                    let (key, dnskey) = self.signing_key(Target::Txt, zone);
+                    let tag = dnskey.calculate_key_tag().map_err(failure)?;
+                    for _ in 0..*count {
+                        records.push(Record::from_rdata(
+                            name.clone(),
+                            ZONE_TTL,
+                            RData::DNSSEC(DNSSECRData::DNSKEY(colliding_key(key.algorithm, tag)?)),
+                        ));
+                    }
+                }
                 if let Fault::ExtraDnskey { zone: z, algorithm } = fault
                     && *z == zone
                 {
@@ -569,12 +640,37 @@ impl Builder<'_> {
         let tbs =
             TBS::from_input(owner, DNSClass::IN, &input, distinct.into_iter()).map_err(failure)?;
         let signature = key.signer.sign(&tbs).map_err(failure)?;
-        let rrsig = Record::from_rdata(
-            owner.clone(),
-            rrsig_ttl,
-            RData::DNSSEC(DNSSECRData::RRSIG(RRSIG::from_sig(input, signature))),
-        );
-        Ok(records.into_iter().chain([rrsig]).collect())
+        let rrsig_record = |input: SigInput, signature: Vec<u8>| {
+            Record::from_rdata(
+                owner.clone(),
+                rrsig_ttl,
+                RData::DNSSEC(DNSSECRData::RRSIG(RRSIG::from_sig(input, signature))),
+            )
+        };
+        let mut rrsigs = Vec::new();
+        if let Some(second) = self.rollover_key(signer_zone) {
+            let second_input = SigInput {
+                key_tag: second.dnskey(256).calculate_key_tag().map_err(failure)?,
+                ..input.clone()
+            };
+            let second_tbs = TBS::from_input(owner, DNSClass::IN, &second_input, records.iter())
+                .map_err(failure)?;
+            let second_signature = second.signer.sign(&second_tbs).map_err(failure)?;
+            rrsigs.push(rrsig_record(second_input, second_signature));
+        }
+        for fault in self.faults() {
+            if let Fault::JunkRrsigs { target: t, count } = fault
+                && *t == target
+            {
+                for i in 0..*count {
+                    let mut junk = signature.clone();
+                    junk[i % signature.len()] ^= 0x55;
+                    rrsigs.push(rrsig_record(input.clone(), junk));
+                }
+            }
+        }
+        rrsigs.push(rrsig_record(input, signature));
+        Ok(records.into_iter().chain(rrsigs).collect())
     }
 
     /// The signed response for `target`, or `None` when a fault omits it.
@@ -614,6 +710,21 @@ impl Builder<'_> {
         }
         Ok(Some(bytes))
     }
+}
+
+/// A new zone key of `algorithm` whose flags (Zone Key set) give it key tag `tag`. The flags
+/// word adds to the tag's checksum, so a key reaches half of all tags; others are replaced.
+fn colliding_key(algorithm: ZoneAlgorithm, tag: u16) -> Result<DNSKEY, TestChainError> {
+    for _ in 0..64 {
+        let key = ZoneKey::generate(algorithm)?;
+        for flags in (0..=u16::MAX).filter(|f| f & 0x0100 != 0) {
+            let dnskey = key.dnskey(flags);
+            if dnskey.calculate_key_tag().map_err(failure)? == tag {
+                return Ok(dnskey);
+            }
+        }
+    }
+    Err(failure(format!("no key with tag {tag} found")))
 }
 
 /// An authoritative response with one question and the given answers.

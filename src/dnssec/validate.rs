@@ -14,8 +14,12 @@
 //! count and the signature verifies over the canonical RRset (duplicates removed).
 //!
 //! Decisions where dnssec-js is silent or loose (all documented in the README):
-//! * Names are matched case-sensitively, as dnssec-js compares strings; the signed data uses
-//!   RFC 4034 canonical (lowercase) names, which only matters for names with capitals.
+//! * Names are matched case-insensitively (RFC 4343) and signed data uses RFC 4034 canonical
+//!   (lowercase) names. dnssec-js compares names as exact strings and signs them as received, so
+//!   it rejects a chain whose label case was rewritten; here such a chain names the same zones
+//!   and validates (a superset of what dnssec-js accepts, VeraId digest §6.5).
+//! * The work is bounded ([`Limits`]), as DNSSEC resolvers bounded it after KeyTrap
+//!   (CVE-2023-50387); past a limit the chain is Bogus and the reason names the limit.
 //! * A key must have the Zone Key flag to verify any RRSIG (RFC 4034 §2.1.1); dnssec-js checks it
 //!   only when matching DS records.
 //! * Supported algorithms: 5, 8, 10, 13, 14, 15. A DNSKEY of any other algorithm (7, 16...) in a
@@ -31,7 +35,7 @@ use super::chain::DnssecChain;
 use crate::domain::Domain;
 use crate::time::{self, Period, Timestamp};
 use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS, RRSIG};
-use hickory_proto::dnssec::{Algorithm, DigestType, PublicKey, Verifier};
+use hickory_proto::dnssec::{Algorithm, DigestType, PublicKey, TBS, Verifier};
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 use std::fmt;
@@ -198,6 +202,162 @@ impl TxtAnswer {
             .iter()
             .map(|strings| strings.iter().map(Vec::as_slice).collect())
     }
+}
+
+/// Bounds on the work of one validation, so that a chain crafted with colliding key tags, junk
+/// RRSIGs or deep delegations cannot buy seconds of CPU (KeyTrap, CVE-2023-50387).
+///
+/// The model is Unbound 1.19.1's fix: a cap on signature verifications attempted per RRset
+/// (its `MAX_VALIDATE_RRSIGS`, 8) and on failed DS matches, plus, because a bundle is verified
+/// offline in one go rather than query by query, a cap on the total cost of the whole walk.
+/// Costs are weighted by algorithm and key size in units of one RSA-2048 verification, measured
+/// with the ring backend hickory uses: RSA grows with the square of the modulus (4096 bits: 4),
+/// P-256 costs 3, Ed25519 2 and P-384 28.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Signature verifications attempted for one RRset, successful or not.
+    pub attempts_per_rrset: u32,
+    /// RRSIGs examined for one RRset (cheap checks included).
+    pub rrsigs_per_rrset: usize,
+    /// Keys sharing one RRSIG's key tag and algorithm that are tried for it.
+    pub keys_per_tag: usize,
+    /// DS digests computed for one zone (DS records times candidate keys).
+    pub ds_digests_per_zone: u32,
+    /// Zones walked, the root included.
+    pub zones: usize,
+    /// Total weighted cost of every signature verification of the walk.
+    pub cost: u32,
+}
+
+impl Default for Limits {
+    /// Real chains use a small part of these: `example.com` under RSA-2048 root and TLD keys
+    /// costs 6 units in 6 verifications (one per RRset); with its own keys in P-384, 60.
+    fn default() -> Self {
+        Self {
+            attempts_per_rrset: 8,
+            rrsigs_per_rrset: 16,
+            keys_per_tag: 4,
+            ds_digests_per_zone: 16,
+            zones: 16,
+            cost: 128,
+        }
+    }
+}
+
+/// Which limit a chain exceeded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// [`Limits::attempts_per_rrset`].
+    AttemptsPerRrset(u32),
+    /// [`Limits::rrsigs_per_rrset`].
+    RrsigsPerRrset(usize),
+    /// [`Limits::keys_per_tag`].
+    KeysPerTag(usize),
+    /// [`Limits::ds_digests_per_zone`].
+    DsDigestsPerZone(u32),
+    /// [`Limits::zones`].
+    Zones(usize),
+    /// [`Limits::cost`].
+    Cost(u32),
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Limit::AttemptsPerRrset(n) => write!(f, "{n} signature verifications per RRset"),
+            Limit::RrsigsPerRrset(n) => write!(f, "{n} RRSIGs per RRset"),
+            Limit::KeysPerTag(n) => write!(f, "{n} keys sharing one key tag"),
+            Limit::DsDigestsPerZone(n) => write!(f, "{n} DS digest computations per zone"),
+            Limit::Zones(n) => write!(f, "{n} zones"),
+            Limit::Cost(n) => write!(
+                f,
+                "a total signature verification cost of {n} (RSA-2048 verifications)"
+            ),
+        }
+    }
+}
+
+/// The work a validation did: what the limits are checked against.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Signature verifications attempted, successful or not.
+    pub verifications: u32,
+    /// Their weighted cost ([`Limits`]).
+    pub cost: u32,
+    /// DS digests computed.
+    pub ds_digests: u32,
+}
+
+/// The limits and the work done so far; one budget can span several validations of the same
+/// bundle (for example at two windows) so that together they stay within the limits.
+#[derive(Clone, Debug, Default)]
+pub struct Budget {
+    limits: Limits,
+    spent: Work,
+}
+
+impl Budget {
+    /// A fresh budget with these limits.
+    pub fn new(limits: Limits) -> Self {
+        Self {
+            limits,
+            spent: Work::default(),
+        }
+    }
+
+    /// The work done so far.
+    pub fn spent(&self) -> Work {
+        self.spent
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Books one signature verification with `key`, or refuses it when the total cost would
+    /// exceed the limit.
+    fn charge_verification(&mut self, key: &DNSKEY) -> Result<(), Limit> {
+        let cost = self.spent.cost.saturating_add(verification_cost(key));
+        if cost > self.limits.cost {
+            return Err(Limit::Cost(self.limits.cost));
+        }
+        self.spent.cost = cost;
+        self.spent.verifications += 1;
+        Ok(())
+    }
+}
+
+/// The cost of one verification with `key`, in RSA-2048 verifications (see [`Limits`]).
+#[allow(deprecated)]
+fn verification_cost(key: &DNSKEY) -> u32 {
+    let public_key = key.public_key();
+    match public_key.algorithm() {
+        Algorithm::ECDSAP384SHA384 => 28,
+        Algorithm::ECDSAP256SHA256 => 3,
+        Algorithm::ED25519 => 2,
+        _ => {
+            let bits = rsa_modulus_bits(public_key.public_bytes()).max(2048);
+            // Quadratic in the modulus size, rounded up: 2048 -> 1, 3072 -> 3, 4096 -> 4.
+            u32::try_from((bits * bits).div_ceil(2048 * 2048)).unwrap_or(u32::MAX)
+        }
+    }
+}
+
+/// The modulus size of an RFC 3110 RSA public key (exponent length, exponent, modulus); 0 when
+/// the bytes are not one.
+fn rsa_modulus_bits(key: &[u8]) -> u64 {
+    let (exponent_length, rest) = match key {
+        [0, high, low, rest @ ..] => (usize::from(*high) << 8 | usize::from(*low), rest),
+        [length, rest @ ..] => (usize::from(*length), rest),
+        [] => return 0,
+    };
+    let modulus = rest.get(exponent_length..).unwrap_or_default();
+    let modulus = match modulus.iter().position(|&b| b != 0) {
+        Some(first) => &modulus[first..],
+        None => return 0,
+    };
+    (modulus.len() as u64) * 8 - u64::from(modulus[0].leading_zeros())
 }
 
 /// The window `W = [max(P.start, P.end − T), P.end]` for a verification period `P` and a TXT
@@ -505,6 +665,14 @@ pub enum Reason {
         /// The zone's keys.
         keys: Vec<KeySummary>,
     },
+    /// The chain needs more work than [`Limits`] allow (a KeyTrap-style chain, or one far
+    /// larger than real chains are).
+    LimitExceeded {
+        /// The limit hit.
+        limit: Limit,
+        /// Where: `owner/TYPE` or the zone.
+        at: String,
+    },
     /// No RRSIG authenticates the RRset (possibly because it has none).
     NoValidSignature {
         /// The owner name.
@@ -532,6 +700,7 @@ impl Reason {
             | Reason::TtlMismatch { .. }
             | Reason::UnsupportedAlgorithm { .. }
             | Reason::NoDnskeyMatchesDs { .. }
+            | Reason::LimitExceeded { .. }
             | Reason::NoValidSignature { .. } => Status::Bogus,
         }
     }
@@ -583,6 +752,10 @@ impl fmt::Display for Reason {
                     keys.join(", ")
                 )
             }
+            Reason::LimitExceeded { limit, at } => write!(
+                f,
+                "validation stopped at {at}: the chain needs more than {limit}"
+            ),
             Reason::NoValidSignature {
                 name,
                 rtype,
@@ -611,6 +784,8 @@ pub struct Outcome {
     pub reason: Option<Reason>,
     /// What was authenticated, zone by zone.
     pub walk: Walk,
+    /// The work the validation did (for this validation alone).
+    pub work: Work,
 }
 
 /// A chain that is not Secure, as an error.
@@ -645,28 +820,56 @@ impl Outcome {
 }
 
 /// Validates `_veraid.<domain>./TXT` from `chain` against root `anchors`, requiring every RRSIG
-/// used to overlap `window` (W of VeraId digest §6.4; pass `Period::instant(t)` for one instant).
+/// used to overlap `window` (W of VeraId digest §6.4; pass `Period::instant(t)` for one instant),
+/// within the default [`Limits`].
 pub fn validate_veraid_txt(
     chain: &DnssecChain,
     domain: &Domain,
     window: &Period,
     anchors: &[TrustAnchor],
 ) -> Outcome {
+    validate_veraid_txt_within(chain, domain, window, anchors, &mut Budget::default())
+}
+
+/// [`validate_veraid_txt`] charging its work to `budget`, which may already be partly spent.
+pub fn validate_veraid_txt_within(
+    chain: &DnssecChain,
+    domain: &Domain,
+    window: &Period,
+    anchors: &[TrustAnchor],
+    budget: &mut Budget,
+) -> Outcome {
+    let before = budget.spent();
     let mut walk = Walk {
         window: *window,
         zones: Vec::new(),
         answer_signature: None,
     };
-    match walk_chain(chain, domain, window, anchors, &mut walk) {
+    let result = Walker {
+        chain,
+        window,
+        budget,
+        walk: &mut walk,
+    }
+    .walk(domain, anchors);
+    let after = budget.spent();
+    let work = Work {
+        verifications: after.verifications - before.verifications,
+        cost: after.cost - before.cost,
+        ds_digests: after.ds_digests - before.ds_digests,
+    };
+    match result {
         Ok(()) => Outcome {
             status: Status::Secure,
             reason: None,
             walk,
+            work,
         },
         Err(reason) => Outcome {
             status: reason.status(),
             reason: Some(reason),
             walk,
+            work,
         },
     }
 }
@@ -680,57 +883,12 @@ fn veraid_name(domain: &Domain) -> Result<Name, AnswerError> {
     })
 }
 
-fn walk_chain(
-    chain: &DnssecChain,
-    domain: &Domain,
-    window: &Period,
-    anchors: &[TrustAnchor],
-    walk: &mut Walk,
-) -> Result<(), Reason> {
-    let answer = TxtAnswer::from_chain(chain, domain).map_err(Reason::Answer)?;
-    let owner = veraid_name(domain).expect("TxtAnswer::from_chain parsed it");
-    let message = chain
-        .parsed()
-        .find(|m| answers_question(m, &owner, RecordType::TXT))
-        .expect("TxtAnswer::from_chain found it");
-
-    let root = Name::root();
-    let mut keys = authenticate_zone(chain, &root, anchors, None, window, walk)?;
-
-    // dnssec-js: the apex is the longest signer among on-tree RRSIGs over the TXT RRset.
-    let signatures = rrsigs(&message.answers, &owner, RecordType::TXT);
-    let Some(apex) = signatures
-        .iter()
-        .map(|s| &s.input().signer_name)
-        .max_by_key(|n| n.num_labels())
-        .cloned()
-    else {
-        return Err(Reason::Unsigned {
-            name: answer.name,
-            rtype: RrType::Txt,
-        });
-    };
-
-    let mut parent = root;
-    for depth in 1..=usize::from(apex.num_labels()) {
-        let zone = apex.trim_to(depth);
-        let ds = authenticated_ds(chain, &zone, &parent, &keys, window)?;
-        keys = authenticate_zone(chain, &zone, &ds.records, Some(ds.signature), window, walk)?;
-        parent = zone;
-    }
-
-    let records = rrset(&message.answers, &owner, RecordType::TXT);
-    let used = verify_rrset(
-        &owner,
-        RrType::Txt,
-        &records,
-        &signatures,
-        &keys,
-        &apex,
-        window,
-    )?;
-    walk.answer_signature = Some(used);
-    Ok(())
+/// One validation in progress: the chain, the window, the budget and the walk recorded so far.
+struct Walker<'a> {
+    chain: &'a DnssecChain,
+    window: &'a Period,
+    budget: &'a mut Budget,
+    walk: &'a mut Walk,
 }
 
 /// A DNSKEY with its owner and precomputed tag.
@@ -744,200 +902,311 @@ struct AuthenticatedDs {
     signature: SignatureUse,
 }
 
-/// The zone's DS RRset, authenticated with the parent's keys (signer = parent).
-fn authenticated_ds(
-    chain: &DnssecChain,
-    zone: &Name,
-    parent: &Name,
-    parent_keys: &[Key],
-    window: &Period,
-) -> Result<AuthenticatedDs, Reason> {
-    let message = response(chain, zone, RrType::Ds)?;
-    let records = rrset(&message.answers, zone, RecordType::DS);
-    let signatures = rrsigs(&message.answers, zone, RecordType::DS);
-    let signature = verify_rrset(
-        zone,
-        RrType::Ds,
-        &records,
-        &signatures,
-        parent_keys,
-        parent,
-        window,
-    )?;
-    let records = records
-        .iter()
-        .filter_map(|r| match &r.data {
-            RData::DNSSEC(DNSSECRData::DS(ds)) => Some(ds_fields(ds)),
-            _ => None,
-        })
-        .collect();
-    Ok(AuthenticatedDs { records, signature })
+/// An RRset to authenticate: its owner, type and records, and who must sign it.
+struct RrsetToVerify<'r> {
+    owner: &'r Name,
+    rtype: RrType,
+    records: &'r [Record],
+    signatures: &'r [&'r RRSIG],
+    signer: &'r Name,
 }
 
-/// Authenticates the zone's DNSKEY RRset from `ds` (trust anchors for the root) and returns all
-/// its keys (dnssec-js `Zone.init`). Records the zone in the walk.
-fn authenticate_zone(
-    chain: &DnssecChain,
-    zone: &Name,
-    ds: &[TrustAnchor],
-    ds_signature: Option<SignatureUse>,
-    window: &Period,
-    walk: &mut Walk,
-) -> Result<Vec<Key>, Reason> {
-    walk.zones.push(ZoneLink {
-        zone: zone.to_string(),
-        ds_signature,
-        ds_matches: Vec::new(),
-        dnskey_signature: None,
-        keys: Vec::new(),
-    });
-    let link = walk.zones.last_mut().expect("just pushed");
-    let message = response(chain, zone, RrType::Dnskey)?;
-    let records = rrset(&message.answers, zone, RecordType::DNSKEY);
-    let signatures = rrsigs(&message.answers, zone, RecordType::DNSKEY);
-    if signatures.is_empty() {
-        return Err(Reason::Unsigned {
-            name: zone.to_string(),
-            rtype: RrType::Dnskey,
-        });
+impl RrsetToVerify<'_> {
+    fn label(&self) -> String {
+        format!("{}/{}", self.owner, self.rtype)
     }
-    let keys: Vec<Key> = records
-        .iter()
-        .filter_map(|r| match &r.data {
-            RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(Key {
-                dnskey: k.clone(),
-                tag: k.calculate_key_tag().unwrap_or_default(),
-            }),
-            _ => None,
-        })
-        .collect();
-    link.keys = keys.iter().map(summary).collect();
-    if let Some(key) = keys.iter().find(|k| !supported(algorithm_of(&k.dnskey))) {
-        return Err(Reason::UnsupportedAlgorithm {
+}
+
+impl Walker<'_> {
+    fn walk(&mut self, domain: &Domain, anchors: &[TrustAnchor]) -> Result<(), Reason> {
+        let answer = TxtAnswer::from_chain(self.chain, domain).map_err(Reason::Answer)?;
+        let owner = veraid_name(domain).map_err(Reason::Answer)?;
+        let message = self
+            .chain
+            .parsed()
+            .find(|m| answers_question(m, &owner, RecordType::TXT))
+            .ok_or_else(|| Reason::Answer(AnswerError::Missing { name: answer.name.clone() }))?;
+
+        let root = Name::root();
+        let mut keys = self.authenticate_zone(&root, anchors, None)?;
+
+        // dnssec-js: the apex is the longest signer among on-tree RRSIGs over the TXT RRset.
+        let signatures = rrsigs(&message.answers, &owner, RecordType::TXT);
+        let Some(apex) = signatures
+            .iter()
+            .map(|s| &s.input().signer_name)
+            .max_by_key(|n| n.num_labels())
+            .map(Name::to_lowercase)
+        else {
+            return Err(Reason::Unsigned {
+                name: answer.name,
+                rtype: RrType::Txt,
+            });
+        };
+
+        let mut parent = root;
+        for depth in 1..=usize::from(apex.num_labels()) {
+            let zone = apex.trim_to(depth);
+            let ds = self.authenticated_ds(&zone, &parent, &keys)?;
+            keys = self.authenticate_zone(&zone, &ds.records, Some(ds.signature))?;
+            parent = zone;
+        }
+
+        let records = rrset(&message.answers, &owner, RecordType::TXT);
+        let used = self.verify_rrset(
+            &RrsetToVerify {
+                owner: &owner,
+                rtype: RrType::Txt,
+                records: &records,
+                signatures: &signatures,
+                signer: &apex,
+            },
+            &keys,
+        )?;
+        self.walk.answer_signature = Some(used);
+        Ok(())
+    }
+
+    /// The zone's DS RRset, authenticated with the parent's keys (signer = parent).
+    fn authenticated_ds(
+        &mut self,
+        zone: &Name,
+        parent: &Name,
+        parent_keys: &[Key],
+    ) -> Result<AuthenticatedDs, Reason> {
+        let message = response(self.chain, zone, RrType::Ds)?;
+        let records = rrset(&message.answers, zone, RecordType::DS);
+        let signatures = rrsigs(&message.answers, zone, RecordType::DS);
+        let signature = self.verify_rrset(
+            &RrsetToVerify {
+                owner: zone,
+                rtype: RrType::Ds,
+                records: &records,
+                signatures: &signatures,
+                signer: parent,
+            },
+            parent_keys,
+        )?;
+        let records = records
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::DNSSEC(DNSSECRData::DS(ds)) => Some(ds_fields(ds)),
+                _ => None,
+            })
+            .collect();
+        Ok(AuthenticatedDs { records, signature })
+    }
+
+    /// Authenticates the zone's DNSKEY RRset from `ds` (trust anchors for the root) and returns
+    /// all its keys (dnssec-js `Zone.init`). Records the zone in the walk.
+    fn authenticate_zone(
+        &mut self,
+        zone: &Name,
+        ds: &[TrustAnchor],
+        ds_signature: Option<SignatureUse>,
+    ) -> Result<Vec<Key>, Reason> {
+        let limits = self.budget.limits;
+        if self.walk.zones.len() >= limits.zones {
+            return Err(Reason::LimitExceeded {
+                limit: Limit::Zones(limits.zones),
+                at: zone.to_string(),
+            });
+        }
+        self.walk.zones.push(ZoneLink {
             zone: zone.to_string(),
-            key_tag: key.tag,
-            algorithm: algorithm_of(&key.dnskey),
+            ds_signature,
+            ds_matches: Vec::new(),
+            dnskey_signature: None,
+            keys: Vec::new(),
         });
-    }
-    let mut entry = Vec::new();
-    for key in &keys {
-        let matches: Vec<&TrustAnchor> = ds.iter().filter(|d| ds_matches(d, zone, key)).collect();
-        for d in &matches {
-            link.ds_matches.push(DsMatch {
-                ds_key_tag: d.key_tag,
-                digest_type: d.digest_type,
-                dnskey_tag: key.tag,
+        let message = response(self.chain, zone, RrType::Dnskey)?;
+        let records = rrset(&message.answers, zone, RecordType::DNSKEY);
+        let signatures = rrsigs(&message.answers, zone, RecordType::DNSKEY);
+        if signatures.is_empty() {
+            return Err(Reason::Unsigned {
+                name: zone.to_string(),
+                rtype: RrType::Dnskey,
+            });
+        }
+        let keys: Vec<Key> = records
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(Key {
+                    dnskey: k.clone(),
+                    tag: k.calculate_key_tag().unwrap_or_default(),
+                }),
+                _ => None,
+            })
+            .collect();
+        let link = self.walk.zones.last_mut().expect("just pushed");
+        link.keys = keys.iter().map(summary).collect();
+        if let Some(key) = keys.iter().find(|k| !supported(algorithm_of(&k.dnskey))) {
+            return Err(Reason::UnsupportedAlgorithm {
+                zone: zone.to_string(),
+                key_tag: key.tag,
                 algorithm: algorithm_of(&key.dnskey),
             });
         }
-        if !matches.is_empty() {
-            entry.push(Key {
-                dnskey: key.dnskey.clone(),
-                tag: key.tag,
+        let mut entry = Vec::new();
+        let mut digests = 0;
+        for key in &keys {
+            let mut matched = false;
+            for d in ds {
+                if !key.dnskey.zone_key() || d.algorithm != algorithm_of(&key.dnskey) {
+                    continue;
+                }
+                digests += 1;
+                if digests > limits.ds_digests_per_zone {
+                    return Err(Reason::LimitExceeded {
+                        limit: Limit::DsDigestsPerZone(limits.ds_digests_per_zone),
+                        at: format!("{zone}/DNSKEY"),
+                    });
+                }
+                self.budget.spent.ds_digests += 1;
+                if ds_digest_matches(d, zone, key) {
+                    matched = true;
+                    link.ds_matches.push(DsMatch {
+                        ds_key_tag: d.key_tag,
+                        digest_type: d.digest_type,
+                        dnskey_tag: key.tag,
+                        algorithm: algorithm_of(&key.dnskey),
+                    });
+                }
+            }
+            if matched {
+                entry.push(Key {
+                    dnskey: key.dnskey.clone(),
+                    tag: key.tag,
+                });
+            }
+        }
+        if entry.is_empty() {
+            return Err(Reason::NoDnskeyMatchesDs {
+                zone: zone.to_string(),
+                ds: ds
+                    .iter()
+                    .map(|d| format!("{}/{}/{}", d.key_tag, d.algorithm, d.digest_type))
+                    .collect(),
+                keys: link.keys.clone(),
             });
         }
+        let used = self.verify_rrset(
+            &RrsetToVerify {
+                owner: zone,
+                rtype: RrType::Dnskey,
+                records: &records,
+                signatures: &signatures,
+                signer: zone,
+            },
+            &entry,
+        )?;
+        let link = self.walk.zones.last_mut().expect("pushed above");
+        link.dnskey_signature = Some(used);
+        Ok(keys)
     }
-    if entry.is_empty() {
-        return Err(Reason::NoDnskeyMatchesDs {
-            zone: zone.to_string(),
-            ds: ds
-                .iter()
-                .map(|d| format!("{}/{}/{}", d.key_tag, d.algorithm, d.digest_type))
-                .collect(),
-            keys: link.keys.clone(),
-        });
-    }
-    let used = verify_rrset(
-        zone,
-        RrType::Dnskey,
-        &records,
-        &signatures,
-        &entry,
-        zone,
-        window,
-    )?;
-    link.dnskey_signature = Some(used);
-    Ok(keys)
-}
 
-/// DS ↔ DNSKEY match (dnssec-js `DsData.verifyDnskey`): Zone Key flag, same algorithm, and the
-/// digest of owner name ‖ DNSKEY RDATA (RFC 4034 §5.1.4). The DS key tag is not compared.
-fn ds_matches(ds: &TrustAnchor, zone: &Name, key: &Key) -> bool {
-    if !key.dnskey.zone_key() || ds.algorithm != algorithm_of(&key.dnskey) {
-        return false;
-    }
-    let digest_type = match ds.digest_type {
-        1 => DigestType::SHA1,
-        2 => DigestType::SHA256,
-        4 => DigestType::SHA384,
-        _ => return false,
-    };
-    key.dnskey
-        .to_digest(zone, digest_type)
-        .is_ok_and(|d| d.as_ref() == ds.digest.as_slice())
-}
-
-/// Tries every RRSIG against every key with its tag; returns the first that verifies.
-fn verify_rrset(
-    owner: &Name,
-    rtype: RrType,
-    records: &[Record],
-    signatures: &[&RRSIG],
-    keys: &[Key],
-    expected_signer: &Name,
-    window: &Period,
-) -> Result<SignatureUse, Reason> {
-    let mut rejected = Vec::new();
-    for signature in signatures {
-        match check_rrsig(owner, records, signature, keys, expected_signer, window) {
-            Ok(key_tag) => {
-                let input = signature.input();
-                return Ok(SignatureUse {
-                    rrset: format!("{owner}/{rtype}"),
-                    signer: input.signer_name.to_string(),
-                    key_tag,
-                    algorithm: u8::from(input.algorithm),
-                    validity: Period {
-                        start: time::from_unix_seconds(input.sig_inception.get()),
-                        end: time::from_unix_seconds(input.sig_expiration.get()),
-                    },
-                });
+    /// Tries the RRSIGs in order, each against the keys with its tag, within the limits;
+    /// returns the first that verifies.
+    fn verify_rrset(
+        &mut self,
+        rrset: &RrsetToVerify<'_>,
+        keys: &[Key],
+    ) -> Result<SignatureUse, Reason> {
+        let limits = self.budget.limits;
+        let exceeded = |limit| Reason::LimitExceeded {
+            limit,
+            at: rrset.label(),
+        };
+        if rrset.signatures.len() > limits.rrsigs_per_rrset {
+            return Err(exceeded(Limit::RrsigsPerRrset(limits.rrsigs_per_rrset)));
+        }
+        let mut attempts = 0;
+        let mut rejected = Vec::new();
+        for signature in rrset.signatures {
+            let input = signature.input();
+            let candidates = match candidate_keys(rrset, signature, keys, self.window) {
+                Ok(candidates) => candidates,
+                Err(problem) => {
+                    rejected.push(rejection(signature, problem));
+                    continue;
+                }
+            };
+            if candidates.len() > limits.keys_per_tag {
+                return Err(exceeded(Limit::KeysPerTag(limits.keys_per_tag)));
             }
-            Err(problem) => {
-                let input = signature.input();
-                rejected.push(RrsigRejection {
-                    key_tag: input.key_tag,
-                    algorithm: u8::from(input.algorithm),
-                    signer: input.signer_name.to_string(),
-                    inception: time::from_unix_seconds(input.sig_inception.get()),
-                    expiration: time::from_unix_seconds(input.sig_expiration.get()),
-                    problem,
-                });
+            // The signed data depends on the RRSIG alone: built once, verified with each key.
+            let Ok(signed_data) =
+                TBS::from_input(rrset.owner, DNSClass::IN, input, rrset.records.iter())
+            else {
+                rejected.push(rejection(signature, RrsigProblem::BadSignature));
+                continue;
+            };
+            let mut verified_by = None;
+            for key in candidates {
+                if attempts == limits.attempts_per_rrset {
+                    return Err(exceeded(Limit::AttemptsPerRrset(limits.attempts_per_rrset)));
+                }
+                attempts += 1;
+                self.budget.charge_verification(&key.dnskey).map_err(exceeded)?;
+                if key
+                    .dnskey
+                    .verify(signed_data.as_ref(), signature.sig())
+                    .is_ok()
+                {
+                    verified_by = Some(key.tag);
+                    break;
+                }
+            }
+            match verified_by {
+                Some(key_tag) => {
+                    return Ok(SignatureUse {
+                        rrset: rrset.label(),
+                        signer: input.signer_name.to_string(),
+                        key_tag,
+                        algorithm: u8::from(input.algorithm),
+                        validity: Period {
+                            start: time::from_unix_seconds(input.sig_inception.get()),
+                            end: time::from_unix_seconds(input.sig_expiration.get()),
+                        },
+                    });
+                }
+                None => rejected.push(rejection(signature, RrsigProblem::BadSignature)),
             }
         }
+        // An RRset without any RRSIG lands here only for DS (callers check DNSKEY and TXT
+        // first): dnssec-js then finds no valid DS record, which is Bogus.
+        Err(Reason::NoValidSignature {
+            name: rrset.owner.to_string(),
+            rtype: rrset.rtype,
+            rejected,
+        })
     }
-    // An RRset without any RRSIG lands here only for DS (callers check DNSKEY and TXT first):
-    // dnssec-js then finds no valid DS record, which is Bogus.
-    Err(Reason::NoValidSignature {
-        name: owner.to_string(),
-        rtype,
-        rejected,
-    })
 }
 
-/// The checks on one RRSIG, cheapest first; the cryptography comes last.
-fn check_rrsig(
-    owner: &Name,
-    records: &[Record],
-    signature: &RRSIG,
-    keys: &[Key],
-    expected_signer: &Name,
-    window: &Period,
-) -> Result<u16, RrsigProblem> {
+fn rejection(signature: &RRSIG, problem: RrsigProblem) -> RrsigRejection {
     let input = signature.input();
-    if !input.signer_name.eq_case(expected_signer) {
+    RrsigRejection {
+        key_tag: input.key_tag,
+        algorithm: u8::from(input.algorithm),
+        signer: input.signer_name.to_string(),
+        inception: time::from_unix_seconds(input.sig_inception.get()),
+        expiration: time::from_unix_seconds(input.sig_expiration.get()),
+        problem,
+    }
+}
+
+/// The checks on one RRSIG that need no cryptography, cheapest first; the keys it may verify
+/// with (its tag and algorithm, the Zone Key flag) when they pass.
+fn candidate_keys<'k>(
+    rrset: &RrsetToVerify<'_>,
+    signature: &RRSIG,
+    keys: &'k [Key],
+    window: &Period,
+) -> Result<Vec<&'k Key>, RrsigProblem> {
+    let input = signature.input();
+    if input.signer_name != *rrset.signer {
         return Err(RrsigProblem::SignerMismatch {
-            expected: expected_signer.to_string(),
+            expected: rrset.signer.to_string(),
         });
     }
     let tagged: Vec<&Key> = keys.iter().filter(|k| k.tag == input.key_tag).collect();
@@ -969,9 +1238,9 @@ fn check_rrsig(
     }
     // dnssec-js signs over the owner's label count, so any other labels value cannot verify
     // there; wildcard expansion is not supported (VeraId digest §6.5).
-    if input.num_labels != owner.num_labels() {
+    if input.num_labels != rrset.owner.num_labels() {
         return Err(RrsigProblem::LabelsMismatch {
-            expected: owner.num_labels(),
+            expected: rrset.owner.num_labels(),
         });
     }
     let zone_keys: Vec<&Key> = candidates
@@ -981,15 +1250,22 @@ fn check_rrsig(
     if zone_keys.is_empty() {
         return Err(RrsigProblem::NotZoneKey);
     }
-    zone_keys
-        .iter()
-        .find(|k| {
-            k.dnskey
-                .verify_rrsig(owner, DNSClass::IN, signature, records.iter())
-                .is_ok()
-        })
-        .map(|k| k.tag)
-        .ok_or(RrsigProblem::BadSignature)
+    Ok(zone_keys)
+}
+
+/// DS ↔ DNSKEY digest match (dnssec-js `DsData.verifyDnskey`, after the caller checked the Zone
+/// Key flag and the algorithm): the digest of owner name ‖ DNSKEY RDATA (RFC 4034 §5.1.4). The
+/// DS key tag is not compared.
+fn ds_digest_matches(ds: &TrustAnchor, zone: &Name, key: &Key) -> bool {
+    let digest_type = match ds.digest_type {
+        1 => DigestType::SHA1,
+        2 => DigestType::SHA256,
+        4 => DigestType::SHA384,
+        _ => return false,
+    };
+    key.dnskey
+        .to_digest(zone, digest_type)
+        .is_ok_and(|d| d.as_ref() == ds.digest.as_slice())
 }
 
 /// The first message whose question is `(name, type, IN)` (veraid-js's offline resolver), or
@@ -1034,25 +1310,24 @@ fn response<'c>(chain: &'c DnssecChain, name: &Name, rtype: RrType) -> Result<&'
     Ok(message)
 }
 
-/// Whether a question of the message is exactly `(name, type, IN)`, name case included.
+/// Whether a question of the message is `(name, type, IN)`, names compared case-insensitively.
 fn answers_question(message: &Message, name: &Name, rtype: RecordType) -> bool {
-    message.queries.iter().any(|q| {
-        q.name().eq_case(name) && q.query_type() == rtype && q.query_class() == DNSClass::IN
-    })
+    message
+        .queries
+        .iter()
+        .any(|q| q.name() == name && q.query_type() == rtype && q.query_class() == DNSClass::IN)
 }
 
-/// The answer records `(name, type, IN)`, duplicates (same RDATA) removed (RFC 4034 §6.3).
+/// The answer records `(name, type, IN)`, sorted by RDATA with duplicates removed (RFC 4034
+/// §6.3); sorting first keeps this O(n log n) however many records a message holds.
 fn rrset(answers: &[Record], name: &Name, rtype: RecordType) -> Vec<Record> {
-    let mut records: Vec<Record> = Vec::new();
-    for record in answers {
-        let member = record.name.eq_case(name)
-            && record.record_type() == rtype
-            && record.dns_class == DNSClass::IN;
-        if member && !records.iter().any(|r| r.data == record.data) {
-            records.push(record.clone());
-        }
-    }
-    records.sort_by_key(|r| r.data.clone());
+    let mut records: Vec<Record> = answers
+        .iter()
+        .filter(|r| &r.name == name && r.record_type() == rtype && r.dns_class == DNSClass::IN)
+        .cloned()
+        .collect();
+    records.sort_by(|a, b| a.data.cmp(&b.data));
+    records.dedup_by(|a, b| a.data == b.data);
     records
 }
 
@@ -1061,14 +1336,14 @@ fn rrset(answers: &[Record], name: &Name, rtype: RecordType) -> Vec<Record> {
 fn rrsigs<'m>(answers: &'m [Record], name: &Name, rtype: RecordType) -> Vec<&'m RRSIG> {
     answers
         .iter()
-        .filter(|r| r.name.eq_case(name) && r.dns_class == DNSClass::IN)
+        .filter(|r| &r.name == name && r.dns_class == DNSClass::IN)
         .filter_map(|r| match &r.data {
             RData::DNSSEC(DNSSECRData::RRSIG(sig)) => Some(sig),
             _ => None,
         })
         .filter(|sig| {
             let input = sig.input();
-            input.type_covered == rtype && input.signer_name.zone_of_case(name)
+            input.type_covered == rtype && input.signer_name.zone_of(name)
         })
         .collect()
 }
