@@ -1,10 +1,11 @@
-//! Domain names as VeraId uses them: the organisation name, compared case-sensitively and
-//! written without a trailing dot (VeraId digest §2.6).
+//! Domain names as VeraId uses them: the organisation name, written without a trailing dot
+//! (VeraId digest §2.6) and in lower case, so that one domain has one spelling (DNS names are
+//! case-insensitive, RFC 4343).
 
 use std::fmt;
 use std::str::FromStr;
 
-/// A syntactically valid DNS domain name, stored without its trailing dot, case preserved.
+/// A syntactically valid DNS domain name, stored without its trailing dot, in lower case.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Domain(String);
 
@@ -50,7 +51,7 @@ impl FromStr for Domain {
                 ));
             }
         }
-        Ok(Self(name.to_string()))
+        Ok(Self(name.to_ascii_lowercase()))
     }
 }
 
@@ -77,10 +78,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keeps_case_and_drops_one_trailing_dot() {
+    fn lowers_case_and_drops_one_trailing_dot() {
         let d: Domain = "Example.COM.".parse().unwrap();
-        assert_eq!(d.as_str(), "Example.COM");
-        assert_eq!(d.veraid_record_name(), "_veraid.Example.COM.");
+        assert_eq!(d.as_str(), "example.com");
+        assert_eq!(d.veraid_record_name(), "_veraid.example.com.");
     }
 
     #[test]

@@ -37,6 +37,24 @@ pub enum CheckId {
 }
 
 impl CheckId {
+    /// Every check, in the order they run.
+    pub const ALL: [CheckId; 14] = [
+        Self::Decoding,
+        Self::Signature,
+        Self::SignatureMetadata,
+        Self::Service,
+        Self::SignaturePeriod,
+        Self::CertificateChain,
+        Self::CertificateValidity,
+        Self::OrganisationKey,
+        Self::TxtRecord,
+        Self::TtlOverrideWindow,
+        Self::Dnssec,
+        Self::MemberName,
+        Self::Token,
+        Self::Audience,
+    ];
+
     /// Stable machine name (used in JSON).
     pub fn name(self) -> &'static str {
         match self {
@@ -102,6 +120,8 @@ pub enum Outcome {
     Failed(Severity),
     /// The check could not run because an earlier one failed.
     Skipped,
+    /// The caller asked for the check not to run (no audience given to `inspect`).
+    NotRequested,
 }
 
 /// One check as run.
@@ -124,6 +144,8 @@ pub struct Check {
 pub enum Verdict {
     /// Every check passed.
     Valid,
+    /// Every check that ran passed, and the caller asked for no audience check.
+    ValidExceptAudience,
     /// A check failed on a bundle that decoded.
     Invalid,
     /// The bundle did not decode.
@@ -166,6 +188,11 @@ impl Report {
         );
     }
 
+    /// Records a check the caller asked not to run.
+    pub fn not_requested(&mut self, id: CheckId, detail: impl Into<String>) {
+        self.push(id, Outcome::NotRequested, detail, None, None);
+    }
+
     /// Records checks that could not run.
     pub fn skip(&mut self, ids: &[CheckId], because: CheckId) {
         for &id in ids {
@@ -191,6 +218,14 @@ impl Report {
         });
     }
 
+    /// The report of an input that is not a bundle at all: decoding failed, nothing else ran.
+    pub fn undecodable(reason: impl Into<String>) -> Self {
+        let mut report = Self::default();
+        report.fail(CheckId::Decoding, Severity::Malformed, reason);
+        report.skip(&CheckId::ALL[1..], CheckId::Decoding);
+        report
+    }
+
     /// The first failed check: the reason `verify` gives.
     pub fn first_failure(&self) -> Option<&Check> {
         self.checks
@@ -198,7 +233,8 @@ impl Report {
             .find(|c| matches!(c.outcome, Outcome::Failed(_)))
     }
 
-    /// Valid only when every check passed and none was skipped; fail-closed otherwise.
+    /// Valid only when every check passed and none was skipped; fail-closed otherwise. A
+    /// check the caller did not request makes it at best valid-except-audience.
     pub fn verdict(&self) -> Verdict {
         match self.first_failure().map(|c| &c.outcome) {
             Some(Outcome::Failed(Severity::Malformed)) => Verdict::Malformed,
@@ -207,6 +243,13 @@ impl Report {
                 || self.checks.iter().any(|c| c.outcome == Outcome::Skipped) =>
             {
                 Verdict::Invalid
+            }
+            None if self
+                .checks
+                .iter()
+                .any(|c| c.outcome == Outcome::NotRequested) =>
+            {
+                Verdict::ValidExceptAudience
             }
             None => Verdict::Valid,
         }

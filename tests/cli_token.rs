@@ -353,10 +353,7 @@ fn inspect_shows_every_part_and_check_and_exits_0_when_decoded() {
     let text = String::from_utf8(text).unwrap();
     for expected in [
         "Organisation certificate: example.com",
-        "Member: user alice, signed by the organisation",
         "Signature: service 1.3.6.1.4.1.58708.3.0",
-        "Token: audience \"https://api.example.com\"",
-        "  claim k=v",
         "DNSSEC chain: 8 messages",
         "_veraid.example.com./TXT TTL 300: 1 record(s)",
         "RRSIG alg 15",
@@ -370,6 +367,13 @@ fn inspect_shows_every_part_and_check_and_exits_0_when_decoded() {
             "{expected:?} missing from:\n{text}"
         );
     }
+    // Who signed and the claims come only from a verification that passed.
+    for absent in ["Member:", "Token:", "claim k=v"] {
+        assert!(
+            !text.contains(absent),
+            "{absent:?} shown for an invalid bundle:\n{text}"
+        );
+    }
     let json = kliento()
         .args(["--format", "json", "inspect"])
         .arg(&file)
@@ -381,7 +385,7 @@ fn inspect_shows_every_part_and_check_and_exits_0_when_decoded() {
         .stdout
         .clone();
     let json = json_of(&json);
-    assert_eq!(json["schemaVersion"], 1);
+    assert_eq!(json["schemaVersion"], 2);
     assert_eq!(json["input"]["encoding"], "base64");
     assert_eq!(json["organisation"]["name"], "example.com");
     assert_eq!(json["token"]["claims"], json!({"k": "v"}));
@@ -390,13 +394,118 @@ fn inspect_shows_every_part_and_check_and_exits_0_when_decoded() {
     assert_eq!(checks.len(), 14);
     assert_eq!(
         checks.last().unwrap()["outcome"],
-        "skipped",
+        "not-requested",
         "no --audience given"
     );
-    assert_eq!(
-        json["status"], "invalid",
-        "fail-closed: a skipped check is not valid"
+    assert_eq!(json["status"], "valid-except-audience");
+    assert_eq!(json["member"]["name"], "alice");
+}
+
+#[test]
+fn inspect_without_audience_says_the_audience_was_not_checked_in_text_and_json_alike() {
+    let setup = Setup::new();
+    let file = write(
+        setup.dir.path(),
+        "token.b64",
+        setup.issue(&["--user", "alice", "--claim", "k=v"]),
     );
+    let run = |format: &str| {
+        let output = kliento()
+            .args(["--format", format, "inspect"])
+            .arg(&file)
+            .arg("--trust-anchors")
+            .arg(setup.path("root.ds"))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(output).unwrap()
+    };
+    let text = run("text");
+    let json = json_of(run("json").as_bytes());
+    assert_eq!(json["status"], "valid-except-audience");
+    assert_eq!(json["error"], Value::Null);
+    assert_eq!(json["subjectId"], "alice@example.com");
+    assert_eq!(
+        text.lines().last().unwrap(),
+        "Status: valid-except-audience: alice@example.com; every check passed but the \
+         audience, which was not checked (pass --audience)"
+    );
+    assert!(text.contains("  claim k=v"), "{text}");
+}
+
+#[test]
+fn inspect_json_has_every_key_whatever_fails() {
+    let setup = Setup::new();
+    let valid = setup.issue(&["--user", "alice"]);
+    let der = STANDARD
+        .decode(String::from_utf8(valid.clone()).unwrap().trim())
+        .unwrap();
+    let inputs: [(&str, Vec<u8>); 3] = [
+        ("valid", valid),
+        ("not a bundle encoding", b"%%%".to_vec()),
+        ("truncated DER", der[..der.len() / 2].to_vec()),
+    ];
+    let mut shapes = Vec::new();
+    for (label, input) in inputs {
+        let output = kliento()
+            .args(["--format", "json", "inspect", "--trust-anchors"])
+            .arg(setup.path("root.ds"))
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        let json = json_of(&output.stdout);
+        let keys: Vec<String> = json.as_object().unwrap().keys().cloned().collect();
+        let checks = json["checks"].as_array().unwrap();
+        assert_eq!(checks.len(), 14, "{label}: {json}");
+        for check in checks {
+            let mut names: Vec<&String> = check.as_object().unwrap().keys().collect();
+            names.sort();
+            assert_eq!(
+                names,
+                ["actual", "detail", "expected", "name", "outcome", "title"],
+                "{label}"
+            );
+        }
+        shapes.push((label, keys));
+    }
+    for (label, keys) in &shapes[1..] {
+        assert_eq!(keys, &shapes[0].1, "{label} has another shape");
+    }
+}
+
+#[test]
+fn inspect_json_gives_the_dnssec_walk_as_data() {
+    let setup = Setup::new();
+    let file = write(
+        setup.dir.path(),
+        "token.b64",
+        setup.issue(&["--user", "alice"]),
+    );
+    let output = kliento()
+        .args(["--format", "json", "inspect"])
+        .arg(&file)
+        .args(["--audience", AUDIENCE, "--trust-anchors"])
+        .arg(setup.path("root.ds"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&output);
+    let walk = &json["dnssec"]["walk"];
+    let zones = walk["zones"].as_array().unwrap();
+    assert_eq!(zones[0]["zone"], ".");
+    assert_eq!(
+        zones[0]["dsSignature"],
+        Value::Null,
+        "the root's DS are the anchors"
+    );
+    assert!(zones[1]["dsSignature"]["keyTag"].is_u64(), "{walk}");
+    assert_eq!(walk["answerSignature"]["rrset"], "_veraid.example.com./TXT");
+    let work = &json["dnssec"]["work"];
+    assert_eq!(work["signatureVerifications"], 6, "{work}");
 }
 
 #[test]

@@ -92,10 +92,9 @@ fn verify(variant: &[u8], anchors: &[TrustAnchor], at: Timestamp, original: &Tok
     if verification.verdict() != Verdict::Valid {
         return Fate::Rejected;
     }
-    let subject = verification.subject_id.clone().unwrap_or_default();
-    match &verification.token {
-        Some(token) if token == original && subject == "alice@example.com" => Fate::SameMeaning,
-        token => Fate::Forged(format!("subject {subject:?}, token {token:?}")),
+    match verification.verified() {
+        Some(v) if v.token == *original && v.subject_id == "alice@example.com" => Fate::SameMeaning,
+        other => Fate::Forged(format!("{other:?}")),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use jiff::SignedDuration;
 use kliento::dnssec::TrustAnchor;
-use kliento::dnssec::test_chain::{ChainSpec, TestZones, ZoneAlgorithm};
+use kliento::dnssec::test_chain::{ChainSpec, Fault, Target, TestZones, ZoneAlgorithm};
 use kliento::domain::Domain;
 use kliento::keys::{self, OrgKeyAlgorithm};
 use kliento::report::{CheckId, Outcome, Severity, Verdict};
@@ -19,7 +19,7 @@ use kliento::veraid::certificate::{
 use kliento::veraid::member::{Member, UserName};
 use kliento::veraid::signature::{self, SignOptions, SignatureMetadata, Signer};
 use kliento::veraid::txt::{TtlOverride, TxtRdata};
-use kliento::veraid::verify::{Expectations, verify_signature_bundle};
+use kliento::veraid::verify::{Expectations, Mode, verify_signature_bundle};
 use std::sync::OnceLock;
 
 const AUDIENCE: &str = "https://api.example.com";
@@ -139,7 +139,21 @@ fn assert_fails_first(verification: &TokenVerification, check: CheckId, message:
         failure.detail
     );
     assert_ne!(verification.verdict(), Verdict::Valid);
-    assert_eq!(verification.subject_id, None);
+    assert_eq!(
+        verification.verified(),
+        None,
+        "nothing is handed out on failure"
+    );
+    // Stop at the first failure: every later check is recorded as not run.
+    let report = verification.report();
+    let position = report.checks.iter().position(|c| c.id == check).unwrap();
+    assert!(
+        report.checks[position + 1..]
+            .iter()
+            .all(|c| c.outcome == Outcome::Skipped),
+        "{report:#?}"
+    );
+    assert_eq!(report.checks.len(), CheckId::ALL.len(), "{report:#?}");
 }
 
 /// Signs an arbitrary plaintext (encapsulated) for a service into a bundle.
@@ -172,11 +186,9 @@ fn accepts_an_organisation_signature_for_a_user() {
         "{:#?}",
         verification.report()
     );
-    assert_eq!(
-        verification.subject_id.as_deref(),
-        Some("alice@example.com")
-    );
-    assert_eq!(verification.token, Some(token()));
+    let verified = verification.verified().expect("valid");
+    assert_eq!(verified.subject_id, "alice@example.com");
+    assert_eq!(verified.token, token());
     assert!(
         verification
             .report()
@@ -219,7 +231,7 @@ fn accepts_a_member_signature_and_a_bot() {
         .unwrap();
         let verification = verify_at(&bytes, &anchor, now());
         assert_eq!(
-            verification.subject_id.as_deref(),
+            verification.verified().map(|v| v.subject_id.as_str()),
             Some(subject),
             "{:#?}",
             verification.report()
@@ -279,7 +291,19 @@ fn rejects_signature_metadata_whose_period_ends_before_it_starts() {
         .expect("metadata end time");
     let mut bytes = fixture.bundle.clone();
     bytes[position..position + end.len()].copy_from_slice(b"20000101000000Z");
-    let verification = verify_at(&bytes, &fixture.anchor, now());
+    // `verify` stops at the signature; diagnosing goes on to the metadata.
+    let stopped = verify_at(&bytes, &fixture.anchor, now());
+    assert_eq!(
+        stopped.report().first_failure().unwrap().id,
+        CheckId::Signature
+    );
+    let verification = bundle::verify_with(
+        &bytes,
+        Some(AUDIENCE),
+        Period::instant(now()),
+        std::slice::from_ref(&fixture.anchor),
+        Mode::Diagnose,
+    );
     let metadata = verification
         .report()
         .checks
@@ -403,6 +427,7 @@ fn rejects_certificate_and_signature_periods_that_never_meet() {
         period: period(-4 * HOUR, 0),
         anchors: std::slice::from_ref(&anchor),
         detached_plaintext: None,
+        mode: Mode::FirstFailure,
     };
     let verification = verify_signature_bundle(&bytes, &expected);
     let failure = verification.report.first_failure().unwrap();
@@ -454,6 +479,7 @@ fn ttl_override_limits_how_old_the_dnssec_signatures_may_be() {
             period: period(-4 * DAY, 0),
             anchors: std::slice::from_ref(&anchor),
             detached_plaintext: None,
+            mode: Mode::FirstFailure,
         };
         verify_signature_bundle(&bytes, &expected)
     };
@@ -603,4 +629,183 @@ fn rejects_an_organisation_certificate_signed_with_pkcs1_v1_5() {
         CheckId::OrganisationKey,
         "Only RSA-PSS keys are supported (got RSASSA-PKCS1-v1_5)",
     );
+}
+
+/// The bundle of `valid_fixture` with `edit` applied to each DNS message and the organisation
+/// certificate issued for `common_name`.
+fn bundle_with(common_name: &str, edit: impl Fn(&mut Vec<u8>)) -> Fixture {
+    let (mut messages, anchor) = chain(org_key(), 3600, None, period(-HOUR, DAY));
+    messages.iter_mut().for_each(edit);
+    let options = CertificateOptions {
+        start: at(-HOUR),
+        expiry: at(DAY),
+        hash: HashAlgorithm::Sha256,
+    };
+    let certificate = issue_organisation_certificate(common_name, org_key(), &options).unwrap();
+    let bundle = alice_bundle(&messages, &certificate, period(-60, 300));
+    Fixture { bundle, anchor }
+}
+
+/// Replaces every occurrence of `from` by `to` (same length) in `bytes`.
+fn replace_all(bytes: &mut [u8], from: &[u8], to: &[u8]) {
+    let mut i = 0;
+    while i + from.len() <= bytes.len() {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i..i + from.len()].copy_from_slice(to);
+            i += from.len();
+        } else {
+            i += 1;
+        }
+    }
+}
+
+#[test]
+fn subject_ids_are_lower_case_whatever_the_case_in_the_chain_and_certificate() {
+    // DNSSEC signs names in lower case, so the case of every label in the chain can be
+    // rewritten without breaking a signature: the identity must not change with it.
+    let rewritten = bundle_with("EXAMPLE.com", |message| {
+        replace_all(message, b"\x07example", b"\x07EXAMPLE")
+    });
+    let certificate_only = bundle_with("Example.COM", |_| {});
+    for fixture in [rewritten, certificate_only] {
+        let verification = verify_at(&fixture.bundle, &fixture.anchor, now());
+        let verified = verification
+            .verified()
+            .unwrap_or_else(|| panic!("{:#?}", verification.report()));
+        assert_eq!(verified.subject_id, "alice@example.com");
+        assert_eq!(verified.organisation, "example.com");
+    }
+}
+
+#[test]
+fn the_library_refuses_bundles_over_16_kib_as_malformed() {
+    // A genuine bundle made large by 300 extra TXT records, all well-formed.
+    let txt = TxtRdata::for_key(
+        &org_key().to_public_key(),
+        TtlOverride::new(3600).unwrap(),
+        None,
+    )
+    .unwrap();
+    let mut spec = ChainSpec::new(txt.to_string(), period(-HOUR, DAY));
+    for i in 0..300 {
+        spec.txt.push(format!("1 padding{i:0>35}= 3600"));
+    }
+    let zones = TestZones::generate(&domain(), &[ZoneAlgorithm::Ed25519]).unwrap();
+    let chain = zones.build(&spec).unwrap();
+    let certificate = org_certificate(org_key(), period(-HOUR, DAY));
+    let bytes = alice_bundle(&chain.messages, &certificate, period(-60, 300));
+    assert!(bytes.len() > 16 * 1024, "{} bytes", bytes.len());
+    let verification = verify_at(&bytes, &chain.root_anchor, now());
+    assert_eq!(verification.verdict(), Verdict::Malformed);
+    assert_fails_first(
+        &verification,
+        CheckId::Decoding,
+        "over the 16384-byte limit",
+    );
+}
+
+#[test]
+fn a_bundle_signed_with_a_key_outside_dns_hands_out_no_claims() {
+    // Anyone can sign a token with a self-made key: the CMS signature verifies, the TXT record
+    // does not name the key. Neither mode may return the claims or the subject.
+    let (messages, anchor) = chain(other_key(), 3600, None, period(-HOUR, DAY));
+    let certificate = org_certificate(org_key(), period(-HOUR, DAY));
+    let bytes = alice_bundle(&messages, &certificate, period(-60, 300));
+    for mode in [Mode::FirstFailure, Mode::Diagnose] {
+        let verification = bundle::verify_with(
+            &bytes,
+            Some(AUDIENCE),
+            Period::instant(now()),
+            std::slice::from_ref(&anchor),
+            mode,
+        );
+        assert_eq!(verification.verdict(), Verdict::Invalid);
+        assert_eq!(verification.verified(), None, "{mode:?}");
+        assert_eq!(
+            verification.report().outcome(CheckId::Token),
+            Some(&Outcome::Skipped)
+        );
+    }
+}
+
+/// A KeyTrap chain under `example.com`'s P-384 keys: 3 keys share the TXT signer's key tag and
+/// 6 junk RRSIGs name it before the genuine one.
+fn keytrap_bundle(tamper_signature: bool) -> Fixture {
+    let txt = TxtRdata::for_key(
+        &org_key().to_public_key(),
+        TtlOverride::new(3600).unwrap(),
+        None,
+    )
+    .unwrap();
+    let spec = ChainSpec::new(txt.to_string(), period(-HOUR, DAY))
+        .with(Fault::CollidingKeys { zone: 2, count: 3 })
+        .with(Fault::JunkRrsigs {
+            target: Target::Txt,
+            count: 6,
+        });
+    let zones = TestZones::generate(
+        &domain(),
+        &[
+            ZoneAlgorithm::Ed25519,
+            ZoneAlgorithm::Ed25519,
+            ZoneAlgorithm::EcdsaP384Sha384,
+        ],
+    )
+    .unwrap();
+    let chain = zones.build(&spec).unwrap();
+    let certificate = org_certificate(org_key(), period(-HOUR, DAY));
+    let mut bundle = alice_bundle(&chain.messages, &certificate, period(-60, 300));
+    if tamper_signature {
+        // The last bytes are the CMS signature value.
+        let last = bundle.len() - 1;
+        bundle[last] ^= 1;
+    }
+    Fixture {
+        bundle,
+        anchor: chain.root_anchor,
+    }
+}
+
+#[test]
+fn a_keytrap_chain_costs_a_bounded_number_of_signature_operations() {
+    let fixture = keytrap_bundle(false);
+    for mode in [Mode::FirstFailure, Mode::Diagnose] {
+        let verification = bundle::verify_with(
+            &fixture.bundle,
+            Some(AUDIENCE),
+            Period::instant(now()),
+            std::slice::from_ref(&fixture.anchor),
+            mode,
+        );
+        assert_eq!(verification.verdict(), Verdict::Invalid);
+        let failure = verification.report().first_failure().unwrap();
+        assert_eq!(failure.id, CheckId::Dnssec, "{:#?}", verification.report());
+        assert!(
+            failure.detail.contains("needs more than"),
+            "{}",
+            failure.detail
+        );
+        let work = verification.findings().dnssec_work;
+        assert!(work.cost <= 128, "{work:?}");
+        assert!(work.verifications <= 16, "{work:?}");
+    }
+    // Over a period, a failed walk is retried over the whole period: one budget for both.
+    let expected = Expectations {
+        service: KLIENTO_SERVICE_OID,
+        period: period(-2 * HOUR, 0),
+        anchors: std::slice::from_ref(&fixture.anchor),
+        detached_plaintext: None,
+        mode: Mode::Diagnose,
+    };
+    let verification = verify_signature_bundle(&fixture.bundle, &expected);
+    assert!(verification.verified.is_none());
+    assert!(verification.findings.dnssec_work.cost <= 128);
+}
+
+#[test]
+fn verify_walks_no_dnssec_chain_once_the_cms_signature_failed() {
+    let fixture = keytrap_bundle(true);
+    let verification = verify_at(&fixture.bundle, &fixture.anchor, now());
+    assert_fails_first(&verification, CheckId::Signature, "");
+    assert_eq!(verification.findings().dnssec_work.verifications, 0);
 }

@@ -5,15 +5,17 @@ use super::exit::Exit;
 use super::failure::Failure;
 use super::io;
 use super::ui::Ui;
-use super::verify::VerificationArgs;
-use kliento::dnssec::MessageSummary;
-use kliento::report::{Check, CheckId, Outcome, Report, Severity, Verdict};
+use super::verify::{Input, VerificationArgs};
+use kliento::dnssec::validate::SignatureUse;
+use kliento::dnssec::{MessageSummary, Walk};
+use kliento::keys::OrgKeyAlgorithm;
+use kliento::report::{Check, Outcome, Report, Severity, Verdict};
 use kliento::time::from_unix_seconds;
 use kliento::token::bundle::TokenVerification;
 use kliento::token::encoding::BundleEncoding;
 use kliento::veraid::certificate::Certificate;
 use kliento::veraid::hex;
-use kliento::veraid::member::Member;
+use kliento::veraid::verify::{Findings, Mode};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -33,7 +35,8 @@ pub struct Args {
     #[arg(value_name = "INPUT")]
     input: Option<PathBuf>,
 
-    /// Audience to check the token against (without it, the audience check is skipped)
+    /// Audience to check the token against (without it, the status is at best
+    /// `valid-except-audience`)
     #[arg(long, value_name = "AUDIENCE")]
     audience: Option<String>,
 
@@ -45,64 +48,201 @@ pub struct Args {
 pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     let input = args.verification.read(args.input.as_deref())?;
     let encoding = input.encoding.map(encoding_name);
-    let bytes = match input.bundle {
-        Ok(bytes) => bytes,
-        Err(reason) => {
-            let error = format!("Token serialisation is malformed: {reason}");
-            if ui.json() {
-                ui.print_json(&json!({
-                    "schemaVersion": 1,
-                    "input": { "bytes": input.size, "encoding": encoding },
-                    "status": "malformed",
-                    "error": error,
-                }))?;
-            } else {
-                ui.print_line(format!(
-                    "Input: {} bytes, {}\nStatus: malformed: {error}",
-                    input.size,
-                    encoding.unwrap_or("undetected encoding")
-                ))?;
-            }
-            return Ok(Exit::Malformed);
-        }
+    let verification = match &input.bundle {
+        Ok(bytes) => Some(args.verification.verify(
+            bytes,
+            args.audience.as_deref(),
+            Mode::Diagnose,
+        )?),
+        Err(_) => None,
     };
-    // Without an audience, verify against one that cannot match and mark the check skipped.
-    let audience = args.audience.clone();
-    let mut verification = args
-        .verification
-        .verify(&bytes, audience.as_deref().unwrap_or_default())?;
-    if audience.is_none() {
-        skip_audience(&mut verification.veraid.report);
-    }
-    let status = match verification.veraid.report.verdict() {
-        Verdict::Valid => "valid",
-        Verdict::Invalid => "invalid",
-        Verdict::Malformed => "malformed",
-    };
+    let view = View::new(&input, encoding, verification.as_ref());
     if ui.json() {
-        ui.print_json(&json_report(
-            &verification,
-            &input_json(input.size, encoding),
-            status,
-        ))?;
+        ui.print_json(&view.json())?;
     } else {
-        let text = text_report(&verification, input.size, encoding, status, ui.verbosity());
+        let text = view.text(ui.verbosity());
         io::write_stdout(text.as_bytes(), false)?;
     }
-    Ok(match verification.veraid.report.verdict() {
+    Ok(match view.verdict() {
         Verdict::Malformed => Exit::Malformed,
         _ => Exit::Success,
     })
 }
 
-fn skip_audience(report: &mut Report) {
-    if let Some(check) = report.checks.iter_mut().find(|c| c.id == CheckId::Audience) {
-        check.outcome = Outcome::Skipped;
-        check.detail = "not checked: no --audience given".into();
-        check.expected = None;
-        check.actual = None;
+/// What `inspect` shows, the same whether the input decoded or not.
+struct View<'a> {
+    size: usize,
+    encoding: Option<&'a str>,
+    report: Report,
+    verification: Option<&'a TokenVerification>,
+}
+
+impl<'a> View<'a> {
+    fn new(
+        input: &'a Input,
+        encoding: Option<&'a str>,
+        verification: Option<&'a TokenVerification>,
+    ) -> Self {
+        let report = match (verification, &input.bundle) {
+            (Some(verification), _) => verification.report().clone(),
+            (None, Err(reason)) => Report::undecodable(reason.clone()),
+            (None, Ok(_)) => Report::undecodable("not verified"),
+        };
+        Self {
+            size: input.size,
+            encoding,
+            report,
+            verification,
+        }
+    }
+
+    fn verdict(&self) -> Verdict {
+        self.report.verdict()
+    }
+
+    fn status(&self) -> &'static str {
+        match self.verdict() {
+            Verdict::Valid => "valid",
+            Verdict::ValidExceptAudience => "valid-except-audience",
+            Verdict::Invalid => "invalid",
+            Verdict::Malformed => "malformed",
+        }
+    }
+
+    /// The one sentence both renderings give after the status.
+    fn explanation(&self) -> Option<String> {
+        let verified = self.verification.and_then(TokenVerification::verified);
+        match (self.verdict(), verified) {
+            (Verdict::Valid, Some(verified)) => Some(verified.subject_id.clone()),
+            (Verdict::ValidExceptAudience, Some(verified)) => Some(format!(
+                "{}; every check passed but the audience, which was not checked (pass --audience)",
+                verified.subject_id
+            )),
+            _ => self.error(),
+        }
+    }
+
+    fn error(&self) -> Option<String> {
+        match self.verification {
+            Some(verification) => verification.error(),
+            None => self
+                .report
+                .first_failure()
+                .map(|c| format!("Token serialisation is malformed: {}", c.detail)),
+        }
+    }
+
+    fn findings(&self) -> Option<&'a Findings> {
+        self.verification.map(TokenVerification::findings)
+    }
+
+    fn json(&self) -> Value {
+        let findings = self.findings();
+        let verified = self.verification.and_then(TokenVerification::verified);
+        let signature = findings.and_then(|f| {
+            f.metadata.as_ref().map(|m| {
+                json!({
+                    "service": m.service.to_string(),
+                    "start": m.start.to_string(),
+                    "end": m.end.to_string(),
+                    "encapsulated": f.signed_data.as_ref().map(|s| s.encapsulated_plaintext().is_some()),
+                })
+            })
+        });
+        json!({
+            "schemaVersion": SCHEMA_VERSION,
+            "input": { "bytes": self.size, "encoding": self.encoding },
+            "status": self.status(),
+            "error": self.error(),
+            "subjectId": verified.map(|v| v.subject_id.clone()),
+            "organisation": findings.and_then(|f| f.organisation_certificate.as_ref()).map(|c| json!({
+                "name": c.common_name().strip_suffix('.').unwrap_or(c.common_name()),
+                "certificate": certificate_json(c),
+            })),
+            "member": verified.map(|v| json!({
+                "kind": if v.member.user().is_some() { "user" } else { "bot" },
+                "name": v.member.name(),
+                "signedBy": if v.signed_by_member { "member" } else { "organisation" },
+            })),
+            "memberCertificate": findings.and_then(|f| f.member_certificate.as_ref()).map(certificate_json),
+            "signature": signature,
+            "token": verified.map(|v| json!({
+                "audience": v.token.audience,
+                "claims": v.token.claims.to_json(),
+            })),
+            "dnssec": findings.and_then(|f| f.chain.as_ref().map(|chain| json!({
+                "messages": chain.summaries().iter().map(message_json).collect::<Vec<_>>(),
+                "txtRecord": f.txt_record.as_ref().map(ToString::to_string),
+                "window": f.dnssec_window.map(|w| w.to_string()),
+                "walk": f.walk.as_ref().map(walk_json),
+                "work": {
+                    "signatureVerifications": f.dnssec_work.verifications,
+                    "cost": f.dnssec_work.cost,
+                    "dsDigests": f.dnssec_work.ds_digests,
+                },
+            }))),
+            "checks": self.report.checks.iter().map(check_json).collect::<Vec<_>>(),
+        })
+    }
+
+    fn text(&self, verbosity: u8) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "Input: {} bytes, {}",
+            self.size,
+            self.encoding.unwrap_or("undetected encoding")
+        );
+        if let Some(findings) = self.findings() {
+            findings_text(&mut out, findings, verbosity);
+        }
+        if let Some(verified) = self.verification.and_then(TokenVerification::verified) {
+            let by = if verified.signed_by_member {
+                "signed by the member"
+            } else {
+                "signed by the organisation"
+            };
+            let who = match verified.member.user() {
+                Some(user) => format!("user {user}"),
+                None => "a bot (@)".into(),
+            };
+            let _ = writeln!(out, "Member: {who}, {by}");
+            let _ = writeln!(out, "Token: audience \"{}\"", verified.token.audience);
+            for (key, value) in verified.token.claims.iter() {
+                let _ = writeln!(out, "  claim {key}={value}");
+            }
+        }
+        let _ = writeln!(out, "Checks:");
+        for check in &self.report.checks {
+            let mark = match check.outcome {
+                Outcome::Passed => "ok  ",
+                Outcome::Failed(_) => "FAIL",
+                Outcome::Skipped => "skip",
+                Outcome::NotRequested => "----",
+            };
+            let _ = writeln!(out, "  [{mark}] {}: {}", check.id.name(), check.detail);
+            if let Some(expected) = &check.expected {
+                let _ = writeln!(out, "         expected: {expected}");
+            }
+            if let Some(actual) = &check.actual {
+                let _ = writeln!(out, "         actual:   {actual}");
+            }
+        }
+        match self.explanation() {
+            Some(explanation) => {
+                let _ = writeln!(out, "Status: {}: {explanation}", self.status());
+            }
+            None => {
+                let _ = writeln!(out, "Status: {}", self.status());
+            }
+        }
+        out
     }
 }
+
+/// The version of `inspect --format json`'s schema (README, "inspect JSON"): 2 added
+/// `valid-except-audience`, every key always present, the walk as data and the DNSSEC work.
+const SCHEMA_VERSION: u32 = 2;
 
 fn encoding_name(encoding: BundleEncoding) -> &'static str {
     match encoding {
@@ -112,24 +252,26 @@ fn encoding_name(encoding: BundleEncoding) -> &'static str {
     }
 }
 
-fn input_json(size: usize, encoding: Option<&str>) -> Value {
-    json!({ "bytes": size, "encoding": encoding })
-}
-
 fn outcome_name(outcome: &Outcome) -> &'static str {
     match outcome {
         Outcome::Passed => "passed",
         Outcome::Failed(Severity::Malformed) => "malformed",
         Outcome::Failed(Severity::Invalid) => "failed",
         Outcome::Skipped => "skipped",
+        Outcome::NotRequested => "not-requested",
     }
 }
 
-fn certificate_json(certificate: &Certificate) -> Value {
-    let key = certificate
+/// The certificate's key: TXT algorithm number and key id, when it is a usable RSA key.
+fn certificate_key(certificate: &Certificate) -> Option<(OrgKeyAlgorithm, String)> {
+    certificate
         .rsa_public_key()
         .ok()
-        .and_then(|k| kliento::keys::key_id(&k).ok());
+        .and_then(|k| kliento::keys::key_id(&k).ok())
+}
+
+fn certificate_json(certificate: &Certificate) -> Value {
+    let key = certificate_key(certificate);
     json!({
         "commonName": certificate.common_name(),
         "issuer": certificate.issuer_common_name(),
@@ -137,6 +279,7 @@ fn certificate_json(certificate: &Certificate) -> Value {
         "notBefore": certificate.not_before().to_string(),
         "notAfter": certificate.not_after().to_string(),
         "signatureAlgorithm": certificate.signature_algorithm().map(|a| a.webcrypto_name()).ok(),
+        "keyBits": key.as_ref().map(|(a, _)| a.bits()),
         "keyAlgorithm": key.as_ref().map(|(a, _)| a.id()),
         "keyId": key.map(|(_, id)| id),
         "subjectKeyId": certificate.subject_key_id().map(hex),
@@ -165,77 +308,54 @@ fn message_json(summary: &MessageSummary) -> Value {
     })
 }
 
+fn signature_use_json(signature: &SignatureUse) -> Value {
+    json!({
+        "rrset": signature.rrset,
+        "signer": signature.signer,
+        "keyTag": signature.key_tag,
+        "algorithm": signature.algorithm,
+        "inception": signature.validity.start.to_string(),
+        "expiration": signature.validity.end.to_string(),
+    })
+}
+
+/// The walk zone by zone, as data: which DS matched which key and which RRSIG authenticated
+/// each RRset.
+fn walk_json(walk: &Walk) -> Value {
+    json!({
+        "window": walk.window.to_string(),
+        "zones": walk.zones.iter().map(|zone| json!({
+            "zone": zone.zone,
+            "dsSignature": zone.ds_signature.as_ref().map(signature_use_json),
+            "dsMatches": zone.ds_matches.iter().map(|m| json!({
+                "dsKeyTag": m.ds_key_tag,
+                "digestType": m.digest_type,
+                "dnskeyTag": m.dnskey_tag,
+                "algorithm": m.algorithm,
+            })).collect::<Vec<_>>(),
+            "dnskeySignature": zone.dnskey_signature.as_ref().map(signature_use_json),
+            "keys": zone.keys.iter().map(|k| json!({
+                "keyTag": k.key_tag,
+                "algorithm": k.algorithm,
+                "flags": k.flags,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "answerSignature": walk.answer_signature.as_ref().map(signature_use_json),
+    })
+}
+
 fn check_json(check: &Check) -> Value {
-    let mut value = json!({
+    json!({
         "name": check.id.name(),
         "title": check.id.title(),
         "outcome": outcome_name(&check.outcome),
         "detail": check.detail,
-    });
-    if let Some(expected) = &check.expected {
-        value["expected"] = json!(expected);
-    }
-    if let Some(actual) = &check.actual {
-        value["actual"] = json!(actual);
-    }
-    value
-}
-
-fn member_json(member: Option<&Member>, signed_by_member: Option<bool>) -> Value {
-    match member {
-        None => Value::Null,
-        Some(member) => json!({
-            "kind": if member.user().is_some() { "user" } else { "bot" },
-            "name": member.name(),
-            "signedBy": match signed_by_member {
-                Some(true) => "member",
-                Some(false) => "organisation",
-                None => "unknown",
-            },
-        }),
-    }
-}
-
-fn json_report(verification: &TokenVerification, input: &Value, status: &str) -> Value {
-    let findings = &verification.veraid.findings;
-    let report = &verification.veraid.report;
-    let signature = findings.metadata.as_ref().map(|m| {
-        json!({
-            "service": m.service.to_string(),
-            "start": m.start.to_string(),
-            "end": m.end.to_string(),
-            "encapsulated": findings.signed_data.as_ref().map(|s| s.encapsulated_plaintext().is_some()),
-        })
-    });
-    json!({
-        "schemaVersion": 1,
-        "input": input,
-        "status": status,
-        "error": verification.error(),
-        "subjectId": verification.subject_id,
-        "organisation": findings.organisation_certificate.as_ref().map(|c| json!({
-            "name": c.common_name().strip_suffix('.').unwrap_or(c.common_name()),
-            "certificate": certificate_json(c),
-        })),
-        "member": member_json(findings.member.as_ref(), findings.signed_by_member),
-        "memberCertificate": findings.member_certificate.as_ref().map(certificate_json),
-        "signature": signature,
-        "token": verification.token.as_ref().map(|t| json!({
-            "audience": t.audience,
-            "claims": t.claims.to_json(),
-        })),
-        "dnssec": findings.chain.as_ref().map(|chain| json!({
-            "messages": chain.summaries().iter().map(message_json).collect::<Vec<_>>(),
-            "txtRecord": findings.txt_record.as_ref().map(ToString::to_string),
-            "window": findings.dnssec_window.map(|w| w.to_string()),
-            "walk": findings.walk.as_ref().map(ToString::to_string),
-        })),
-        "checks": report.checks.iter().map(check_json).collect::<Vec<_>>(),
+        "expected": check.expected,
+        "actual": check.actual,
     })
 }
 
-fn certificate_text(out: &mut String, label: &str, certificate: &Certificate) {
-    let json = certificate_json(certificate);
+fn certificate_text(out: &mut String, label: &str, certificate: &Certificate, txt: bool) {
     let _ = writeln!(out, "{label}: {}", certificate.common_name());
     let _ = writeln!(
         out,
@@ -249,44 +369,24 @@ fn certificate_text(out: &mut String, label: &str, certificate: &Certificate) {
         certificate.not_before(),
         certificate.not_after()
     );
-    if let (Some(alg), Some(id)) = (json["keyAlgorithm"].as_u64(), json["keyId"].as_str()) {
-        let _ = writeln!(out, "  key: TXT algorithm {alg}, key id {id}");
+    if let Some((algorithm, id)) = certificate_key(certificate) {
+        let _ = write!(out, "  key: RSA-{}, key id {id}", algorithm.bits());
+        if txt {
+            let _ = write!(out, " (TXT algorithm {})", algorithm.id());
+        }
+        let _ = writeln!(out);
     }
-    if let Some(algorithm) = json["signatureAlgorithm"].as_str() {
-        let _ = writeln!(out, "  signed with {algorithm}");
+    if let Ok(algorithm) = certificate.signature_algorithm() {
+        let _ = writeln!(out, "  signed with {}", algorithm.webcrypto_name());
     }
 }
 
-fn text_report(
-    verification: &TokenVerification,
-    size: usize,
-    encoding: Option<&str>,
-    status: &str,
-    verbosity: u8,
-) -> String {
-    let findings = &verification.veraid.findings;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Input: {size} bytes, {}",
-        encoding.unwrap_or("undetected encoding")
-    );
+fn findings_text(out: &mut String, findings: &Findings, verbosity: u8) {
     if let Some(org) = &findings.organisation_certificate {
-        certificate_text(&mut out, "Organisation certificate", org);
+        certificate_text(out, "Organisation certificate", org, true);
     }
     if let Some(member) = &findings.member_certificate {
-        certificate_text(&mut out, "Member certificate", member);
-    }
-    if let Some(member) = &findings.member {
-        let by = match findings.signed_by_member {
-            Some(true) => "signed by the member",
-            _ => "signed by the organisation",
-        };
-        let who = match member.user() {
-            Some(user) => format!("user {user}"),
-            None => "a bot (@)".into(),
-        };
-        let _ = writeln!(out, "Member: {who}, {by}");
+        certificate_text(out, "Member certificate", member, false);
     }
     if let Some(metadata) = &findings.metadata {
         let _ = writeln!(
@@ -294,12 +394,6 @@ fn text_report(
             "Signature: service {}, valid {} .. {}",
             metadata.service, metadata.start, metadata.end
         );
-    }
-    if let Some(token) = &verification.token {
-        let _ = writeln!(out, "Token: audience \"{}\"", token.audience);
-        for (key, value) in token.claims.iter() {
-            let _ = writeln!(out, "  claim {key}={value}");
-        }
     }
     if let Some(chain) = &findings.chain {
         let _ = writeln!(out, "DNSSEC chain: {} messages", chain.len());
@@ -346,32 +440,11 @@ fn text_report(
         for line in walk.to_string().lines() {
             let _ = writeln!(out, "  {line}");
         }
+        let work = findings.dnssec_work;
+        let _ = writeln!(
+            out,
+            "  work: {} signature verifications (cost {}), {} DS digests",
+            work.verifications, work.cost, work.ds_digests
+        );
     }
-    let _ = writeln!(out, "Checks:");
-    for check in &verification.veraid.report.checks {
-        let mark = match check.outcome {
-            Outcome::Passed => "ok  ",
-            Outcome::Failed(_) => "FAIL",
-            Outcome::Skipped => "skip",
-        };
-        let _ = writeln!(out, "  [{mark}] {}: {}", check.id.name(), check.detail);
-        if let Some(expected) = &check.expected {
-            let _ = writeln!(out, "         expected: {expected}");
-        }
-        if let Some(actual) = &check.actual {
-            let _ = writeln!(out, "         actual:   {actual}");
-        }
-    }
-    match (&verification.subject_id, verification.error()) {
-        (Some(subject), _) => {
-            let _ = writeln!(out, "Status: valid: {subject}");
-        }
-        (None, Some(error)) => {
-            let _ = writeln!(out, "Status: {status}: {error}");
-        }
-        (None, None) => {
-            let _ = writeln!(out, "Status: {status}: a check was skipped");
-        }
-    }
-    out
 }

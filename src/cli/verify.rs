@@ -11,6 +11,7 @@ use kliento::report::Verdict;
 use kliento::time::{Period, Timestamp};
 use kliento::token::bundle::{self, TokenVerification};
 use kliento::token::encoding::{self, BundleEncoding};
+use kliento::veraid::verify::Mode;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -114,10 +115,21 @@ impl VerificationArgs {
         })
     }
 
-    /// Verifies decoded bundle bytes for an audience.
-    pub fn verify(&self, bundle: &[u8], audience: &str) -> Result<TokenVerification, Failure> {
+    /// Verifies decoded bundle bytes for an audience (none: the audience is not checked).
+    pub fn verify(
+        &self,
+        bundle: &[u8],
+        audience: Option<&str>,
+        mode: Mode,
+    ) -> Result<TokenVerification, Failure> {
         let anchors = load_anchors(self.trust_anchors.as_deref())?;
-        Ok(bundle::verify(bundle, audience, self.period()?, &anchors))
+        Ok(bundle::verify_with(
+            bundle,
+            audience,
+            self.period()?,
+            &anchors,
+            mode,
+        ))
     }
 }
 
@@ -134,14 +146,13 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             );
         }
     };
-    let verification = args.verification.verify(&bytes, &args.audience)?;
-    match (verification.verdict(), &verification.subject_id) {
-        (Verdict::Valid, Some(subject)) => {
-            let claims = verification
-                .token
-                .as_ref()
-                .map(|t| t.claims.clone())
-                .unwrap_or_default();
+    let verification =
+        args.verification
+            .verify(&bytes, Some(&args.audience), Mode::FirstFailure)?;
+    match (verification.verdict(), verification.verified()) {
+        (Verdict::Valid, Some(verified)) => {
+            let subject = &verified.subject_id;
+            let claims = &verified.token.claims;
             if ui.json() {
                 let claims: serde_json::Map<String, Value> = claims
                     .iter()

@@ -83,7 +83,11 @@ fn assert_within_limits(outcome: &Outcome) {
     let limits = Limits::default();
     assert!(outcome.work.cost <= limits.cost, "{:?}", outcome.work);
     // Every verification costs at least one unit, so the count is bounded by the cost too.
-    assert!(outcome.work.verifications <= limits.cost, "{:?}", outcome.work);
+    assert!(
+        outcome.work.verifications <= limits.cost,
+        "{:?}",
+        outcome.work
+    );
 }
 
 #[test]
@@ -169,7 +173,9 @@ fn too_many_rrsigs_on_one_rrset_are_refused_before_any_cryptography() {
 
 #[test]
 fn deep_delegations_are_bounded_in_zones_and_cost() {
-    let deep: Domain = "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.example.com".parse().unwrap();
+    let deep: Domain = "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.example.com"
+        .parse()
+        .unwrap();
     let zones = TestZones::generate(&deep, &[ZoneAlgorithm::Ed25519]).unwrap();
     let outcome = validate(&zones, &build(&zones, &spec()));
     // 19 zones below the root: the cost (2 units a verification) or the zone count stops it.
@@ -248,11 +254,8 @@ fn real_chain_shapes_use_one_verification_per_rrset() {
 
 #[test]
 fn rsa_costs_grow_with_the_modulus() {
-    let zones = TestZones::generate(
-        &"example.com".parse().unwrap(),
-        &[ZoneAlgorithm::RsaSha256],
-    )
-    .unwrap();
+    let zones =
+        TestZones::generate(&"example.com".parse().unwrap(), &[ZoneAlgorithm::RsaSha256]).unwrap();
     let outcome = validate(&zones, &build(&zones, &spec()));
     assert!(outcome.is_secure(), "{:?}", outcome.reason);
     assert_eq!(outcome.work.cost, 6, "RSA-2048: one unit a verification");

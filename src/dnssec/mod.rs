@@ -20,6 +20,6 @@ pub use validate::{
 };
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod limit_tests;
+#[cfg(test)]
+mod tests;

@@ -980,12 +980,12 @@ mod tests {
     }
 
     #[test]
-    fn keeps_the_case_of_the_domain() {
+    fn asks_in_lower_case_whatever_the_case_of_the_domain() {
         let domain: Domain = "Example.COM".parse().unwrap();
         let questions = chain_questions(&domain).unwrap();
         assert_eq!(
             questions.last().unwrap().to_string(),
-            "_veraid.Example.COM./TXT"
+            "_veraid.example.com./TXT"
         );
     }
 

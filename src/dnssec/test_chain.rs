@@ -362,7 +362,10 @@ impl TestZones {
                 _ => None,
             })
             .map(|zone| {
-                let keys = self.zones.get(zone).ok_or_else(|| failure("no such zone"))?;
+                let keys = self
+                    .zones
+                    .get(zone)
+                    .ok_or_else(|| failure("no such zone"))?;
                 Ok((zone, ZoneKey::generate(keys.ksk.algorithm)?))
             })
             .collect::<Result<_, TestChainError>>()?;

@@ -925,7 +925,11 @@ impl Walker<'_> {
             .chain
             .parsed()
             .find(|m| answers_question(m, &owner, RecordType::TXT))
-            .ok_or_else(|| Reason::Answer(AnswerError::Missing { name: answer.name.clone() }))?;
+            .ok_or_else(|| {
+                Reason::Answer(AnswerError::Missing {
+                    name: answer.name.clone(),
+                })
+            })?;
 
         let root = Name::root();
         let mut keys = self.authenticate_zone(&root, anchors, None)?;
@@ -1147,7 +1151,9 @@ impl Walker<'_> {
                     return Err(exceeded(Limit::AttemptsPerRrset(limits.attempts_per_rrset)));
                 }
                 attempts += 1;
-                self.budget.charge_verification(&key.dnskey).map_err(exceeded)?;
+                self.budget
+                    .charge_verification(&key.dnskey)
+                    .map_err(exceeded)?;
                 if key
                     .dnskey
                     .verify(signed_data.as_ref(), signature.sig())

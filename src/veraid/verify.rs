@@ -6,19 +6,40 @@
 //! record, TTL-override window and DNSSEC, member name. One deliberate difference: veraid-js
 //! checks certificates against the wall clock whatever period it is given; here everything is
 //! checked in the verification period the caller passes, so `--at` means what it says.
+//!
+//! The cost is bounded: bundles over [`MAX_BUNDLE_SIZE`] are malformed before any parsing, the
+//! DNSSEC walk runs within one [`Budget`] per verification, and in [`Mode::FirstFailure`] no
+//! check runs after one has failed.
 
 use super::bundle::SignatureBundle;
 use super::certificate::{Certificate, verify_issued_by};
 use super::member::Member;
 use super::signature::{SignatureMetadata, SignedData, VerifiedSignature};
 use super::txt::{TxtRdata, select_record};
+use crate::dnssec::validate::RrsigProblem;
 use crate::dnssec::{
-    DnssecChain, Status, TrustAnchor, TxtAnswer, Walk, ttl_override_window, validate_veraid_txt,
+    Budget, DnssecChain, Reason, Status, TrustAnchor, TxtAnswer, Walk, Work, ttl_override_window,
+    validate_veraid_txt_within,
 };
 use crate::domain::Domain;
 use crate::keys::{self, OrgKeyAlgorithm};
 use crate::report::{CheckId, Report, Severity};
 use crate::time::Period;
+
+/// The largest bundle verified, in bytes (Kliento's limit, digest §1.6): anything larger is
+/// malformed before it is parsed.
+pub const MAX_BUNDLE_SIZE: usize = 16 * 1024;
+
+/// How far verification goes once a check has failed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Stop at the first failing check; the rest are recorded as not run (`verify`, servers).
+    #[default]
+    FirstFailure,
+    /// Run every check that can run, to show all that is wrong (`inspect`); the DNSSEC walk
+    /// stays within the same budget.
+    Diagnose,
+}
 
 /// What a verification needs besides the bundle.
 #[derive(Clone, Copy, Debug)]
@@ -31,9 +52,12 @@ pub struct Expectations<'a> {
     pub anchors: &'a [TrustAnchor],
     /// The plaintext when it is detached; `None` when it must be encapsulated.
     pub detached_plaintext: Option<&'a [u8]>,
+    /// Whether to stop at the first failing check.
+    pub mode: Mode,
 }
 
-/// Everything decoded along the way, for `inspect` (whatever the checks said).
+/// Everything decoded along the way, for `inspect` (whatever the checks said). Who signed and
+/// what was signed are not here: they exist only in [`Verified`], once every check passed.
 #[derive(Clone, Debug, Default)]
 pub struct Findings {
     /// The bundle's parts.
@@ -46,12 +70,6 @@ pub struct Findings {
     pub metadata: Option<SignatureMetadata>,
     /// The member certificate of a member signature.
     pub member_certificate: Option<Certificate>,
-    /// Who the signature speaks for.
-    pub member: Option<Member>,
-    /// Whether a member signed (rather than the organisation on a member's behalf).
-    pub signed_by_member: Option<bool>,
-    /// The plaintext, once the signature verified.
-    pub plaintext: Option<Vec<u8>>,
     /// The DNSSEC chain.
     pub chain: Option<DnssecChain>,
     /// The `_veraid` TXT answer in the chain.
@@ -62,12 +80,15 @@ pub struct Findings {
     pub dnssec_window: Option<Period>,
     /// The DNSSEC walk, link by link.
     pub walk: Option<Walk>,
+    /// The DNSSEC work done, every walk of this verification together.
+    pub dnssec_work: Work,
 }
 
 /// The identity a valid bundle proves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verified {
-    /// The organisation: the certificate's CN without one trailing dot.
+    /// The organisation: the certificate's CN without one trailing dot, in lower case (domain
+    /// names are case-insensitive; one identity has one spelling).
     pub organisation: String,
     /// The member: a user or a bot.
     pub member: Member,
@@ -117,6 +138,15 @@ pub fn verify_signature_bundle(bytes: &[u8], expected: &Expectations<'_>) -> Ver
     let mut report = Report::default();
     let mut findings = Findings::default();
     let verified = run(bytes, expected, &mut report, &mut findings);
+    if verified.is_none() {
+        // Whatever stopped early: every check not run is recorded as such (fail-closed).
+        let because = report.first_failure().map_or(CheckId::Decoding, |c| c.id);
+        let missing: Vec<CheckId> = std::iter::once(CheckId::Decoding)
+            .chain(AFTER_DECODING)
+            .filter(|id| report.outcome(*id).is_none())
+            .collect();
+        report.skip(&missing, because);
+    }
     let verified = verified.filter(|_| report.verdict() == crate::report::Verdict::Valid);
     Verification {
         report,
@@ -131,11 +161,13 @@ fn run(
     report: &mut Report,
     findings: &mut Findings,
 ) -> Option<Verified> {
+    let diagnose = expected.mode == Mode::Diagnose;
+    // After a failure: go on only when diagnosing.
+    let go_on = |report: &Report| diagnose || report.first_failure().is_none();
     let (bundle, org) = match decode(bytes) {
         Ok(parts) => parts,
         Err(reason) => {
             report.fail(CheckId::Decoding, Severity::Malformed, reason);
-            report.skip(&AFTER_DECODING, CheckId::Decoding);
             return None;
         }
     };
@@ -172,22 +204,22 @@ fn run(
         }
     });
     findings.signed_data = signed_data.clone();
-    if let Some(signature) = &signature {
-        findings.member = Some(signer_member(signature));
-        findings.signed_by_member = Some(signature.signed_by_member);
-        findings.plaintext = Some(signature.plaintext.clone());
-        if signature.signed_by_member {
-            findings.member_certificate = Some(signature.signer.clone());
-        }
-    } else if let Some(signed_data) = &signed_data {
-        // For inspect: what the unverified structure says.
-        findings.member_certificate = signed_data.certificates().first().cloned();
-    }
+    findings.member_certificate = match &signature {
+        Some(signature) if signature.signed_by_member => Some(signature.signer.clone()),
+        Some(_) => None,
+        // For inspect: what the unverified structure carries.
+        None => signed_data
+            .as_ref()
+            .and_then(|s| s.certificates().first().cloned()),
+    };
     let metadata = match &signature {
         Some(signature) => Some(signature.metadata.clone()),
         None => signed_data.as_ref().and_then(|s| s.metadata().ok()),
     };
     findings.metadata = metadata.clone();
+    if !go_on(report) {
+        return None;
+    }
 
     // Metadata, service and signature period (steps 4-6).
     let Some(metadata) = metadata else {
@@ -196,7 +228,6 @@ fn run(
             Severity::Invalid,
             "signature metadata is missing or malformed",
         );
-        report.skip(&AFTER_DECODING[2..], CheckId::SignatureMetadata);
         return None;
     };
     let Ok(signature_period) = Period::new(metadata.start, metadata.end) else {
@@ -206,7 +237,6 @@ fn run(
             format!("an end at or after {}", metadata.start),
             metadata.end.to_string(),
         );
-        report.skip(&AFTER_DECODING[2..], CheckId::SignatureMetadata);
         return None;
     };
     report.pass(
@@ -223,6 +253,9 @@ fn run(
             expected.service,
             &service,
         );
+    }
+    if !go_on(report) {
+        return None;
     }
     let after_signature = expected.period.intersect(&signature_period);
     match after_signature {
@@ -243,20 +276,28 @@ fn run(
             signature_period.to_string(),
         ),
     }
+    if !go_on(report) {
+        return None;
+    }
 
     // Certificate path and validity (steps 7a-7b).
-    let signer = match &signature {
-        Some(signature) if signature.signed_by_member => Some(signature.signer.clone()),
-        Some(_) => None,
-        None => findings.member_certificate.clone(),
-    };
+    let signer = findings.member_certificate.clone();
     let chain_ok = check_certificate_chain(report, &org, signer.as_ref());
+    if !go_on(report) {
+        return None;
+    }
     let certificates: Vec<&Certificate> = std::iter::once(&org).chain(signer.as_ref()).collect();
     let period = after_signature.unwrap_or(expected.period);
     let after_certificates = check_certificate_validity(report, &certificates, &period);
+    if !go_on(report) {
+        return None;
+    }
 
     // Organisation key (step 7c).
     let key = check_organisation_key(report, &org);
+    if !go_on(report) {
+        return None;
+    }
 
     // TXT record, TTL-override window and DNSSEC (steps 7d-7g).
     let dnssec_period = after_certificates.unwrap_or(period);
@@ -269,20 +310,21 @@ fn run(
         &dnssec_period,
         expected,
     );
+    if !go_on(report) {
+        return None;
+    }
 
     // Member name (step 7h).
     let member = match &signature {
         Some(signature) => check_member_name(report, signature),
-        None => {
-            report.skip(&[CheckId::MemberName], CheckId::Signature);
-            None
-        }
+        None => None,
     };
 
     let all_passed = chain_ok && dnssec_ok && key.is_some() && after_certificates.is_some();
+    let domain = domain_of(&org).ok()?;
     match (signature, member, all_passed) {
         (Some(signature), Some(member), true) => Some(Verified {
-            organisation: organisation_name(org.common_name()),
+            organisation: domain.as_str().to_string(),
             member,
             plaintext: signature.plaintext,
             signed_by_member: signature.signed_by_member,
@@ -293,6 +335,12 @@ fn run(
 
 /// Decodes the bundle's outer structure and its organisation certificate (malformed if not).
 fn decode(bytes: &[u8]) -> Result<(SignatureBundle, Certificate), String> {
+    if bytes.len() > MAX_BUNDLE_SIZE {
+        return Err(format!(
+            "the bundle is {} bytes, over the {MAX_BUNDLE_SIZE}-byte limit",
+            bytes.len()
+        ));
+    }
     let bundle = SignatureBundle::decode(bytes).map_err(|e| e.to_string())?;
     let org = Certificate::from_der(&bundle.organisation_certificate)
         .map_err(|e| format!("organisation certificate: {e}"))?;
@@ -310,21 +358,6 @@ fn signature_summary(signature: &VerifiedSignature) -> String {
         let attribution = signature.attribution.as_ref().map_or("?", Member::name);
         format!("organisation signature attributed to {attribution}, {plaintext}-byte plaintext")
     }
-}
-
-fn signer_member(signature: &VerifiedSignature) -> Member {
-    match &signature.attribution {
-        Some(member) => member.clone(),
-        None => Member::from_name(signature.signer.common_name()).unwrap_or(Member::Bot),
-    }
-}
-
-/// The organisation as Kliento names it: the CN without one trailing dot (digest §2.6).
-fn organisation_name(common_name: &str) -> String {
-    common_name
-        .strip_suffix('.')
-        .unwrap_or(common_name)
-        .to_string()
 }
 
 fn check_certificate_chain(
@@ -504,8 +537,11 @@ fn check_dnssec(
     findings.dnssec_window = Some(window);
     findings.txt_record = Some(record);
 
-    let outcome = validate_veraid_txt(chain, &domain, &window, expected.anchors);
+    let mut budget = Budget::default();
+    let outcome =
+        validate_veraid_txt_within(chain, &domain, &window, expected.anchors, &mut budget);
     findings.walk = Some(outcome.walk.clone());
+    findings.dnssec_work = budget.spent();
     if outcome.status == Status::Secure {
         report.pass(
             CheckId::TtlOverrideWindow,
@@ -520,14 +556,18 @@ fn check_dnssec(
         );
         return true;
     }
+    // The TTL override only narrows the period: when the chain is secure over the whole period
+    // but not within the window, the window is what failed (digest §6.4). Only an RRSIG outside
+    // the window can make that difference, and the second walk shares the first one's budget.
+    let secure_without_window = window != *period
+        && outcome.reason.as_ref().is_some_and(rejects_for_timing)
+        && validate_veraid_txt_within(chain, &domain, period, expected.anchors, &mut budget)
+            .is_secure();
+    findings.dnssec_work = budget.spent();
     let reason = outcome
         .reason
         .map(|r| r.to_string())
         .unwrap_or_else(|| "no reason given".into());
-    // The TTL override only narrows the period: when the chain is secure over the whole period
-    // but not within the window, the window is what failed (digest §6.4).
-    let secure_without_window = window != *period
-        && validate_veraid_txt(chain, &domain, period, expected.anchors).is_secure();
     if secure_without_window {
         report.fail_with(
             CheckId::TtlOverrideWindow,
@@ -551,6 +591,19 @@ fn check_dnssec(
         );
     }
     false
+}
+
+/// Whether an RRSIG was refused for falling outside the window.
+fn rejects_for_timing(reason: &Reason) -> bool {
+    match reason {
+        Reason::NoValidSignature { rejected, .. } => rejected.iter().any(|r| {
+            matches!(
+                r.problem,
+                RrsigProblem::Expired { .. } | RrsigProblem::NotYetValid { .. }
+            )
+        }),
+        _ => false,
+    }
 }
 
 type TxtFailure = (String, Option<String>, Option<String>);
