@@ -4,6 +4,7 @@
 use super::exit::Exit;
 use super::failure::Failure;
 use super::io::{self, FileMode};
+use super::text::Esc;
 use super::ui::Ui;
 use super::values::{self, OutputEncoding};
 use base64::Engine;
@@ -239,7 +240,17 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     };
     let credential =
         exchange::exchange(&http, &args.url, &jwt, transfer).map_err(exchange_failure)?;
-    ui.detail(1, format!("received a signature bundle: {credential:?}"));
+    ui.detail(
+        1,
+        format!(
+            "received a signature bundle: {} bytes, sent as {}",
+            credential.der.len(),
+            match credential.transfer {
+                Transfer::Binary => "binary DER",
+                Transfer::Base64 => "base64 text",
+            }
+        ),
+    );
     write_credential(ui, &args, source.name(), &credential)?;
     Ok(Exit::Success)
 }
@@ -343,7 +354,8 @@ fn oidc_source(args: &Args, env: &Env) -> Result<Option<OidcSource>, Failure> {
     // The sign-in URL must reach the user even with -q: nothing happens until it is opened.
     let show = Box::new(|url: &url::Url| {
         eprintln!("Open this URL in a browser to sign in (waiting up to 5 minutes):");
-        eprintln!("  {url}");
+        // The URL comes from the provider's discovery document: escaped like any server text.
+        eprintln!("  {}", Esc(url));
     });
     Ok(Some(OidcSource::new(config, show)))
 }

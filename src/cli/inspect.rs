@@ -4,6 +4,7 @@
 use super::exit::Exit;
 use super::failure::Failure;
 use super::io;
+use super::text::escape;
 use super::ui::Ui;
 use super::verify::VerificationArgs;
 use kliento::dnssec::MessageSummary;
@@ -58,9 +59,10 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
                 }))?;
             } else {
                 ui.print_line(format!(
-                    "Input: {} bytes, {}\nStatus: malformed: {error}",
+                    "Input: {} bytes, {}\nStatus: malformed: {}",
                     input.size,
-                    encoding.unwrap_or("undetected encoding")
+                    encoding.unwrap_or("undetected encoding"),
+                    escape(&error)
                 ))?;
             }
             return Ok(Exit::Malformed);
@@ -234,13 +236,13 @@ fn json_report(verification: &TokenVerification, input: &Value, status: &str) ->
     })
 }
 
-fn certificate_text(out: &mut String, label: &str, certificate: &Certificate) {
+fn certificate_text(out: &mut String, label: &str, certificate: &Certificate, organisation: bool) {
     let json = certificate_json(certificate);
-    let _ = writeln!(out, "{label}: {}", certificate.common_name());
+    let _ = writeln!(out, "{label}: {}", escape(certificate.common_name()));
     let _ = writeln!(
         out,
         "  issuer {}, serial {}",
-        certificate.issuer_common_name().unwrap_or("(no CN)"),
+        escape(certificate.issuer_common_name().unwrap_or("(no CN)")),
         certificate.serial_number()
     );
     let _ = writeln!(
@@ -249,8 +251,21 @@ fn certificate_text(out: &mut String, label: &str, certificate: &Certificate) {
         certificate.not_before(),
         certificate.not_after()
     );
-    if let (Some(alg), Some(id)) = (json["keyAlgorithm"].as_u64(), json["keyId"].as_str()) {
-        let _ = writeln!(out, "  key: TXT algorithm {alg}, key id {id}");
+    // The TXT algorithm number and key id only mean something for the organisation key (they
+    // are what its _veraid TXT record holds); a member key is described by its size.
+    let bits = certificate
+        .rsa_public_key()
+        .ok()
+        .and_then(|k| kliento::keys::key_id(&k).ok())
+        .map(|(a, _)| a.bits());
+    if let (Some(alg), Some(id), Some(bits)) =
+        (json["keyAlgorithm"].as_u64(), json["keyId"].as_str(), bits)
+    {
+        if organisation {
+            let _ = writeln!(out, "  key: RSA-{bits}, TXT algorithm {alg}, key id {id}");
+        } else {
+            let _ = writeln!(out, "  key: RSA-{bits}, key digest {id}");
+        }
     }
     if let Some(algorithm) = json["signatureAlgorithm"].as_str() {
         let _ = writeln!(out, "  signed with {algorithm}");
@@ -272,10 +287,10 @@ fn text_report(
         encoding.unwrap_or("undetected encoding")
     );
     if let Some(org) = &findings.organisation_certificate {
-        certificate_text(&mut out, "Organisation certificate", org);
+        certificate_text(&mut out, "Organisation certificate", org, true);
     }
     if let Some(member) = &findings.member_certificate {
-        certificate_text(&mut out, "Member certificate", member);
+        certificate_text(&mut out, "Member certificate", member, false);
     }
     if let Some(member) = &findings.member {
         let by = match findings.signed_by_member {
@@ -283,7 +298,7 @@ fn text_report(
             _ => "signed by the organisation",
         };
         let who = match member.user() {
-            Some(user) => format!("user {user}"),
+            Some(user) => format!("user {}", escape(user)),
             None => "a bot (@)".into(),
         };
         let _ = writeln!(out, "Member: {who}, {by}");
@@ -296,9 +311,9 @@ fn text_report(
         );
     }
     if let Some(token) = &verification.token {
-        let _ = writeln!(out, "Token: audience \"{}\"", token.audience);
+        let _ = writeln!(out, "Token: audience \"{}\"", escape(&token.audience));
         for (key, value) in token.claims.iter() {
-            let _ = writeln!(out, "  claim {key}={value}");
+            let _ = writeln!(out, "  claim {}={}", escape(key), escape(value));
         }
     }
     if let Some(chain) = &findings.chain {
@@ -308,7 +323,7 @@ fn text_report(
                 out,
                 "  {}. {} rcode {}, {} bytes",
                 i + 1,
-                message.questions.join(", "),
+                escape(&message.questions.join(", ")),
                 message.response_code,
                 message.bytes
             );
@@ -316,13 +331,13 @@ fn text_report(
                 let _ = writeln!(
                     out,
                     "     {} TTL {}: {} record(s)",
-                    rrset.name,
+                    escape(&rrset.name),
                     rrset.ttl,
                     rrset.records.len()
                 );
                 if rrset.name.ends_with("/TXT") {
                     for record in &rrset.records {
-                        let _ = writeln!(out, "       {record}");
+                        let _ = writeln!(out, "       {}", escape(record));
                     }
                 }
                 for rrsig in &rrset.signatures {
@@ -331,7 +346,7 @@ fn text_report(
                         "       RRSIG alg {} key {} by {} valid {} .. {}",
                         rrsig.algorithm,
                         rrsig.key_tag,
-                        rrsig.signer,
+                        escape(&rrsig.signer),
                         from_unix_seconds(rrsig.inception),
                         from_unix_seconds(rrsig.expiration)
                     );
@@ -344,7 +359,7 @@ fn text_report(
     {
         let _ = writeln!(out, "DNSSEC walk:");
         for line in walk.to_string().lines() {
-            let _ = writeln!(out, "  {line}");
+            let _ = writeln!(out, "  {}", escape(line));
         }
     }
     let _ = writeln!(out, "Checks:");
@@ -354,20 +369,25 @@ fn text_report(
             Outcome::Failed(_) => "FAIL",
             Outcome::Skipped => "skip",
         };
-        let _ = writeln!(out, "  [{mark}] {}: {}", check.id.name(), check.detail);
+        let _ = writeln!(
+            out,
+            "  [{mark}] {}: {}",
+            check.id.name(),
+            escape(&check.detail)
+        );
         if let Some(expected) = &check.expected {
-            let _ = writeln!(out, "         expected: {expected}");
+            let _ = writeln!(out, "         expected: {}", escape(expected));
         }
         if let Some(actual) = &check.actual {
-            let _ = writeln!(out, "         actual:   {actual}");
+            let _ = writeln!(out, "         actual:   {}", escape(actual));
         }
     }
     match (&verification.subject_id, verification.error()) {
         (Some(subject), _) => {
-            let _ = writeln!(out, "Status: valid: {subject}");
+            let _ = writeln!(out, "Status: valid: {}", escape(subject));
         }
         (None, Some(error)) => {
-            let _ = writeln!(out, "Status: {status}: {error}");
+            let _ = writeln!(out, "Status: {status}: {}", escape(&error));
         }
         (None, None) => {
             let _ = writeln!(out, "Status: {status}: a check was skipped");

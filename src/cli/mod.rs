@@ -10,6 +10,7 @@ mod inspect;
 mod io;
 mod issue;
 mod keygen;
+mod text;
 mod txt_record;
 mod ui;
 mod values;

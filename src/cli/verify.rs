@@ -5,6 +5,7 @@ use super::anchors::load_anchors;
 use super::exit::Exit;
 use super::failure::Failure;
 use super::io;
+use super::text::escape;
 use super::ui::Ui;
 use super::values::{self, TimeArg};
 use kliento::report::Verdict;
@@ -153,9 +154,9 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
                     "claims": claims,
                 }))?;
             } else {
-                let mut text = format!("valid: {subject}\n");
+                let mut text = format!("valid: {}\n", escape(subject));
                 for (key, value) in claims.iter() {
-                    text.push_str(&format!("{key}={value}\n"));
+                    text.push_str(&format!("{}={}\n", escape(key), escape(value)));
                 }
                 io::write_stdout(text.as_bytes(), false)?;
             }
@@ -177,7 +178,7 @@ fn answer(ui: &Ui, status: &'static str, error: &str) -> Result<Exit, Failure> {
     if ui.json() {
         ui.print_json(&json!({ "status": status, "error": error }))?;
     } else {
-        ui.print_line(format!("{status}: {error}"))?;
+        ui.print_line(format!("{status}: {}", escape(error)))?;
         ui.note("`kliento inspect` shows every check and what it found");
     }
     Ok(if status == "malformed" {
