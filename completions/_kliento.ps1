@@ -64,7 +64,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER, PKCS#8, PKCS#1 or SubjectPublicKeyInfo (`-` for stdin)')
             [CompletionResult]::new('--ttl-override', '--ttl-override', [CompletionResultType]::ParameterName, 'How long before a signature''s end its DNSSEC chain may have been signed: seconds or a duration (90m, 1h, 7d), at most 90 days')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Restrict the key to one service (e.g. 1.3.6.1.4.1.58708.3.0 for Kliento)')
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Print the zone-file line for _veraid.DOMAIN instead of the bare value')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Print the zone-file line for _veraid.DOMAIN instead of the bare value (lower-cased)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
@@ -100,7 +100,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'The server the token is for (compared exactly by verifiers)')
             [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'A claim, KEY=VALUE (repeatable; a repeated KEY keeps the last value)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation private key (PEM or DER, PKCS#8 or PKCS#1); not needed for a member signature with --org-cert')
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The organisation''s domain')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The organisation''s domain (lower-cased: DNS names are case-insensitive)')
             [CompletionResult]::new('--chain', '--chain', [CompletionResultType]::ParameterName, 'DNSSEC chain file (DER); without it the chain is retrieved live')
             [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS')
             [CompletionResult]::new('--doh', '--doh', [CompletionResultType]::ParameterName, 'DNS-over-HTTPS endpoint (https, or http to a loopback address)')
@@ -120,6 +120,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
             [CompletionResult]::new('--bot', '--bot', [CompletionResultType]::ParameterName, 'Organisation signature attributed to a bot (the default)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing output file')
+            [CompletionResult]::new('--allow-invalid', '--allow-invalid', [CompletionResultType]::ParameterName, 'Write the bundle even if it would not verify at its start (for negative tests); warns')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
@@ -132,7 +133,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
         }
         'kliento;issue;org-cert' {
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)')
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Organisation domain name (the certificate''s CN; a trailing dot is dropped)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Organisation domain name (the certificate''s CN; lower-cased, a trailing dot is dropped)')
             [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds')
             [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'End of validity: RFC 3339 or relative to now (+30d)')
             [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command''s description)')
@@ -178,7 +179,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             break
         }
         'kliento;issue;chain' {
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The organisation''s domain (the chain covers _veraid.DOMAIN)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The organisation''s domain (the chain covers _veraid.DOMAIN; lower-cased)')
             [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS')
             [CompletionResult]::new('--doh', '--doh', [CompletionResultType]::ParameterName, 'DNS-over-HTTPS endpoint (https, or http to a loopback address)')
             [CompletionResult]::new('--trust-anchors', '--trust-anchors', [CompletionResultType]::ParameterName, 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs')
@@ -199,7 +200,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             break
         }
         'kliento;issue;test-chain' {
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Organisation domain (e.g. example.com)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Organisation domain (e.g. example.com; lower-cased)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER (`-` for stdin)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Chain file to write (DER; `-` for stdout, never a terminal)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Chain file to write (DER; `-` for stdout, never a terminal)')

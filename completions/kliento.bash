@@ -874,7 +874,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__issue__subcmd__token)
-            opts="-o -q -v -h -V --audience --claim --key --domain --chain --resolver --doh --trust-anchors --timeout --org-cert --user --bot --member-cert --member-key --start --expiry --valid-for --encoding --output --force --format --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --audience --claim --key --domain --chain --resolver --doh --trust-anchors --timeout --org-cert --user --bot --member-cert --member-key --start --expiry --valid-for --encoding --output --force --allow-invalid --format --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -59,7 +59,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --key 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER, PKCS#8, PKCS#1 or SubjectPublicKeyInfo (`-` for stdin)'
             cand --ttl-override 'How long before a signature''s end its DNSSEC chain may have been signed: seconds or a duration (90m, 1h, 7d), at most 90 days'
             cand --service 'Restrict the key to one service (e.g. 1.3.6.1.4.1.58708.3.0 for Kliento)'
-            cand --domain 'Print the zone-file line for _veraid.DOMAIN instead of the bare value'
+            cand --domain 'Print the zone-file line for _veraid.DOMAIN instead of the bare value (lower-cased)'
             cand --format 'Output format: human-readable text, or one JSON document on stdout'
             cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
             cand -q 'Print nothing on stderr but errors'
@@ -93,7 +93,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --audience 'The server the token is for (compared exactly by verifiers)'
             cand --claim 'A claim, KEY=VALUE (repeatable; a repeated KEY keeps the last value)'
             cand --key 'Organisation private key (PEM or DER, PKCS#8 or PKCS#1); not needed for a member signature with --org-cert'
-            cand --domain 'The organisation''s domain'
+            cand --domain 'The organisation''s domain (lower-cased: DNS names are case-insensitive)'
             cand --chain 'DNSSEC chain file (DER); without it the chain is retrieved live'
             cand --resolver 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS'
             cand --doh 'DNS-over-HTTPS endpoint (https, or http to a loopback address)'
@@ -113,6 +113,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
             cand --bot 'Organisation signature attributed to a bot (the default)'
             cand --force 'Replace an existing output file'
+            cand --allow-invalid 'Write the bundle even if it would not verify at its start (for negative tests); warns'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
             cand -v 'Print more detail on stderr (repeat for more)'
@@ -124,7 +125,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
         }
         &'kliento;issue;org-cert'= {
             cand --key 'Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)'
-            cand --domain 'Organisation domain name (the certificate''s CN; a trailing dot is dropped)'
+            cand --domain 'Organisation domain name (the certificate''s CN; lower-cased, a trailing dot is dropped)'
             cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
             cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'
             cand --valid-for 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command''s description)'
@@ -168,7 +169,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --version 'Print version'
         }
         &'kliento;issue;chain'= {
-            cand --domain 'The organisation''s domain (the chain covers _veraid.DOMAIN)'
+            cand --domain 'The organisation''s domain (the chain covers _veraid.DOMAIN; lower-cased)'
             cand --resolver 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS'
             cand --doh 'DNS-over-HTTPS endpoint (https, or http to a loopback address)'
             cand --trust-anchors 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs'
@@ -188,7 +189,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --version 'Print version'
         }
         &'kliento;issue;test-chain'= {
-            cand --domain 'Organisation domain (e.g. example.com)'
+            cand --domain 'Organisation domain (e.g. example.com; lower-cased)'
             cand --key 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER (`-` for stdin)'
             cand -o 'Chain file to write (DER; `-` for stdout, never a terminal)'
             cand --output 'Chain file to write (DER; `-` for stdout, never a terminal)'

@@ -60,7 +60,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand keygen" -s V -l version 
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l key -d 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER, PKCS#8, PKCS#1 or SubjectPublicKeyInfo (`-` for stdin)' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l ttl-override -d 'How long before a signature\'s end its DNSSEC chain may have been signed: seconds or a duration (90m, 1h, 7d), at most 90 days' -r
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l service -d 'Restrict the key to one service (e.g. 1.3.6.1.4.1.58708.3.0 for Kliento)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l domain -d 'Print the zone-file line for _veraid.DOMAIN instead of the bare value' -r
+complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l domain -d 'Print the zone-file line for _veraid.DOMAIN instead of the bare value (lower-cased)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'"
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
@@ -88,7 +88,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_se
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l audience -d 'The server the token is for (compared exactly by verifiers)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l claim -d 'A claim, KEY=VALUE (repeatable; a repeated KEY keeps the last value)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l key -d 'Organisation private key (PEM or DER, PKCS#8 or PKCS#1); not needed for a member signature with --org-cert' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l domain -d 'The organisation\'s domain' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l domain -d 'The organisation\'s domain (lower-cased: DNS names are case-insensitive)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l chain -d 'DNSSEC chain file (DER); without it the chain is retrieved live' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l resolver -d 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l doh -d 'DNS-over-HTTPS endpoint (https, or http to a loopback address)' -r
@@ -112,12 +112,13 @@ always\t'Always'
 never\t'Never'"
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l bot -d 'Organisation signature attributed to a bot (the default)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l force -d 'Replace an existing output file'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l allow-invalid -d 'Write the bundle even if it would not verify at its start (for negative tests); warns'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l key -d 'Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l domain -d 'Organisation domain name (the certificate\'s CN; a trailing dot is dropped)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l domain -d 'Organisation domain name (the certificate\'s CN; lower-cased, a trailing dot is dropped)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l valid-for -d 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command\'s description)' -r
@@ -155,7 +156,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l domain -d 'The organisation\'s domain (the chain covers _veraid.DOMAIN)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l domain -d 'The organisation\'s domain (the chain covers _veraid.DOMAIN; lower-cased)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l resolver -d 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l doh -d 'DNS-over-HTTPS endpoint (https, or http to a loopback address)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l trust-anchors -d 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs' -r -F
@@ -171,7 +172,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l domain -d 'Organisation domain (e.g. example.com)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l domain -d 'Organisation domain (e.g. example.com; lower-cased)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l key -d 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER (`-` for stdin)' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s o -l output -d 'Chain file to write (DER; `-` for stdout, never a terminal)' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l trust-anchors-out -d 'File to write the test root\'s DS trust anchor to (one presentation-form line)' -r -F

@@ -210,3 +210,315 @@ fn exchange_details_are_text_not_debug_formats() {
         "{stderr}"
     );
 }
+
+/// `issue token` for example.com over `chain` with `extra` flags, writing `out` in the setup.
+fn issue_over(setup: &Setup, chain: &PathBuf, out: &str, extra: &[&str]) -> std::process::Output {
+    kliento()
+        .args([
+            "issue",
+            "token",
+            "--audience",
+            AUDIENCE,
+            "--domain",
+            "example.com",
+        ])
+        .arg("--key")
+        .arg(setup.path("org.pem"))
+        .arg("--chain")
+        .arg(chain)
+        .arg("-o")
+        .arg(setup.path(out))
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// Asserts a refusal: exit 1, the failing check named, a hint, and no file written.
+fn assert_refused(setup: &Setup, output: &std::process::Output, out: &str, check: &str) {
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(check), "{check} not named: {stderr}");
+    assert!(
+        stderr.contains("hint:") && stderr.contains("--allow-invalid"),
+        "{stderr}"
+    );
+    assert!(!setup.path(out).exists(), "{out} was written");
+}
+
+#[test]
+fn issue_token_refuses_a_bundle_that_would_not_verify_at_its_start() {
+    let setup = Setup::new();
+    let anchors = setup.path("root.ds");
+    let anchors = ["--trust-anchors", anchors.to_str().unwrap()];
+
+    // A chain for another domain.
+    let org = Setup::for_domain("example.org", &[]);
+    std::fs::copy(org.path("chain.der"), setup.path("org-chain.der")).unwrap();
+    let output = issue_over(&setup, &setup.path("org-chain.der"), "a.b64", &[]);
+    assert_refused(&setup, &output, "a.b64", "txt-record");
+
+    // A chain whose TXT record names another key.
+    let other = Setup::new();
+    let output = issue_over(&setup, &other.path("chain.der"), "b.b64", &[]);
+    assert_refused(&setup, &output, "b.b64", "txt-record");
+
+    // A chain whose TXT record is for another service.
+    let chain = temp_dir();
+    kliento()
+        .args([
+            "-q",
+            "issue",
+            "test-chain",
+            "--domain",
+            "example.com",
+            "--key",
+        ])
+        .arg(setup.path("org.pem"))
+        .arg("-o")
+        .arg(chain.path().join("c.der"))
+        .arg("--trust-anchors-out")
+        .arg(chain.path().join("c.ds"))
+        .args(["--service", "1.3.6.1.4.1.58708.1.1"])
+        .assert()
+        .success();
+    let output = issue_over(&setup, &chain.path().join("c.der"), "c.b64", &[]);
+    assert_refused(&setup, &output, "c.b64", "txt-record");
+
+    // A chain whose RRSIGs expired.
+    kliento()
+        .args([
+            "-q",
+            "issue",
+            "test-chain",
+            "--domain",
+            "example.com",
+            "--key",
+        ])
+        .arg(setup.path("org.pem"))
+        .arg("-o")
+        .arg(setup.path("old.der"))
+        .arg("--trust-anchors-out")
+        .arg(setup.path("old.ds"))
+        .args(["--start", "-40d", "--valid-for", "30d"])
+        .assert()
+        .success();
+    let output = issue_over(&setup, &setup.path("old.der"), "d.b64", &[]);
+    assert_refused(&setup, &output, "d.b64", "dnssec");
+
+    // An empty validity, and one that is over before the token is issued.
+    let output = issue_over(
+        &setup,
+        &setup.path("chain.der"),
+        "e.b64",
+        &["--valid-for", "0"],
+    );
+    assert_refused(&setup, &output, "e.b64", "empty");
+    kliento()
+        .args([
+            "-q",
+            "issue",
+            "test-chain",
+            "--domain",
+            "example.com",
+            "--key",
+        ])
+        .arg(setup.path("org.pem"))
+        .arg("-o")
+        .arg(setup.path("week.der"))
+        .arg("--trust-anchors-out")
+        .arg(setup.path("week.ds"))
+        .args(["--start", "-7d"])
+        .assert()
+        .success();
+    let past = ["--start", "-2d", "--expiry", "-1d"];
+    let output = issue_over(&setup, &setup.path("week.der"), "f.b64", &past);
+    assert_refused(&setup, &output, "f.b64", "expired");
+
+    // --allow-invalid writes it anyway, with a warning.
+    let output = issue_over(
+        &setup,
+        &setup.path("org-chain.der"),
+        "g.b64",
+        &[&anchors[..], &["--allow-invalid"]].concat(),
+    );
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning:") && stderr.contains("txt-record"),
+        "{stderr}"
+    );
+    assert!(setup.path("g.b64").exists());
+    let output = setup.check("verify", &setup.path("g.b64"), &["--audience", AUDIENCE]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the bundle is indeed invalid"
+    );
+}
+
+#[test]
+fn issue_token_over_a_test_chain_needs_it_secure_from_its_own_root() {
+    let setup = Setup::new();
+    // No --trust-anchors: the IANA anchors do not hold the test root; the chain is checked
+    // from its own root, and the command says verifiers will need its anchors.
+    let output = issue_over(&setup, &setup.path("chain.der"), "t.b64", &[]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("--trust-anchors"), "{stderr}");
+    let output = setup.check("verify", &setup.path("t.b64"), &["--audience", AUDIENCE]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stdout));
+    // With anchors that match, nothing to say.
+    let output = issue_over(
+        &setup,
+        &setup.path("chain.der"),
+        "u.b64",
+        &["--trust-anchors", setup.path("root.ds").to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        !text(&output.stderr).contains("trust anchors"),
+        "{}",
+        text(&output.stderr)
+    );
+    // A test chain that is not SECURE from its own root is still refused.
+    kliento()
+        .args([
+            "-q",
+            "issue",
+            "test-chain",
+            "--domain",
+            "example.com",
+            "--key",
+        ])
+        .arg(setup.path("org.pem"))
+        .arg("-o")
+        .arg(setup.path("late.der"))
+        .arg("--trust-anchors-out")
+        .arg(setup.path("late.ds"))
+        .args(["--start", "+2d"])
+        .assert()
+        .success();
+    let output = issue_over(&setup, &setup.path("late.der"), "v.b64", &[]);
+    assert_refused(&setup, &output, "v.b64", "dnssec");
+}
+
+#[test]
+fn issue_token_reports_the_times_it_signed() {
+    let setup = Setup::new();
+    let output = setup
+        .issue_cmd(&["--audience", AUDIENCE, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let bundle = report["bundle"].as_str().unwrap();
+    let file = write(setup.dir.path(), "t.b64", bundle);
+    let output = setup.check(
+        "inspect",
+        &file,
+        &["--audience", AUDIENCE, "--format", "json"],
+    );
+    let inspected: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["start"], inspected["signature"]["start"]);
+    assert_eq!(report["expiry"], inspected["signature"]["end"]);
+    assert!(!report["start"].as_str().unwrap().contains('.'), "{report}");
+}
+
+#[test]
+fn domains_are_normalised_to_lower_case() {
+    let setup = Setup::new();
+    let output = kliento()
+        .args([
+            "issue",
+            "token",
+            "--audience",
+            AUDIENCE,
+            "--domain",
+            "EXAMPLE.Com",
+        ])
+        .args(["--user", "alice", "--key"])
+        .arg(setup.path("org.pem"))
+        .arg("--chain")
+        .arg(setup.path("chain.der"))
+        .arg("--trust-anchors")
+        .arg(setup.path("root.ds"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let file = write(setup.dir.path(), "t.b64", &output.stdout);
+    let output = setup.check("verify", &file, &["--audience", AUDIENCE]);
+    assert_eq!(text(&output.stdout), "valid: alice@example.com\n");
+
+    let output = kliento()
+        .args([
+            "--format",
+            "json",
+            "issue",
+            "org-cert",
+            "--domain",
+            "Example.COM",
+            "--key",
+        ])
+        .arg(setup.path("org.pem"))
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["commonName"], "example.com");
+
+    kliento()
+        .args(["txt-record", "--domain", "EXAMPLE.COM", "--key"])
+        .arg(setup.path("org.pem"))
+        .assert()
+        .success()
+        .stdout(predicates::str::starts_with("_veraid.example.com. "));
+}
+
+#[test]
+fn empty_user_names_are_refused() {
+    let setup = Setup::new();
+    let output = setup
+        .issue_cmd(&["--audience", AUDIENCE, "--user", ""])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("--bot"),
+        "{}",
+        text(&output.stderr)
+    );
+    let output = kliento()
+        .args(["issue", "member-cert", "--user", "", "--org-key"])
+        .arg(setup.path("org.pem"))
+        .arg("--org-cert")
+        .arg(setup.path("org.pem"))
+        .arg("--member-key")
+        .arg(setup.path("org.pem"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_chain_under_foreign_anchors_gets_a_trust_anchors_hint() {
+    let setup = Setup::new();
+    let file = write(
+        setup.dir.path(),
+        "t.b64",
+        setup.issue(&["--audience", AUDIENCE]),
+    );
+    for command in ["verify", "inspect"] {
+        let output = kliento()
+            .args([command, "--audience", AUDIENCE])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains("hint:") && stderr.contains("--trust-anchors"),
+            "{command}: {stderr}"
+        );
+    }
+    // Not when the anchors are the chain's.
+    let output = setup.check("verify", &file, &["--audience", AUDIENCE]);
+    assert!(!text(&output.stderr).contains("hint:"));
+}

@@ -76,6 +76,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     if audience.is_none() {
         skip_audience(&mut verification.veraid.report);
     }
+    args.verification.hint_foreign_root(ui, &verification);
     let status = match verification.veraid.report.verdict() {
         Verdict::Valid => "valid",
         Verdict::Invalid => "invalid",

@@ -38,8 +38,8 @@ pub struct Args {
     #[arg(long, value_name = "OID")]
     service: Option<ServiceOid>,
 
-    /// Print the zone-file line for _veraid.DOMAIN instead of the bare value
-    #[arg(long, value_name = "DOMAIN")]
+    /// Print the zone-file line for _veraid.DOMAIN instead of the bare value (lower-cased)
+    #[arg(long, value_name = "DOMAIN", value_parser = values::domain)]
     domain: Option<Domain>,
 }
 

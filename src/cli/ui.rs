@@ -83,6 +83,23 @@ impl Ui {
         }
     }
 
+    /// A hint on stderr (what to do about the result just printed), unless `-q`.
+    pub fn hint(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            let message = message.to_string();
+            eprintln!("{} {}", self.paint("1;33", "hint:"), escape(&message));
+        }
+    }
+
+    /// A warning on stderr (something was done that the user should know is wrong), unless
+    /// `-q`; escaped as notes are.
+    pub fn warn(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            let message = message.to_string();
+            eprintln!("{} {}", self.paint("1;33", "warning:"), escape(&message));
+        }
+    }
+
     /// Detail shown with `-v` (level 1) or `-vv` (level 2), escaped as notes are.
     pub fn detail(&self, level: u8, message: impl std::fmt::Display) {
         if self.verbose >= level {

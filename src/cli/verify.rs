@@ -1,14 +1,14 @@
 //! `kliento verify`: offline verification of a token bundle for an audience, answering as
 //! Kliento Verifier does (`valid` / `invalid` / `malformed`).
 
-use super::anchors::load_anchors;
+use super::anchors::{FOREIGN_ROOT_HINT, foreign_root, load_anchors};
 use super::exit::Exit;
 use super::failure::Failure;
 use super::io;
 use super::text::escape;
 use super::ui::Ui;
 use super::values::{self, TimeArg};
-use kliento::report::Verdict;
+use kliento::report::{CheckId, Outcome, Verdict};
 use kliento::time::{Period, Timestamp};
 use kliento::token::bundle::{self, TokenVerification};
 use kliento::token::encoding::{self, BundleEncoding};
@@ -120,6 +120,21 @@ impl VerificationArgs {
         let anchors = load_anchors(self.trust_anchors.as_deref())?;
         Ok(bundle::verify(bundle, audience, self.period()?, &anchors))
     }
+
+    /// Says when the DNSSEC check failed because the chain was made under another root than
+    /// the anchors in use (a test chain without its --trust-anchors).
+    pub fn hint_foreign_root(&self, ui: &Ui, verification: &TokenVerification) {
+        let dnssec_failed = matches!(
+            verification.report().outcome(CheckId::Dnssec),
+            Some(Outcome::Failed(_))
+        );
+        if dnssec_failed
+            && let Ok(anchors) = load_anchors(self.trust_anchors.as_deref())
+            && foreign_root(verification.veraid.findings.chain.as_ref(), &anchors)
+        {
+            ui.hint(FOREIGN_ROOT_HINT);
+        }
+    }
 }
 
 /// Verifies and prints the verdict.
@@ -136,6 +151,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         }
     };
     let verification = args.verification.verify(&bytes, &args.audience)?;
+    args.verification.hint_foreign_root(ui, &verification);
     match (verification.verdict(), &verification.subject_id) {
         (Verdict::Valid, Some(subject)) => {
             let claims = verification

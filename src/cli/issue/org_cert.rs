@@ -5,6 +5,7 @@ use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io;
 use crate::cli::ui::Ui;
+use crate::cli::values;
 use jiff::Timestamp;
 use kliento::domain::Domain;
 use kliento::keys::RsaKey;
@@ -25,8 +26,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     key: PathBuf,
 
-    /// Organisation domain name (the certificate's CN; a trailing dot is dropped)
-    #[arg(long, value_name = "DOMAIN")]
+    /// Organisation domain name (the certificate's CN; lower-cased, a trailing dot is dropped)
+    #[arg(long, value_name = "DOMAIN", value_parser = values::domain)]
     domain: Domain,
 
     #[command(flatten)]

@@ -31,8 +31,8 @@ const TXT_TTL: u32 = 300;
                         nothing outside this chain trusts that root."
 )]
 pub struct Args {
-    /// Organisation domain (e.g. example.com)
-    #[arg(long, value_name = "DOMAIN")]
+    /// Organisation domain (e.g. example.com; lower-cased)
+    #[arg(long, value_name = "DOMAIN", value_parser = values::domain)]
     domain: Domain,
 
     /// Organisation key: RSA 2048/3072/4096, private or public, PEM or DER (`-` for stdin)
