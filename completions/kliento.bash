@@ -696,7 +696,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__issue__subcmd__member__subcmd__cert)
-            opts="-o -q -v -h -V --org-key --org-cert --member-key --user --bot --start --expiry --valid-for --encoding --output --force --format --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --org-key --org-cert --member-key --user --bot --start --expiry --valid-for --encoding --output --force --allow-invalid --format --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -758,7 +758,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__issue__subcmd__org__subcmd__cert)
-            opts="-o -q -v -h -V --key --domain --start --expiry --valid-for --encoding --output --force --format --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --key --domain --start --expiry --valid-for --encoding --output --force --allow-invalid --format --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

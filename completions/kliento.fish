@@ -131,6 +131,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 always\t'Always'
 never\t'Never'"
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l force -d 'Replace an existing output file'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l allow-invalid -d 'Write the certificate even if it would not verify (for negative tests); warns'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -152,6 +153,7 @@ always\t'Always'
 never\t'Never'"
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l bot -d 'Issue the certificate for a bot (CN `@`)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l force -d 'Replace an existing output file'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l allow-invalid -d 'Write the certificate even if it would not verify (for negative tests); warns'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s h -l help -d 'Print help (see more with \'--help\')'

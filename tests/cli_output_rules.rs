@@ -522,3 +522,64 @@ fn a_chain_under_foreign_anchors_gets_a_trust_anchors_hint() {
     let output = setup.check("verify", &file, &["--audience", AUDIENCE]);
     assert!(!text(&output.stderr).contains("hint:"));
 }
+
+#[test]
+fn issue_certificates_refuse_what_would_not_verify() {
+    let setup = Setup::new();
+    let org_cert = |out: &str, extra: &[&str]| {
+        kliento()
+            .args(["issue", "org-cert", "--domain", "example.com", "--key"])
+            .arg(setup.path("org.pem"))
+            .arg("-o")
+            .arg(setup.path(out))
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let output = org_cert("empty.crt", &["--valid-for", "0"]);
+    assert_refused(&setup, &output, "empty.crt", "empty");
+    let output = org_cert("old.crt", &["--start", "-2d", "--expiry", "-1d"]);
+    assert_refused(&setup, &output, "old.crt", "expired");
+    let output = org_cert("future.crt", &["--start", "+1d"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let output = org_cert("org.crt", &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+
+    let member_cert = |org: &str, out: &str, extra: &[&str]| {
+        kliento()
+            .args(["issue", "member-cert", "--user", "alice", "--org-key"])
+            .arg(setup.path("org.pem"))
+            .arg("--org-cert")
+            .arg(setup.path(org))
+            .arg("--member-key")
+            .arg(setup.path("org.pem"))
+            .arg("-o")
+            .arg(setup.path(out))
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // The organisation certificate must be valid when the member certificate starts.
+    let output = member_cert("future.crt", "a.crt", &[]);
+    assert_refused(
+        &setup,
+        &output,
+        "a.crt",
+        "organisation certificate is not valid",
+    );
+    let output = member_cert("org.crt", "b.crt", &["--start", "-1d"]);
+    assert_refused(
+        &setup,
+        &output,
+        "b.crt",
+        "organisation certificate is not valid",
+    );
+    let output = member_cert("org.crt", "c.crt", &["--valid-for", "0"]);
+    assert_refused(&setup, &output, "c.crt", "empty");
+    let output = member_cert("org.crt", "d.crt", &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let output = member_cert("future.crt", "e.crt", &["--allow-invalid"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(text(&output.stderr).contains("warning:"));
+    assert!(setup.path("e.crt").exists());
+}

@@ -335,7 +335,10 @@ mod tests {
         let test = zones.build(&ChainSpec::new("1 a 3600", validity)).unwrap();
         let chain = test.chain().unwrap();
         assert_eq!(chain_root_anchors(&chain), vec![test.root_anchor.clone()]);
-        assert!(chain_root_matches(&chain, std::slice::from_ref(&test.root_anchor)));
+        assert!(chain_root_matches(
+            &chain,
+            std::slice::from_ref(&test.root_anchor)
+        ));
         assert!(!chain_root_matches(&chain, &iana_root_anchors()));
         let empty = DnssecChain::from_messages(Vec::new()).unwrap();
         assert!(chain_root_anchors(&empty).is_empty());

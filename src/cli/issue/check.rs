@@ -10,6 +10,7 @@ use kliento::dnssec::{DnssecChain, TrustAnchor, chain_root_anchors};
 use kliento::report::{CheckId, Verdict};
 use kliento::time::{Period, Timestamp};
 use kliento::token::bundle::{self, TokenVerification};
+use kliento::veraid::certificate::{self, Certificate};
 
 /// What to do about a check that fails on a bundle `issue token` just made.
 fn hint(check: CheckId) -> &'static str {
@@ -116,4 +117,96 @@ pub fn token_bundle(
         );
     }
     Ok(verification)
+}
+
+/// A certificate just issued: by the organisation for a member (`issuer` is the organisation
+/// certificate), or self-issued by it (`issuer` is `None`).
+pub struct NewCertificate<'a> {
+    /// The certificate.
+    pub certificate: &'a Certificate,
+    /// The organisation certificate that issued it, for a member certificate.
+    pub issuer: Option<&'a Certificate>,
+    /// When it was issued.
+    pub now: Timestamp,
+}
+
+/// Checks what `verify` would check of a new certificate: a validity that is not empty nor
+/// already over, the issuer's signature (the organisation's own for an organisation
+/// certificate), and for a member certificate an organisation certificate that is valid when
+/// the member's starts. Refused with exit 1 and a hint unless `allow_invalid` (then a warning).
+pub fn certificate(ui: &Ui, new: &NewCertificate<'_>, allow_invalid: bool) -> Result<(), Failure> {
+    let certificate = new.certificate;
+    let (start, end) = (certificate.not_before(), certificate.not_after());
+    let validity_hint = "choose --start and --expiry (or --valid-for) so that the certificate is \
+                         valid for at least a second from now";
+    let problem: Option<(String, String)> = if end <= start {
+        Some((
+            format!(
+                "the certificate's validity is empty ({start} to {end}; times are whole seconds)"
+            ),
+            validity_hint.into(),
+        ))
+    } else if end <= new.now {
+        Some((
+            format!("the certificate expired at {end}, before it was issued"),
+            validity_hint.into(),
+        ))
+    } else {
+        match new.issuer {
+            Some(org) => member_problem(certificate, org),
+            None => organisation_problem(certificate),
+        }
+    };
+    let Some((message, hint)) = problem else {
+        return Ok(());
+    };
+    let message = format!("the new certificate would not verify: {message}");
+    if allow_invalid {
+        ui.warn(format!("{message}; written anyway (--allow-invalid)"));
+        return Ok(());
+    }
+    Err(Failure::new(Exit::Invalid, message).hint(format!(
+        "{hint}; or pass --allow-invalid to write it anyway (for negative tests)"
+    )))
+}
+
+fn member_problem(member: &Certificate, org: &Certificate) -> Option<(String, String)> {
+    if let Err(e) = certificate::verify_issued_by(member, org) {
+        return Some((
+            format!("certificate-chain check failed: {e}"),
+            "--org-key must be the key of --org-cert".into(),
+        ));
+    }
+    if let Err(e) = org.check_rsa_pss_signed() {
+        return Some((
+            format!("organisation-key check failed: {e}"),
+            "use an organisation certificate made by `kliento issue org-cert`".into(),
+        ));
+    }
+    let start = member.not_before();
+    if let Err(e) = org.check_validity_at(start) {
+        return Some((
+            format!(
+                "the organisation certificate is not valid when the member certificate starts \
+                 ({start}): {e}"
+            ),
+            format!(
+                "choose --start inside the organisation certificate's validity ({} to {})",
+                org.not_before(),
+                org.not_after()
+            ),
+        ));
+    }
+    None
+}
+
+fn organisation_problem(org: &Certificate) -> Option<(String, String)> {
+    let hint = "the key must be an RSA 2048, 3072 or 4096 organisation key";
+    if let Err(e) = certificate::verify_issued_by(org, org) {
+        return Some((format!("self-signature check failed: {e}"), hint.into()));
+    }
+    if let Err(e) = org.check_is_ca().and_then(|()| org.check_rsa_pss_signed()) {
+        return Some((format!("organisation-key check failed: {e}"), hint.into()));
+    }
+    None
 }
