@@ -583,3 +583,201 @@ fn issue_certificates_refuse_what_would_not_verify() {
     assert!(text(&output.stderr).contains("warning:"));
     assert!(setup.path("e.crt").exists());
 }
+
+fn help_of(args: &[&str]) -> String {
+    let output = kliento().args(args).arg("--help").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    text(&output.stdout)
+}
+
+#[test]
+fn help_states_defaults_and_uses_meaningful_value_names() {
+    let commands: [&[&str]; 12] = [
+        &[],
+        &["keygen"],
+        &["txt-record"],
+        &["issue", "token"],
+        &["issue", "org-cert"],
+        &["issue", "member-cert"],
+        &["issue", "chain"],
+        &["issue", "test-chain"],
+        &["verify"],
+        &["inspect"],
+        &["exchange"],
+        &["man"],
+    ];
+    for command in commands {
+        let help = help_of(command);
+        for vague in [
+            "<T>",
+            "<SECONDS>",
+            "<JWT_SOURCE>",
+            "<OIDC_TOKEN>",
+            "<COLOR>",
+        ] {
+            assert!(!help.contains(vague), "{command:?} --help shows {vague}");
+        }
+        assert!(
+            !help.contains("more detail on stderr (repeat for more)\n"),
+            "{command:?}: -v is not only stderr"
+        );
+        let exit_1 = help
+            .lines()
+            .find(|l| l.trim_start().starts_with("1  "))
+            .unwrap();
+        assert!(exit_1.contains("issue"), "{command:?}: {exit_1}");
+    }
+    assert!(help_of(&["issue", "token"]).contains("[default: 5m]"));
+    assert!(help_of(&["issue", "org-cert"]).contains("[default: 90d]"));
+    assert!(help_of(&["issue", "member-cert"]).contains("[default: 90d"));
+    assert!(help_of(&["inspect"]).contains("inspect -v"));
+    assert!(help_of(&["exchange"]).contains("--timeout <DURATION>"));
+    assert!(help_of(&["verify"]).contains("--at <TIME>"));
+}
+
+#[test]
+fn man_pages_have_environment_and_exit_status_sections() {
+    let dir = temp_dir();
+    kliento()
+        .args(["-q", "man", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let mut pages = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let page = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        pages += 1;
+        assert!(!page.contains(".SH EXTRA"), "{page}");
+        assert!(page.contains(".SH \"EXIT STATUS\""), "{page}");
+        assert!(page.contains(".SH \"ENVIRONMENT\""), "{page}");
+        assert!(
+            page.contains("KLIENTO_FORMAT") && page.contains("NO_COLOR"),
+            "{page}"
+        );
+    }
+    assert!(pages >= 10);
+    let verify = std::fs::read_to_string(dir.path().join("kliento-verify.1")).unwrap();
+    assert!(verify.contains("KLIENTO_TRUST_ANCHORS"));
+    let exchange = std::fs::read_to_string(dir.path().join("kliento-exchange.1")).unwrap();
+    assert!(exchange.contains("GITHUB_OUTPUT"));
+}
+
+#[test]
+fn keygen_note_names_every_file_written() {
+    let dir = temp_dir();
+    let output = kliento()
+        .args(["keygen", "-o"])
+        .arg(dir.path().join("k.pem"))
+        .arg("--public-out")
+        .arg(dir.path().join("k.pub.pem"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("k.pem (mode 0600)"), "{stderr}");
+    assert!(
+        stderr.contains("public key to") && stderr.contains("k.pub.pem"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn binary_chains_refused_on_a_terminal_with_a_hint_that_applies() {
+    let script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !support::available("script (util-linux)", script, "apt-get install util-linux") {
+        return;
+    }
+    let setup = Setup::new();
+    let kliento_bin = assert_cmd::cargo::cargo_bin("kliento");
+    let command = format!(
+        "{} issue test-chain --domain example.com --key {} -o - --trust-anchors-out {}",
+        kliento_bin.display(),
+        setup.path("org.pem").display(),
+        setup.path("tty.ds").display()
+    );
+    // `script` gives the command a terminal as stdout.
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let shown = text(&output.stdout);
+    assert!(shown.contains("refusing to write"), "{shown}");
+    assert!(shown.contains("-o FILE"), "{shown}");
+    assert!(!shown.contains("text encoding"), "{shown}");
+}
+
+#[test]
+fn inspect_labels_the_member_key_by_its_size() {
+    let setup = Setup::new();
+    let dir = setup.dir.path();
+    kliento()
+        .args(["-q", "keygen", "-o"])
+        .arg(dir.join("member.pem"))
+        .assert()
+        .success();
+    kliento()
+        .args([
+            "-q",
+            "issue",
+            "org-cert",
+            "--domain",
+            "example.com",
+            "--key",
+        ])
+        .arg(setup.path("org.pem"))
+        .arg("-o")
+        .arg(dir.join("org.crt"))
+        .assert()
+        .success();
+    kliento()
+        .args(["-q", "issue", "member-cert", "--user", "alice", "--org-key"])
+        .arg(setup.path("org.pem"))
+        .arg("--org-cert")
+        .arg(dir.join("org.crt"))
+        .arg("--member-key")
+        .arg(dir.join("member.pem"))
+        .arg("-o")
+        .arg(dir.join("alice.crt"))
+        .assert()
+        .success();
+    let bundle = kliento()
+        .args([
+            "issue",
+            "token",
+            "--audience",
+            AUDIENCE,
+            "--domain",
+            "example.com",
+        ])
+        .arg("--chain")
+        .arg(setup.path("chain.der"))
+        .arg("--trust-anchors")
+        .arg(setup.path("root.ds"))
+        .arg("--org-cert")
+        .arg(dir.join("org.crt"))
+        .arg("--member-cert")
+        .arg(dir.join("alice.crt"))
+        .arg("--member-key")
+        .arg(dir.join("member.pem"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let file = write(dir, "t.b64", bundle);
+    let output = setup.check("inspect", &file, &["--audience", AUDIENCE]);
+    let stdout = text(&output.stdout);
+    let member = stdout.split("Member certificate:").nth(1).unwrap();
+    let key_line = member.lines().find(|l| l.contains("key")).unwrap();
+    assert!(!key_line.contains("TXT algorithm"), "{key_line}");
+    assert!(key_line.contains("RSA-2048"), "{key_line}");
+    let org = stdout.split("Organisation certificate:").nth(1).unwrap();
+    assert!(
+        org.contains("key: RSA-2048, TXT algorithm 1, key id"),
+        "{stdout}"
+    );
+}

@@ -51,7 +51,7 @@ pub struct Args {
     url: ExchangeUrl,
 
     /// Where the JWT comes from
-    #[arg(long, value_enum, default_value_t = SourceName::Auto)]
+    #[arg(long, value_enum, value_name = "SOURCE", default_value_t = SourceName::Auto)]
     jwt_source: SourceName,
 
     /// Audience to ask the JWT source for, when the Authority expects another than the URL
@@ -88,7 +88,7 @@ pub struct Args {
     oidc_grant: Option<GrantName>,
 
     /// Which token of the provider's answer to send to the Authority
-    #[arg(long, value_enum, default_value_t = TokenName::Access, help_heading = OIDC)]
+    #[arg(long, value_enum, value_name = "TOKEN", default_value_t = TokenName::Access, help_heading = OIDC)]
     oidc_token: TokenName,
 
     /// Scopes to request (space-separated)
@@ -114,11 +114,11 @@ pub struct Args {
     github_output: Option<String>,
 
     /// How the Authority sends the bundle over HTTP (binary, or base64 text)
-    #[arg(long, value_enum, default_value_t = TransferName::Binary)]
+    #[arg(long, value_enum, value_name = "FORM", default_value_t = TransferName::Binary)]
     transfer: TransferName,
 
     /// Timeout of each HTTP request: seconds or a duration (30s, 2m)
-    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = timeout)]
+    #[arg(long, value_name = "DURATION", default_value = "10", value_parser = timeout)]
     timeout: Duration,
 
     /// Extra attempts after a network error or a 5xx answer (with exponential backoff)

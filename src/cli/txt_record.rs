@@ -31,7 +31,7 @@ pub struct Args {
 
     /// How long before a signature's end its DNSSEC chain may have been signed: seconds or a
     /// duration (90m, 1h, 7d), at most 90 days
-    #[arg(long, value_name = "SECONDS", default_value = "3600", value_parser = values::ttl_override)]
+    #[arg(long, value_name = "DURATION", default_value = "3600", value_parser = values::ttl_override)]
     ttl_override: TtlOverride,
 
     /// Restrict the key to one service (e.g. 1.3.6.1.4.1.58708.3.0 for Kliento)

@@ -45,7 +45,7 @@ pub struct Args {
 #[derive(Debug, clap::Args)]
 pub struct VerificationArgs {
     /// Verification time: RFC 3339 or relative to now (-1h) [default: now]
-    #[arg(long, value_name = "T", value_parser = values::time, allow_hyphen_values = true)]
+    #[arg(long, value_name = "TIME", value_parser = values::time, allow_hyphen_values = true)]
     at: Option<TimeArg>,
 
     /// DS records of the root (zone-file form) to trust instead of the IANA root KSKs

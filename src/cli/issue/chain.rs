@@ -16,6 +16,7 @@ use kliento::dnssec::{DnssecChain, validate_veraid_txt};
 use kliento::domain::Domain;
 use kliento::time::{Period, Timestamp};
 use serde::Serialize;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -61,8 +62,8 @@ pub struct LiveChain {
     #[arg(long, value_name = "FILE", env = "KLIENTO_TRUST_ANCHORS")]
     trust_anchors: Option<PathBuf>,
 
-    /// Seconds to wait for each answer
-    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = timeout)]
+    /// Time to wait for each answer: seconds or a duration (30s, 2m), 1s to 300s
+    #[arg(long, value_name = "DURATION", default_value = "5", value_parser = timeout)]
     timeout: Duration,
 }
 
@@ -110,6 +111,14 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     // Refuse an existing output before any network traffic.
     if let Some(path) = output {
         io::check_writable(path, mode)?;
+    }
+    // DER has no text form here: say what to do instead of the generic advice.
+    if output.is_none() && !ui.json() && std::io::stdout().is_terminal() {
+        return Err(Failure::new(
+            Exit::Usage,
+            "refusing to write the DNSSEC chain (binary DER) to a terminal",
+        )
+        .hint("pass -o FILE, or redirect stdout to a file or a pipe"));
     }
     let Retrieved {
         chain,
