@@ -152,6 +152,12 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     if let Some(path) = output {
         io::check_writable(path, mode)?;
     }
+    if ui.json() && output.is_none() && args.encoding == OutputEncoding::Der {
+        return Err(Failure::new(
+            Exit::Usage,
+            "--format json with --encoding der needs -o FILE: stdout carries the JSON report",
+        ));
+    }
     let inputs = [
         &args.key,
         &args.chain,
@@ -315,12 +321,6 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             .text()
             .filter(|_| output.is_none())
             .map(String::from);
-        if binary && output.is_none() {
-            return Err(Failure::new(
-                Exit::Usage,
-                "--format json with --encoding der needs -o FILE: stdout carries the JSON report",
-            ));
-        }
         ui.print_json(&Report {
             schema_version: 1,
             subject_id: subject_id.clone(),
