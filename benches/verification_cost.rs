@@ -126,21 +126,12 @@ fn main() {
     let member4096 = keys::generate(OrgKeyAlgorithm::Rsa4096).unwrap();
     let junk = |target, count| Fault::JunkRrsigs { target, count };
     let cases = [
-        case(
-            "normal",
-            &rsa2048,
-            None,
-            &[ZoneAlgorithm::RsaSha256],
-            &[],
-        ),
+        case("normal", &rsa2048, None, &[ZoneAlgorithm::RsaSha256], &[]),
         case(
             "worst",
             &rsa4096,
             Some(&member4096),
-            &[
-                ZoneAlgorithm::RsaSha256,
-                ZoneAlgorithm::EcdsaP384Sha384,
-            ],
+            &[ZoneAlgorithm::RsaSha256, ZoneAlgorithm::EcdsaP384Sha384],
             &[
                 junk(Target::Dnskey(0), 7),
                 junk(Target::Ds(1), 7),
@@ -164,7 +155,12 @@ fn main() {
     ];
     assert_eq!(verify(&cases[0], Mode::FirstFailure), Verdict::Valid);
     for case in &cases[1..] {
-        assert_eq!(verify(case, Mode::FirstFailure), Verdict::Invalid, "{}", case.name);
+        assert_eq!(
+            verify(case, Mode::FirstFailure),
+            Verdict::Invalid,
+            "{}",
+            case.name
+        );
     }
     let rounds: u32 = std::env::var("KLIENTO_BENCH_ROUNDS")
         .ok()
@@ -179,10 +175,7 @@ fn main() {
                 *total += started.elapsed().as_secs_f64();
             }
         }
-        let means: Vec<f64> = totals
-            .iter()
-            .map(|t| t * 1e6 / f64::from(rounds))
-            .collect();
+        let means: Vec<f64> = totals.iter().map(|t| t * 1e6 / f64::from(rounds)).collect();
         for (case, mean) in cases.iter().zip(&means) {
             println!(
                 "{label} {:<8} {:>5} bytes {:>9.1} µs  {:>5.2}x normal",

@@ -25,20 +25,20 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)')
             [CompletionResult]::new('txt-record', 'txt-record', [CompletionResultType]::ParameterValue, 'Print the _veraid TXT record for an organisation key')
-            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token bundle offline')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show everything in a token bundle and every check')
             [CompletionResult]::new('exchange', 'exchange', [CompletionResultType]::ParameterValue, 'Exchange a workload JWT for a signature bundle at VeraId Authority')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print or write shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write man pages')
+            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -52,8 +52,8 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing files')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -64,189 +64,17 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER, PKCS#8, PKCS#1 or SubjectPublicKeyInfo (`-` for stdin)')
             [CompletionResult]::new('--ttl-override', '--ttl-override', [CompletionResultType]::ParameterName, 'How long before a signature''s end its DNSSEC chain may have been signed: seconds or a duration (90m, 1h, 7d), at most 90 days')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Restrict the key to one service (e.g. 1.3.6.1.4.1.58708.3.0 for Kliento)')
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Print the zone-file line for _veraid.DOMAIN instead of the bare value')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Print the zone-file line for _veraid.DOMAIN instead of the bare value (lower-cased)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'kliento;issue' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Issue a Kliento token bundle')
-            [CompletionResult]::new('org-cert', 'org-cert', [CompletionResultType]::ParameterValue, 'Self-issue an organisation certificate (veraid-js profile)')
-            [CompletionResult]::new('member-cert', 'member-cert', [CompletionResultType]::ParameterValue, 'Issue a member certificate for a user or a bot, signed by the organisation')
-            [CompletionResult]::new('chain', 'chain', [CompletionResultType]::ParameterValue, 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)')
-            [CompletionResult]::new('test-chain', 'test-chain', [CompletionResultType]::ParameterValue, 'Build a DNSSEC chain under a throw-away test root (no DNS needed)')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'kliento;issue;token' {
-            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'The server the token is for (compared exactly by verifiers)')
-            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'A claim, KEY=VALUE (repeatable; a repeated KEY keeps the last value)')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation private key (PEM or DER, PKCS#8 or PKCS#1); not needed for a member signature with --org-cert')
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The organisation''s domain')
-            [CompletionResult]::new('--chain', '--chain', [CompletionResultType]::ParameterName, 'DNSSEC chain file (DER); without it the chain is retrieved live')
-            [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS')
-            [CompletionResult]::new('--doh', '--doh', [CompletionResultType]::ParameterName, 'DNS-over-HTTPS endpoint (https, or http to a loopback address)')
-            [CompletionResult]::new('--trust-anchors', '--trust-anchors', [CompletionResultType]::ParameterName, 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each answer')
-            [CompletionResult]::new('--org-cert', '--org-cert', [CompletionResultType]::ParameterName, 'Organisation certificate (PEM or DER); without it one is self-issued for the token''s validity')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Organisation signature attributed to this user')
-            [CompletionResult]::new('--member-cert', '--member-cert', [CompletionResultType]::ParameterName, 'Member signature: the member''s certificate (PEM or DER), issued by --org-cert')
-            [CompletionResult]::new('--member-key', '--member-key', [CompletionResultType]::ParameterName, 'Member signature: the member''s private key')
-            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds')
-            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'End of validity: RFC 3339 or relative to now (+30d)')
-            [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command''s description)')
-            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Output encoding: base64, header (`Kliento <base64>`) or der')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the bundle to FILE instead of stdout')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the bundle to FILE instead of stdout')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
-            [CompletionResult]::new('--bot', '--bot', [CompletionResultType]::ParameterName, 'Organisation signature attributed to a bot (the default)')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing output file')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'kliento;issue;org-cert' {
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)')
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Organisation domain name (the certificate''s CN; a trailing dot is dropped)')
-            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds')
-            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'End of validity: RFC 3339 or relative to now (+30d)')
-            [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command''s description)')
-            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Certificate encoding')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the certificate to FILE instead of stdout')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the certificate to FILE instead of stdout')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing output file')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'kliento;issue;member-cert' {
-            [CompletionResult]::new('--org-key', '--org-key', [CompletionResultType]::ParameterName, 'Organisation private key, PEM or DER, PKCS#8 or PKCS#1')
-            [CompletionResult]::new('--org-cert', '--org-cert', [CompletionResultType]::ParameterName, 'Organisation certificate, PEM or DER')
-            [CompletionResult]::new('--member-key', '--member-key', [CompletionResultType]::ParameterName, 'Member key: RSA, public or private, PEM or DER (only the public half is used)')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name (no `@`, tab, CR or LF)')
-            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds')
-            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'End of validity: RFC 3339 or relative to now (+30d)')
-            [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command''s description)')
-            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Certificate encoding')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the certificate to FILE instead of stdout')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the certificate to FILE instead of stdout')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
-            [CompletionResult]::new('--bot', '--bot', [CompletionResultType]::ParameterName, 'Issue the certificate for a bot (CN `@`)')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing output file')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'kliento;issue;chain' {
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The organisation''s domain (the chain covers _veraid.DOMAIN)')
-            [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS')
-            [CompletionResult]::new('--doh', '--doh', [CompletionResultType]::ParameterName, 'DNS-over-HTTPS endpoint (https, or http to a loopback address)')
-            [CompletionResult]::new('--trust-anchors', '--trust-anchors', [CompletionResultType]::ParameterName, 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each answer')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the chain (DER) here instead of stdout')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the chain (DER) here instead of stdout')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing output file')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'kliento;issue;test-chain' {
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Organisation domain (e.g. example.com)')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER (`-` for stdin)')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Chain file to write (DER; `-` for stdout, never a terminal)')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Chain file to write (DER; `-` for stdout, never a terminal)')
-            [CompletionResult]::new('--trust-anchors-out', '--trust-anchors-out', [CompletionResultType]::ParameterName, 'File to write the test root''s DS trust anchor to (one presentation-form line)')
-            [CompletionResult]::new('--ttl-override', '--ttl-override', [CompletionResultType]::ParameterName, 'TXT record TTL override: seconds or a duration (90m, 1h, 7d), at most 90 days')
-            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Restrict the TXT record to one service OID')
-            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Inception of every RRSIG: RFC 3339 or relative to now (+1h, -2d)')
-            [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'How long every RRSIG stays valid after --start (e.g. 30d, 12h)')
-            [CompletionResult]::new('--zone-algorithms', '--zone-algorithms', [CompletionResultType]::ParameterName, 'Signing algorithm of each zone, root first; the last one applies to the zones below')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing output files')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'kliento;issue;help' {
-            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Issue a Kliento token bundle')
-            [CompletionResult]::new('org-cert', 'org-cert', [CompletionResultType]::ParameterValue, 'Self-issue an organisation certificate (veraid-js profile)')
-            [CompletionResult]::new('member-cert', 'member-cert', [CompletionResultType]::ParameterValue, 'Issue a member certificate for a user or a bot, signed by the organisation')
-            [CompletionResult]::new('chain', 'chain', [CompletionResultType]::ParameterValue, 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)')
-            [CompletionResult]::new('test-chain', 'test-chain', [CompletionResultType]::ParameterValue, 'Build a DNSSEC chain under a throw-away test root (no DNS needed)')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'kliento;issue;help;token' {
-            break
-        }
-        'kliento;issue;help;org-cert' {
-            break
-        }
-        'kliento;issue;help;member-cert' {
-            break
-        }
-        'kliento;issue;help;chain' {
-            break
-        }
-        'kliento;issue;help;test-chain' {
-            break
-        }
-        'kliento;issue;help;help' {
             break
         }
         'kliento;verify' {
@@ -258,8 +86,8 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -267,7 +95,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             break
         }
         'kliento;inspect' {
-            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'Audience to check the token against (without it, the audience check is skipped)')
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'Audience to check the token against (without it, the status is at best `valid-except-audience`)')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Verification time: RFC 3339 or relative to now (-1h) [default: now]')
             [CompletionResult]::new('--trust-anchors', '--trust-anchors', [CompletionResultType]::ParameterName, 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs')
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Input encoding, instead of detecting it')
@@ -275,8 +103,8 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -307,8 +135,8 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -322,8 +150,8 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -337,23 +165,198 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr (repeat for more)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kliento;issue' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('chain', 'chain', [CompletionResultType]::ParameterValue, 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)')
+            [CompletionResult]::new('test-chain', 'test-chain', [CompletionResultType]::ParameterValue, 'Build a DNSSEC chain under a throw-away test root (no DNS needed)')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Issue a Kliento token bundle')
+            [CompletionResult]::new('org-cert', 'org-cert', [CompletionResultType]::ParameterValue, 'Self-issue an organisation certificate (veraid-js profile)')
+            [CompletionResult]::new('member-cert', 'member-cert', [CompletionResultType]::ParameterValue, 'Issue a member certificate for a user or a bot, signed by the organisation')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kliento;issue;chain' {
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The organisation''s domain (the chain covers _veraid.DOMAIN; lower-cased)')
+            [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS')
+            [CompletionResult]::new('--doh', '--doh', [CompletionResultType]::ParameterName, 'DNS-over-HTTPS endpoint (https, or http to a loopback address)')
+            [CompletionResult]::new('--trust-anchors', '--trust-anchors', [CompletionResultType]::ParameterName, 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time to wait for each answer: seconds or a duration (30s, 2m), 1s to 300s')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the chain (DER) here instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the chain (DER) here instead of stdout')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing output file')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kliento;issue;test-chain' {
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Organisation domain (e.g. example.com; lower-cased)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER (`-` for stdin)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Chain file to write (DER; `-` for stdout, never a terminal)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Chain file to write (DER; `-` for stdout, never a terminal)')
+            [CompletionResult]::new('--trust-anchors-out', '--trust-anchors-out', [CompletionResultType]::ParameterName, 'File to write the test root''s DS trust anchor to (one presentation-form line)')
+            [CompletionResult]::new('--ttl-override', '--ttl-override', [CompletionResultType]::ParameterName, 'TXT record TTL override: seconds or a duration (90m, 1h, 7d), at most 90 days')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Restrict the TXT record to one service OID')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Inception of every RRSIG: RFC 3339 or relative to now (+1h, -2d)')
+            [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'How long every RRSIG stays valid after --start (e.g. 30d, 12h)')
+            [CompletionResult]::new('--zone-algorithms', '--zone-algorithms', [CompletionResultType]::ParameterName, 'Signing algorithm of each zone, root first; the last one applies to the zones below')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing output files')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kliento;issue;token' {
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'The server the token is for (compared exactly by verifiers)')
+            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'A claim, KEY=VALUE (repeatable; a repeated KEY keeps the last value)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation private key (PEM or DER, PKCS#8 or PKCS#1); not needed for a member signature with --org-cert')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The organisation''s domain (lower-cased: DNS names are case-insensitive)')
+            [CompletionResult]::new('--chain', '--chain', [CompletionResultType]::ParameterName, 'DNSSEC chain file (DER); without it the chain is retrieved live')
+            [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS')
+            [CompletionResult]::new('--doh', '--doh', [CompletionResultType]::ParameterName, 'DNS-over-HTTPS endpoint (https, or http to a loopback address)')
+            [CompletionResult]::new('--trust-anchors', '--trust-anchors', [CompletionResultType]::ParameterName, 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time to wait for each answer: seconds or a duration (30s, 2m), 1s to 300s')
+            [CompletionResult]::new('--org-cert', '--org-cert', [CompletionResultType]::ParameterName, 'Organisation certificate (PEM or DER); without it one is self-issued for the token''s validity')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Organisation signature attributed to this user')
+            [CompletionResult]::new('--member-cert', '--member-cert', [CompletionResultType]::ParameterName, 'Member signature: the member''s certificate (PEM or DER), issued by --org-cert')
+            [CompletionResult]::new('--member-key', '--member-key', [CompletionResultType]::ParameterName, 'Member signature: the member''s private key')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds')
+            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'End of validity: RFC 3339 or relative to now (+30d)')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Output encoding: base64, header (`Kliento <base64>`) or der')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the bundle to FILE instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the bundle to FILE instead of stdout')
+            [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w, or plain seconds [default: 5m]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--bot', '--bot', [CompletionResultType]::ParameterName, 'Organisation signature attributed to a bot (the default)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing output file')
+            [CompletionResult]::new('--allow-invalid', '--allow-invalid', [CompletionResultType]::ParameterName, 'Write the bundle even if it would not verify at its start (for negative tests); warns')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kliento;issue;org-cert' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Organisation domain name (the certificate''s CN; lower-cased, a trailing dot is dropped)')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds')
+            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'End of validity: RFC 3339 or relative to now (+30d)')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Certificate encoding')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the certificate to FILE instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the certificate to FILE instead of stdout')
+            [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w, or plain seconds [default: 90d]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing output file')
+            [CompletionResult]::new('--allow-invalid', '--allow-invalid', [CompletionResultType]::ParameterName, 'Write the certificate even if it would not verify (for negative tests); warns')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kliento;issue;member-cert' {
+            [CompletionResult]::new('--org-key', '--org-key', [CompletionResultType]::ParameterName, 'Organisation private key, PEM or DER, PKCS#8 or PKCS#1')
+            [CompletionResult]::new('--org-cert', '--org-cert', [CompletionResultType]::ParameterName, 'Organisation certificate, PEM or DER')
+            [CompletionResult]::new('--member-key', '--member-key', [CompletionResultType]::ParameterName, 'Member key: RSA, public or private, PEM or DER (only the public half is used)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name (no `@`, tab, CR or LF)')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds')
+            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'End of validity: RFC 3339 or relative to now (+30d)')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Certificate encoding')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the certificate to FILE instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the certificate to FILE instead of stdout')
+            [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w, or plain seconds [default: 90d, capped at the organisation certificate''s expiry]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--bot', '--bot', [CompletionResultType]::ParameterName, 'Issue the certificate for a bot (CN `@`)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing output file')
+            [CompletionResult]::new('--allow-invalid', '--allow-invalid', [CompletionResultType]::ParameterName, 'Write the certificate even if it would not verify (for negative tests); warns')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kliento;issue;help' {
+            [CompletionResult]::new('chain', 'chain', [CompletionResultType]::ParameterValue, 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)')
+            [CompletionResult]::new('test-chain', 'test-chain', [CompletionResultType]::ParameterValue, 'Build a DNSSEC chain under a throw-away test root (no DNS needed)')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Issue a Kliento token bundle')
+            [CompletionResult]::new('org-cert', 'org-cert', [CompletionResultType]::ParameterValue, 'Self-issue an organisation certificate (veraid-js profile)')
+            [CompletionResult]::new('member-cert', 'member-cert', [CompletionResultType]::ParameterValue, 'Issue a member certificate for a user or a bot, signed by the organisation')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kliento;issue;help;chain' {
+            break
+        }
+        'kliento;issue;help;test-chain' {
+            break
+        }
+        'kliento;issue;help;token' {
+            break
+        }
+        'kliento;issue;help;org-cert' {
+            break
+        }
+        'kliento;issue;help;member-cert' {
+            break
+        }
+        'kliento;issue;help;help' {
+            break
+        }
         'kliento;help' {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)')
             [CompletionResult]::new('txt-record', 'txt-record', [CompletionResultType]::ParameterValue, 'Print the _veraid TXT record for an organisation key')
-            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token bundle offline')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show everything in a token bundle and every check')
             [CompletionResult]::new('exchange', 'exchange', [CompletionResultType]::ParameterValue, 'Exchange a workload JWT for a signature bundle at VeraId Authority')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print or write shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write man pages')
+            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -361,29 +364,6 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             break
         }
         'kliento;help;txt-record' {
-            break
-        }
-        'kliento;help;issue' {
-            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Issue a Kliento token bundle')
-            [CompletionResult]::new('org-cert', 'org-cert', [CompletionResultType]::ParameterValue, 'Self-issue an organisation certificate (veraid-js profile)')
-            [CompletionResult]::new('member-cert', 'member-cert', [CompletionResultType]::ParameterValue, 'Issue a member certificate for a user or a bot, signed by the organisation')
-            [CompletionResult]::new('chain', 'chain', [CompletionResultType]::ParameterValue, 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)')
-            [CompletionResult]::new('test-chain', 'test-chain', [CompletionResultType]::ParameterValue, 'Build a DNSSEC chain under a throw-away test root (no DNS needed)')
-            break
-        }
-        'kliento;help;issue;token' {
-            break
-        }
-        'kliento;help;issue;org-cert' {
-            break
-        }
-        'kliento;help;issue;member-cert' {
-            break
-        }
-        'kliento;help;issue;chain' {
-            break
-        }
-        'kliento;help;issue;test-chain' {
             break
         }
         'kliento;help;verify' {
@@ -399,6 +379,29 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             break
         }
         'kliento;help;man' {
+            break
+        }
+        'kliento;help;issue' {
+            [CompletionResult]::new('chain', 'chain', [CompletionResultType]::ParameterValue, 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)')
+            [CompletionResult]::new('test-chain', 'test-chain', [CompletionResultType]::ParameterValue, 'Build a DNSSEC chain under a throw-away test root (no DNS needed)')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Issue a Kliento token bundle')
+            [CompletionResult]::new('org-cert', 'org-cert', [CompletionResultType]::ParameterValue, 'Self-issue an organisation certificate (veraid-js profile)')
+            [CompletionResult]::new('member-cert', 'member-cert', [CompletionResultType]::ParameterValue, 'Issue a member certificate for a user or a bot, signed by the organisation')
+            break
+        }
+        'kliento;help;issue;chain' {
+            break
+        }
+        'kliento;help;issue;test-chain' {
+            break
+        }
+        'kliento;help;issue;token' {
+            break
+        }
+        'kliento;help;issue;org-cert' {
+            break
+        }
+        'kliento;help;issue;member-cert' {
             break
         }
         'kliento;help;help' {

@@ -128,7 +128,7 @@ _kliento() {
 
     case "${cmd}" in
         kliento)
-            opts="-q -v -h -V --format --quiet --verbose --color --help --version keygen txt-record issue verify inspect exchange completions man help"
+            opts="-q -v -h -V --format --quiet --verbose --color --help --version keygen txt-record verify inspect exchange completions man issue help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -278,7 +278,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__help)
-            opts="keygen txt-record issue verify inspect exchange completions man help"
+            opts="keygen txt-record verify inspect exchange completions man issue help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -348,7 +348,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__help__subcmd__issue)
-            opts="token org-cert member-cert chain test-chain"
+            opts="chain test-chain token org-cert member-cert"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -526,7 +526,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__issue)
-            opts="-q -v -h -V --format --quiet --verbose --color --help --version token org-cert member-cert chain test-chain help"
+            opts="-q -v -h -V --format --quiet --verbose --color --help --version chain test-chain token org-cert member-cert help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -598,7 +598,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__issue__subcmd__help)
-            opts="token org-cert member-cert chain test-chain help"
+            opts="chain test-chain token org-cert member-cert help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -696,7 +696,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__issue__subcmd__member__subcmd__cert)
-            opts="-o -q -v -h -V --org-key --org-cert --member-key --user --bot --start --expiry --valid-for --encoding --output --force --format --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --org-key --org-cert --member-key --user --bot --start --expiry --encoding --output --force --allow-invalid --valid-for --format --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -726,10 +726,6 @@ _kliento() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --valid-for)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --encoding)
                     COMPREPLY=($(compgen -W "pem der" -- "${cur}"))
                     return 0
@@ -739,6 +735,10 @@ _kliento() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -758,7 +758,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__issue__subcmd__org__subcmd__cert)
-            opts="-o -q -v -h -V --key --domain --start --expiry --valid-for --encoding --output --force --format --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --key --domain --start --expiry --encoding --output --force --allow-invalid --valid-for --format --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -780,10 +780,6 @@ _kliento() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --valid-for)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --encoding)
                     COMPREPLY=($(compgen -W "pem der" -- "${cur}"))
                     return 0
@@ -793,6 +789,10 @@ _kliento() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -874,7 +874,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__issue__subcmd__token)
-            opts="-o -q -v -h -V --audience --claim --key --domain --chain --resolver --doh --trust-anchors --timeout --org-cert --user --bot --member-cert --member-key --start --expiry --valid-for --encoding --output --force --format --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --audience --claim --key --domain --chain --resolver --doh --trust-anchors --timeout --org-cert --user --bot --member-cert --member-key --start --expiry --encoding --output --force --allow-invalid --valid-for --format --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -940,10 +940,6 @@ _kliento() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --valid-for)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --encoding)
                     COMPREPLY=($(compgen -W "base64 header der" -- "${cur}"))
                     return 0
@@ -953,6 +949,10 @@ _kliento() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

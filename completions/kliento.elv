@@ -22,20 +22,20 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
-            cand -v 'Print more detail on stderr (repeat for more)'
-            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
             cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
             cand txt-record 'Print the _veraid TXT record for an organisation key'
-            cand issue 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
             cand verify 'Verify a token bundle offline'
             cand inspect 'Show everything in a token bundle and every check'
             cand exchange 'Exchange a workload JWT for a signature bundle at VeraId Authority'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
+            cand issue 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kliento;keygen'= {
@@ -48,8 +48,8 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --force 'Replace existing files'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
-            cand -v 'Print more detail on stderr (repeat for more)'
-            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -59,176 +59,17 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --key 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER, PKCS#8, PKCS#1 or SubjectPublicKeyInfo (`-` for stdin)'
             cand --ttl-override 'How long before a signature''s end its DNSSEC chain may have been signed: seconds or a duration (90m, 1h, 7d), at most 90 days'
             cand --service 'Restrict the key to one service (e.g. 1.3.6.1.4.1.58708.3.0 for Kliento)'
-            cand --domain 'Print the zone-file line for _veraid.DOMAIN instead of the bare value'
+            cand --domain 'Print the zone-file line for _veraid.DOMAIN instead of the bare value (lower-cased)'
             cand --format 'Output format: human-readable text, or one JSON document on stdout'
             cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
-            cand -v 'Print more detail on stderr (repeat for more)'
-            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-        }
-        &'kliento;issue'= {
-            cand --format 'Output format: human-readable text, or one JSON document on stdout'
-            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
-            cand -v 'Print more detail on stderr (repeat for more)'
-            cand --verbose 'Print more detail on stderr (repeat for more)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-            cand token 'Issue a Kliento token bundle'
-            cand org-cert 'Self-issue an organisation certificate (veraid-js profile)'
-            cand member-cert 'Issue a member certificate for a user or a bot, signed by the organisation'
-            cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
-            cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'kliento;issue;token'= {
-            cand --audience 'The server the token is for (compared exactly by verifiers)'
-            cand --claim 'A claim, KEY=VALUE (repeatable; a repeated KEY keeps the last value)'
-            cand --key 'Organisation private key (PEM or DER, PKCS#8 or PKCS#1); not needed for a member signature with --org-cert'
-            cand --domain 'The organisation''s domain'
-            cand --chain 'DNSSEC chain file (DER); without it the chain is retrieved live'
-            cand --resolver 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS'
-            cand --doh 'DNS-over-HTTPS endpoint (https, or http to a loopback address)'
-            cand --trust-anchors 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs'
-            cand --timeout 'Seconds to wait for each answer'
-            cand --org-cert 'Organisation certificate (PEM or DER); without it one is self-issued for the token''s validity'
-            cand --user 'Organisation signature attributed to this user'
-            cand --member-cert 'Member signature: the member''s certificate (PEM or DER), issued by --org-cert'
-            cand --member-key 'Member signature: the member''s private key'
-            cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
-            cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'
-            cand --valid-for 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command''s description)'
-            cand --encoding 'Output encoding: base64, header (`Kliento <base64>`) or der'
-            cand -o 'Write the bundle to FILE instead of stdout'
-            cand --output 'Write the bundle to FILE instead of stdout'
-            cand --format 'Output format: human-readable text, or one JSON document on stdout'
-            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
-            cand --bot 'Organisation signature attributed to a bot (the default)'
-            cand --force 'Replace an existing output file'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
-            cand -v 'Print more detail on stderr (repeat for more)'
-            cand --verbose 'Print more detail on stderr (repeat for more)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'kliento;issue;org-cert'= {
-            cand --key 'Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)'
-            cand --domain 'Organisation domain name (the certificate''s CN; a trailing dot is dropped)'
-            cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
-            cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'
-            cand --valid-for 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command''s description)'
-            cand --encoding 'Certificate encoding'
-            cand -o 'Write the certificate to FILE instead of stdout'
-            cand --output 'Write the certificate to FILE instead of stdout'
-            cand --format 'Output format: human-readable text, or one JSON document on stdout'
-            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
-            cand --force 'Replace an existing output file'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
-            cand -v 'Print more detail on stderr (repeat for more)'
-            cand --verbose 'Print more detail on stderr (repeat for more)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'kliento;issue;member-cert'= {
-            cand --org-key 'Organisation private key, PEM or DER, PKCS#8 or PKCS#1'
-            cand --org-cert 'Organisation certificate, PEM or DER'
-            cand --member-key 'Member key: RSA, public or private, PEM or DER (only the public half is used)'
-            cand --user 'User name (no `@`, tab, CR or LF)'
-            cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
-            cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'
-            cand --valid-for 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command''s description)'
-            cand --encoding 'Certificate encoding'
-            cand -o 'Write the certificate to FILE instead of stdout'
-            cand --output 'Write the certificate to FILE instead of stdout'
-            cand --format 'Output format: human-readable text, or one JSON document on stdout'
-            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
-            cand --bot 'Issue the certificate for a bot (CN `@`)'
-            cand --force 'Replace an existing output file'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
-            cand -v 'Print more detail on stderr (repeat for more)'
-            cand --verbose 'Print more detail on stderr (repeat for more)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'kliento;issue;chain'= {
-            cand --domain 'The organisation''s domain (the chain covers _veraid.DOMAIN)'
-            cand --resolver 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS'
-            cand --doh 'DNS-over-HTTPS endpoint (https, or http to a loopback address)'
-            cand --trust-anchors 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs'
-            cand --timeout 'Seconds to wait for each answer'
-            cand -o 'Write the chain (DER) here instead of stdout'
-            cand --output 'Write the chain (DER) here instead of stdout'
-            cand --format 'Output format: human-readable text, or one JSON document on stdout'
-            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
-            cand --force 'Replace an existing output file'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
-            cand -v 'Print more detail on stderr (repeat for more)'
-            cand --verbose 'Print more detail on stderr (repeat for more)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'kliento;issue;test-chain'= {
-            cand --domain 'Organisation domain (e.g. example.com)'
-            cand --key 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER (`-` for stdin)'
-            cand -o 'Chain file to write (DER; `-` for stdout, never a terminal)'
-            cand --output 'Chain file to write (DER; `-` for stdout, never a terminal)'
-            cand --trust-anchors-out 'File to write the test root''s DS trust anchor to (one presentation-form line)'
-            cand --ttl-override 'TXT record TTL override: seconds or a duration (90m, 1h, 7d), at most 90 days'
-            cand --service 'Restrict the TXT record to one service OID'
-            cand --start 'Inception of every RRSIG: RFC 3339 or relative to now (+1h, -2d)'
-            cand --valid-for 'How long every RRSIG stays valid after --start (e.g. 30d, 12h)'
-            cand --zone-algorithms 'Signing algorithm of each zone, root first; the last one applies to the zones below'
-            cand --format 'Output format: human-readable text, or one JSON document on stdout'
-            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
-            cand --force 'Replace existing output files'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
-            cand -v 'Print more detail on stderr (repeat for more)'
-            cand --verbose 'Print more detail on stderr (repeat for more)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'kliento;issue;help'= {
-            cand token 'Issue a Kliento token bundle'
-            cand org-cert 'Self-issue an organisation certificate (veraid-js profile)'
-            cand member-cert 'Issue a member certificate for a user or a bot, signed by the organisation'
-            cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
-            cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'kliento;issue;help;token'= {
-        }
-        &'kliento;issue;help;org-cert'= {
-        }
-        &'kliento;issue;help;member-cert'= {
-        }
-        &'kliento;issue;help;chain'= {
-        }
-        &'kliento;issue;help;test-chain'= {
-        }
-        &'kliento;issue;help;help'= {
         }
         &'kliento;verify'= {
             cand --at 'Verification time: RFC 3339 or relative to now (-1h) [default: now]'
@@ -239,15 +80,15 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
-            cand -v 'Print more detail on stderr (repeat for more)'
-            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'kliento;inspect'= {
-            cand --audience 'Audience to check the token against (without it, the audience check is skipped)'
+            cand --audience 'Audience to check the token against (without it, the status is at best `valid-except-audience`)'
             cand --at 'Verification time: RFC 3339 or relative to now (-1h) [default: now]'
             cand --trust-anchors 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs'
             cand --input-format 'Input encoding, instead of detecting it'
@@ -255,8 +96,8 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
-            cand -v 'Print more detail on stderr (repeat for more)'
-            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -286,8 +127,8 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
-            cand -v 'Print more detail on stderr (repeat for more)'
-            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -300,8 +141,8 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
-            cand -v 'Print more detail on stderr (repeat for more)'
-            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -314,44 +155,189 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
-            cand -v 'Print more detail on stderr (repeat for more)'
-            cand --verbose 'Print more detail on stderr (repeat for more)'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'kliento;issue'= {
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+            cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
+            cand token 'Issue a Kliento token bundle'
+            cand org-cert 'Self-issue an organisation certificate (veraid-js profile)'
+            cand member-cert 'Issue a member certificate for a user or a bot, signed by the organisation'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kliento;issue;chain'= {
+            cand --domain 'The organisation''s domain (the chain covers _veraid.DOMAIN; lower-cased)'
+            cand --resolver 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS'
+            cand --doh 'DNS-over-HTTPS endpoint (https, or http to a loopback address)'
+            cand --trust-anchors 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs'
+            cand --timeout 'Time to wait for each answer: seconds or a duration (30s, 2m), 1s to 300s'
+            cand -o 'Write the chain (DER) here instead of stdout'
+            cand --output 'Write the chain (DER) here instead of stdout'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand --force 'Replace an existing output file'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kliento;issue;test-chain'= {
+            cand --domain 'Organisation domain (e.g. example.com; lower-cased)'
+            cand --key 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER (`-` for stdin)'
+            cand -o 'Chain file to write (DER; `-` for stdout, never a terminal)'
+            cand --output 'Chain file to write (DER; `-` for stdout, never a terminal)'
+            cand --trust-anchors-out 'File to write the test root''s DS trust anchor to (one presentation-form line)'
+            cand --ttl-override 'TXT record TTL override: seconds or a duration (90m, 1h, 7d), at most 90 days'
+            cand --service 'Restrict the TXT record to one service OID'
+            cand --start 'Inception of every RRSIG: RFC 3339 or relative to now (+1h, -2d)'
+            cand --valid-for 'How long every RRSIG stays valid after --start (e.g. 30d, 12h)'
+            cand --zone-algorithms 'Signing algorithm of each zone, root first; the last one applies to the zones below'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand --force 'Replace existing output files'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kliento;issue;token'= {
+            cand --audience 'The server the token is for (compared exactly by verifiers)'
+            cand --claim 'A claim, KEY=VALUE (repeatable; a repeated KEY keeps the last value)'
+            cand --key 'Organisation private key (PEM or DER, PKCS#8 or PKCS#1); not needed for a member signature with --org-cert'
+            cand --domain 'The organisation''s domain (lower-cased: DNS names are case-insensitive)'
+            cand --chain 'DNSSEC chain file (DER); without it the chain is retrieved live'
+            cand --resolver 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS'
+            cand --doh 'DNS-over-HTTPS endpoint (https, or http to a loopback address)'
+            cand --trust-anchors 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs'
+            cand --timeout 'Time to wait for each answer: seconds or a duration (30s, 2m), 1s to 300s'
+            cand --org-cert 'Organisation certificate (PEM or DER); without it one is self-issued for the token''s validity'
+            cand --user 'Organisation signature attributed to this user'
+            cand --member-cert 'Member signature: the member''s certificate (PEM or DER), issued by --org-cert'
+            cand --member-key 'Member signature: the member''s private key'
+            cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
+            cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'
+            cand --encoding 'Output encoding: base64, header (`Kliento <base64>`) or der'
+            cand -o 'Write the bundle to FILE instead of stdout'
+            cand --output 'Write the bundle to FILE instead of stdout'
+            cand --valid-for 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w, or plain seconds [default: 5m]'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand --bot 'Organisation signature attributed to a bot (the default)'
+            cand --force 'Replace an existing output file'
+            cand --allow-invalid 'Write the bundle even if it would not verify at its start (for negative tests); warns'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kliento;issue;org-cert'= {
+            cand --key 'Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)'
+            cand --domain 'Organisation domain name (the certificate''s CN; lower-cased, a trailing dot is dropped)'
+            cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
+            cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'
+            cand --encoding 'Certificate encoding'
+            cand -o 'Write the certificate to FILE instead of stdout'
+            cand --output 'Write the certificate to FILE instead of stdout'
+            cand --valid-for 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w, or plain seconds [default: 90d]'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand --force 'Replace an existing output file'
+            cand --allow-invalid 'Write the certificate even if it would not verify (for negative tests); warns'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kliento;issue;member-cert'= {
+            cand --org-key 'Organisation private key, PEM or DER, PKCS#8 or PKCS#1'
+            cand --org-cert 'Organisation certificate, PEM or DER'
+            cand --member-key 'Member key: RSA, public or private, PEM or DER (only the public half is used)'
+            cand --user 'User name (no `@`, tab, CR or LF)'
+            cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
+            cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'
+            cand --encoding 'Certificate encoding'
+            cand -o 'Write the certificate to FILE instead of stdout'
+            cand --output 'Write the certificate to FILE instead of stdout'
+            cand --valid-for 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w, or plain seconds [default: 90d, capped at the organisation certificate''s expiry]'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
+            cand --bot 'Issue the certificate for a bot (CN `@`)'
+            cand --force 'Replace an existing output file'
+            cand --allow-invalid 'Write the certificate even if it would not verify (for negative tests); warns'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kliento;issue;help'= {
+            cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+            cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
+            cand token 'Issue a Kliento token bundle'
+            cand org-cert 'Self-issue an organisation certificate (veraid-js profile)'
+            cand member-cert 'Issue a member certificate for a user or a bot, signed by the organisation'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kliento;issue;help;chain'= {
+        }
+        &'kliento;issue;help;test-chain'= {
+        }
+        &'kliento;issue;help;token'= {
+        }
+        &'kliento;issue;help;org-cert'= {
+        }
+        &'kliento;issue;help;member-cert'= {
+        }
+        &'kliento;issue;help;help'= {
+        }
         &'kliento;help'= {
             cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
             cand txt-record 'Print the _veraid TXT record for an organisation key'
-            cand issue 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
             cand verify 'Verify a token bundle offline'
             cand inspect 'Show everything in a token bundle and every check'
             cand exchange 'Exchange a workload JWT for a signature bundle at VeraId Authority'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
+            cand issue 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kliento;help;keygen'= {
         }
         &'kliento;help;txt-record'= {
-        }
-        &'kliento;help;issue'= {
-            cand token 'Issue a Kliento token bundle'
-            cand org-cert 'Self-issue an organisation certificate (veraid-js profile)'
-            cand member-cert 'Issue a member certificate for a user or a bot, signed by the organisation'
-            cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
-            cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
-        }
-        &'kliento;help;issue;token'= {
-        }
-        &'kliento;help;issue;org-cert'= {
-        }
-        &'kliento;help;issue;member-cert'= {
-        }
-        &'kliento;help;issue;chain'= {
-        }
-        &'kliento;help;issue;test-chain'= {
         }
         &'kliento;help;verify'= {
         }
@@ -362,6 +348,23 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;help;completions'= {
         }
         &'kliento;help;man'= {
+        }
+        &'kliento;help;issue'= {
+            cand chain 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+            cand test-chain 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
+            cand token 'Issue a Kliento token bundle'
+            cand org-cert 'Self-issue an organisation certificate (veraid-js profile)'
+            cand member-cert 'Issue a member certificate for a user or a bot, signed by the organisation'
+        }
+        &'kliento;help;issue;chain'= {
+        }
+        &'kliento;help;issue;test-chain'= {
+        }
+        &'kliento;help;issue;token'= {
+        }
+        &'kliento;help;issue;org-cert'= {
+        }
+        &'kliento;help;issue;member-cert'= {
         }
         &'kliento;help;help'= {
         }

@@ -30,17 +30,17 @@ complete -c kliento -n "__fish_kliento_needs_command" -l color -d 'Colour diagno
 always\t'Always'
 never\t'Never'"
 complete -c kliento -n "__fish_kliento_needs_command" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_needs_command" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_needs_command" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_needs_command" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
-complete -c kliento -n "__fish_kliento_needs_command" -f -a "issue" -d 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "verify" -d 'Verify a token bundle offline'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "inspect" -d 'Show everything in a token bundle and every check'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "completions" -d 'Print or write shell completions'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "man" -d 'Print or write man pages'
+complete -c kliento -n "__fish_kliento_needs_command" -f -a "issue" -d 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kliento -n "__fish_kliento_using_subcommand keygen" -l bits -d 'Modulus size in bits' -r -f -a "2048\t''
 3072\t''
@@ -54,152 +54,22 @@ always\t'Always'
 never\t'Never'"
 complete -c kliento -n "__fish_kliento_using_subcommand keygen" -l force -d 'Replace existing files'
 complete -c kliento -n "__fish_kliento_using_subcommand keygen" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_using_subcommand keygen" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand keygen" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand keygen" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l key -d 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER, PKCS#8, PKCS#1 or SubjectPublicKeyInfo (`-` for stdin)' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l ttl-override -d 'How long before a signature\'s end its DNSSEC chain may have been signed: seconds or a duration (90m, 1h, 7d), at most 90 days' -r
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l service -d 'Restrict the key to one service (e.g. 1.3.6.1.4.1.58708.3.0 for Kliento)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l domain -d 'Print the zone-file line for _veraid.DOMAIN instead of the bare value' -r
+complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l domain -d 'Print the zone-file line for _veraid.DOMAIN instead of the bare value (lower-cased)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'"
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
-always\t'Always'
-never\t'Never'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -f -a "token" -d 'Issue a Kliento token bundle'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -f -a "org-cert" -d 'Self-issue an organisation certificate (veraid-js profile)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -f -a "member-cert" -d 'Issue a member certificate for a user or a bot, signed by the organisation'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from token org-cert member-cert chain test-chain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l audience -d 'The server the token is for (compared exactly by verifiers)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l claim -d 'A claim, KEY=VALUE (repeatable; a repeated KEY keeps the last value)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l key -d 'Organisation private key (PEM or DER, PKCS#8 or PKCS#1); not needed for a member signature with --org-cert' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l domain -d 'The organisation\'s domain' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l chain -d 'DNSSEC chain file (DER); without it the chain is retrieved live' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l resolver -d 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l doh -d 'DNS-over-HTTPS endpoint (https, or http to a loopback address)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l trust-anchors -d 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l timeout -d 'Seconds to wait for each answer' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l org-cert -d 'Organisation certificate (PEM or DER); without it one is self-issued for the token\'s validity' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l user -d 'Organisation signature attributed to this user' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l member-cert -d 'Member signature: the member\'s certificate (PEM or DER), issued by --org-cert' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l member-key -d 'Member signature: the member\'s private key' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l valid-for -d 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command\'s description)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l encoding -d 'Output encoding: base64, header (`Kliento <base64>`) or der' -r -f -a "base64\t'Standard base64 on one line'
-header\t'An Authorization header value: `Kliento <base64>`'
-der\t'Binary DER (never written to a terminal)'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s o -l output -d 'Write the bundle to FILE instead of stdout' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
-always\t'Always'
-never\t'Never'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l bot -d 'Organisation signature attributed to a bot (the default)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l force -d 'Replace an existing output file'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l key -d 'Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l domain -d 'Organisation domain name (the certificate\'s CN; a trailing dot is dropped)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l valid-for -d 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command\'s description)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l encoding -d 'Certificate encoding' -r -f -a "pem\t'PEM text (a CERTIFICATE block)'
-der\t'Binary DER (never written to a terminal)'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s o -l output -d 'Write the certificate to FILE instead of stdout' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
-always\t'Always'
-never\t'Never'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l force -d 'Replace an existing output file'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l org-key -d 'Organisation private key, PEM or DER, PKCS#8 or PKCS#1' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l org-cert -d 'Organisation certificate, PEM or DER' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l member-key -d 'Member key: RSA, public or private, PEM or DER (only the public half is used)' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l user -d 'User name (no `@`, tab, CR or LF)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l valid-for -d 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command\'s description)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l encoding -d 'Certificate encoding' -r -f -a "pem\t'PEM text (a CERTIFICATE block)'
-der\t'Binary DER (never written to a terminal)'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s o -l output -d 'Write the certificate to FILE instead of stdout' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
-always\t'Always'
-never\t'Never'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l bot -d 'Issue the certificate for a bot (CN `@`)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l force -d 'Replace an existing output file'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l domain -d 'The organisation\'s domain (the chain covers _veraid.DOMAIN)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l resolver -d 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l doh -d 'DNS-over-HTTPS endpoint (https, or http to a loopback address)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l trust-anchors -d 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l timeout -d 'Seconds to wait for each answer' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s o -l output -d 'Write the chain (DER) here instead of stdout' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
-always\t'Always'
-never\t'Never'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l force -d 'Replace an existing output file'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l domain -d 'Organisation domain (e.g. example.com)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l key -d 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER (`-` for stdin)' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s o -l output -d 'Chain file to write (DER; `-` for stdout, never a terminal)' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l trust-anchors-out -d 'File to write the test root\'s DS trust anchor to (one presentation-form line)' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l ttl-override -d 'TXT record TTL override: seconds or a duration (90m, 1h, 7d), at most 90 days' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l service -d 'Restrict the TXT record to one service OID' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l start -d 'Inception of every RRSIG: RFC 3339 or relative to now (+1h, -2d)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l valid-for -d 'How long every RRSIG stays valid after --start (e.g. 30d, 12h)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l zone-algorithms -d 'Signing algorithm of each zone, root first; the last one applies to the zones below' -r -f -a "rsasha256\t'8: RSA-2048/SHA-256'
-rsasha512\t'10: RSA-2048/SHA-512'
-ecdsap256sha256\t'13: ECDSA P-256/SHA-256'
-ecdsap384sha384\t'14: ECDSA P-384/SHA-384'
-ed25519\t'15: Ed25519'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
-always\t'Always'
-never\t'Never'"
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l force -d 'Replace existing output files'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "token" -d 'Issue a Kliento token bundle'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "org-cert" -d 'Self-issue an organisation certificate (veraid-js profile)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "member-cert" -d 'Issue a member certificate for a user or a bot, signed by the organisation'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kliento -n "__fish_kliento_using_subcommand verify" -l at -d 'Verification time: RFC 3339 or relative to now (-1h) [default: now]' -r
 complete -c kliento -n "__fish_kliento_using_subcommand verify" -l trust-anchors -d 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand verify" -l input-format -d 'Input encoding, instead of detecting it' -r -f -a "der\t'Binary DER'
@@ -212,10 +82,10 @@ complete -c kliento -n "__fish_kliento_using_subcommand verify" -l color -d 'Col
 always\t'Always'
 never\t'Never'"
 complete -c kliento -n "__fish_kliento_using_subcommand verify" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_using_subcommand verify" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand verify" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand verify" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand inspect" -l audience -d 'Audience to check the token against (without it, the audience check is skipped)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand inspect" -l audience -d 'Audience to check the token against (without it, the status is at best `valid-except-audience`)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand inspect" -l at -d 'Verification time: RFC 3339 or relative to now (-1h) [default: now]' -r
 complete -c kliento -n "__fish_kliento_using_subcommand inspect" -l trust-anchors -d 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand inspect" -l input-format -d 'Input encoding, instead of detecting it' -r -f -a "der\t'Binary DER'
@@ -227,7 +97,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand inspect" -l color -d 'Co
 always\t'Always'
 never\t'Never'"
 complete -c kliento -n "__fish_kliento_using_subcommand inspect" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_using_subcommand inspect" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand inspect" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l jwt-source -d 'Where the JWT comes from' -r -f -a "auto\t'The first source that applies (see the order above)'
@@ -266,7 +136,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l color -d 'C
 always\t'Always'
 never\t'Never'"
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_using_subcommand completions" -s o -l output -d 'Write the script into this directory (with the shell\'s usual file name) instead of stdout' -r -F
@@ -276,7 +146,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand completions" -l color -d
 always\t'Always'
 never\t'Never'"
 complete -c kliento -n "__fish_kliento_using_subcommand completions" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_using_subcommand completions" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand completions" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s o -l output -d 'Write one page per command (kliento.1, kliento-txt-record.1, ...) into this directory instead of printing kliento.1' -r -F
@@ -286,20 +156,153 @@ complete -c kliento -n "__fish_kliento_using_subcommand man" -l color -d 'Colour
 always\t'Always'
 never\t'Never'"
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s q -l quiet -d 'Print nothing on stderr but errors'
-complete -c kliento -n "__fish_kliento_using_subcommand man" -s v -l verbose -d 'Print more detail on stderr (repeat for more)'
+complete -c kliento -n "__fish_kliento_using_subcommand man" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "issue" -d 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "verify" -d 'Verify a token bundle offline'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "inspect" -d 'Show everything in a token bundle and every check'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "completions" -d 'Print or write shell completions'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "man" -d 'Print or write man pages'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record issue verify inspect exchange completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain token org-cert member-cert help" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain token org-cert member-cert help" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain token org-cert member-cert help" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain token org-cert member-cert help" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain token org-cert member-cert help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain token org-cert member-cert help" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain token org-cert member-cert help" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain token org-cert member-cert help" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain token org-cert member-cert help" -f -a "token" -d 'Issue a Kliento token bundle'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain token org-cert member-cert help" -f -a "org-cert" -d 'Self-issue an organisation certificate (veraid-js profile)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain token org-cert member-cert help" -f -a "member-cert" -d 'Issue a member certificate for a user or a bot, signed by the organisation'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and not __fish_seen_subcommand_from chain test-chain token org-cert member-cert help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l domain -d 'The organisation\'s domain (the chain covers _veraid.DOMAIN; lower-cased)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l resolver -d 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l doh -d 'DNS-over-HTTPS endpoint (https, or http to a loopback address)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l trust-anchors -d 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l timeout -d 'Time to wait for each answer: seconds or a duration (30s, 2m), 1s to 300s' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s o -l output -d 'Write the chain (DER) here instead of stdout' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -l force -d 'Replace an existing output file'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from chain" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l domain -d 'Organisation domain (e.g. example.com; lower-cased)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l key -d 'Organisation key: RSA 2048/3072/4096, private or public, PEM or DER (`-` for stdin)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s o -l output -d 'Chain file to write (DER; `-` for stdout, never a terminal)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l trust-anchors-out -d 'File to write the test root\'s DS trust anchor to (one presentation-form line)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l ttl-override -d 'TXT record TTL override: seconds or a duration (90m, 1h, 7d), at most 90 days' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l service -d 'Restrict the TXT record to one service OID' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l start -d 'Inception of every RRSIG: RFC 3339 or relative to now (+1h, -2d)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l valid-for -d 'How long every RRSIG stays valid after --start (e.g. 30d, 12h)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l zone-algorithms -d 'Signing algorithm of each zone, root first; the last one applies to the zones below' -r -f -a "rsasha256\t'8: RSA-2048/SHA-256'
+rsasha512\t'10: RSA-2048/SHA-512'
+ecdsap256sha256\t'13: ECDSA P-256/SHA-256'
+ecdsap384sha384\t'14: ECDSA P-384/SHA-384'
+ed25519\t'15: Ed25519'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -l force -d 'Replace existing output files'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l audience -d 'The server the token is for (compared exactly by verifiers)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l claim -d 'A claim, KEY=VALUE (repeatable; a repeated KEY keeps the last value)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l key -d 'Organisation private key (PEM or DER, PKCS#8 or PKCS#1); not needed for a member signature with --org-cert' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l domain -d 'The organisation\'s domain (lower-cased: DNS names are case-insensitive)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l chain -d 'DNSSEC chain file (DER); without it the chain is retrieved live' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l resolver -d 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l doh -d 'DNS-over-HTTPS endpoint (https, or http to a loopback address)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l trust-anchors -d 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l timeout -d 'Time to wait for each answer: seconds or a duration (30s, 2m), 1s to 300s' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l org-cert -d 'Organisation certificate (PEM or DER); without it one is self-issued for the token\'s validity' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l user -d 'Organisation signature attributed to this user' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l member-cert -d 'Member signature: the member\'s certificate (PEM or DER), issued by --org-cert' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l member-key -d 'Member signature: the member\'s private key' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l encoding -d 'Output encoding: base64, header (`Kliento <base64>`) or der' -r -f -a "base64\t'Standard base64 on one line'
+header\t'An Authorization header value: `Kliento <base64>`'
+der\t'Binary DER (never written to a terminal)'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s o -l output -d 'Write the bundle to FILE instead of stdout' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l valid-for -d 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w, or plain seconds [default: 5m]' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l bot -d 'Organisation signature attributed to a bot (the default)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l force -d 'Replace an existing output file'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l allow-invalid -d 'Write the bundle even if it would not verify at its start (for negative tests); warns'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l key -d 'Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l domain -d 'Organisation domain name (the certificate\'s CN; lower-cased, a trailing dot is dropped)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l encoding -d 'Certificate encoding' -r -f -a "pem\t'PEM text (a CERTIFICATE block)'
+der\t'Binary DER (never written to a terminal)'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s o -l output -d 'Write the certificate to FILE instead of stdout' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l valid-for -d 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w, or plain seconds [default: 90d]' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l force -d 'Replace an existing output file'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l allow-invalid -d 'Write the certificate even if it would not verify (for negative tests); warns'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l org-key -d 'Organisation private key, PEM or DER, PKCS#8 or PKCS#1' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l org-cert -d 'Organisation certificate, PEM or DER' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l member-key -d 'Member key: RSA, public or private, PEM or DER (only the public half is used)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l user -d 'User name (no `@`, tab, CR or LF)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l encoding -d 'Certificate encoding' -r -f -a "pem\t'PEM text (a CERTIFICATE block)'
+der\t'Binary DER (never written to a terminal)'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s o -l output -d 'Write the certificate to FILE instead of stdout' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l valid-for -d 'Lifetime from the start: 300s, 90m, 1h, 7d, 2w, or plain seconds [default: 90d, capped at the organisation certificate\'s expiry]' -r
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l bot -d 'Issue the certificate for a bot (CN `@`)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l force -d 'Replace an existing output file'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l allow-invalid -d 'Write the certificate even if it would not verify (for negative tests); warns'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "token" -d 'Issue a Kliento token bundle'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "org-cert" -d 'Self-issue an organisation certificate (veraid-js profile)'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "member-cert" -d 'Issue a member certificate for a user or a bot, signed by the organisation'
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "verify" -d 'Verify a token bundle offline'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "inspect" -d 'Show everything in a token bundle and every check'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "completions" -d 'Print or write shell completions'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "man" -d 'Print or write man pages'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "issue" -d 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "token" -d 'Issue a Kliento token bundle'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "org-cert" -d 'Self-issue an organisation certificate (veraid-js profile)'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "member-cert" -d 'Issue a member certificate for a user or a bot, signed by the organisation'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'

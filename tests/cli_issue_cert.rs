@@ -116,6 +116,8 @@ fn org_cert_honours_start_and_expiry_and_writes_der() {
         "2026-06-01T12:00:00.750Z",
         "--encoding",
         "der",
+        // Over before it is issued: refused without --allow-invalid.
+        "--allow-invalid",
     ]);
     let der = std::fs::read(&out).unwrap();
     assert_eq!(der[0], 0x30, "DER, not PEM");

@@ -155,7 +155,7 @@ fn rejects_a_ttl_override_over_ninety_days_as_a_usage_error() {
             .code(2)
             .stdout("")
             .stderr(contains(format!(
-                "error: invalid value '{flag}' for '--ttl-override <SECONDS>': TTL override must not exceed 90 days"
+                "error: invalid value '{flag}' for '--ttl-override <DURATION>': TTL override must not exceed 90 days"
             )));
     }
     kliento()
@@ -164,7 +164,7 @@ fn rejects_a_ttl_override_over_ninety_days_as_a_usage_error() {
         .assert()
         .code(2)
         .stderr(contains(
-            "invalid value '-5' for '--ttl-override <SECONDS>'",
+            "invalid value '-5' for '--ttl-override <DURATION>'",
         ));
 }
 

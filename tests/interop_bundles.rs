@@ -596,7 +596,8 @@ fn kliento_negative(dir: &Path, at: Timestamp, fault: &'static str) -> Option<Ne
         "audience" => (org.issue(&case, "valid.b64", &[]), org.anchors()),
         "expired" | "not-yet-valid" => {
             let [start, expiry] = moved(if fault == "expired" { [-2, -1] } else { [1, 2] });
-            let flags = ["--start", &start, "--expiry", &expiry];
+            // Minted to fail: `issue token` refuses such bundles without --allow-invalid.
+            let flags = ["--start", &start, "--expiry", &expiry, "--allow-invalid"];
             (org.issue(&case, "moved.b64", &flags), org.anchors())
         }
         "service" => (
@@ -614,12 +615,17 @@ fn kliento_negative(dir: &Path, at: Timestamp, fault: &'static str) -> Option<Ne
             // Signed with another key over `org`'s chain, whose TXT record names `org`'s key.
             let other = KlientoOrg::new(dir, 2048, "example.net");
             std::fs::copy(org.dir.join("chain.der"), other.dir.join("chain.der")).unwrap();
-            (other.issue(&case, "other-key.b64", &[]), org.anchors())
+            let flags = ["--start", "-1m", "--allow-invalid"];
+            (other.issue(&case, "other-key.b64", &flags), org.anchors())
         }
         "other-domain" => {
             // For example.com, over the example.org chain (whose TXT record names the key).
             let other = KlientoOrg::new(dir, 2048, "example.org");
-            (other.issue(&case, "other-domain.b64", &[]), other.anchors())
+            let flags = ["--start", "-1m", "--allow-invalid"];
+            (
+                other.issue(&case, "other-domain.b64", &flags),
+                other.anchors(),
+            )
         }
         _ => return None,
     };

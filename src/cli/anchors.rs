@@ -3,7 +3,9 @@
 use super::exit::Exit;
 use super::failure::{Failure, OrFail};
 use super::io;
-use kliento::dnssec::{TrustAnchor, iana_root_anchors, parse_trust_anchors};
+use kliento::dnssec::{
+    DnssecChain, TrustAnchor, chain_root_matches, iana_root_anchors, parse_trust_anchors,
+};
 use std::path::Path;
 
 /// Reads `--trust-anchors FILE`, or the IANA root anchors without one.
@@ -22,4 +24,15 @@ pub fn load_anchors(path: Option<&Path>) -> Result<Vec<TrustAnchor>, Failure> {
         Exit::Malformed,
         format!("cannot read trust anchors from {}", path.display()),
     )
+}
+
+/// The hint for a test chain checked against anchors that are not its own.
+pub const FOREIGN_ROOT_HINT: &str = "the chain's root key matches none of the trust anchors \
+     in use: a chain made by `kliento issue test-chain` verifies only with its own anchors, \
+     --trust-anchors FILE (the file --trust-anchors-out wrote)";
+
+/// Whether a decoded chain was made under another root than `anchors` (a test chain checked
+/// against the IANA anchors, say).
+pub fn foreign_root(chain: Option<&DnssecChain>, anchors: &[TrustAnchor]) -> bool {
+    chain.is_some_and(|c| !c.is_empty() && !chain_root_matches(c, anchors))
 }

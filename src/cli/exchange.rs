@@ -4,6 +4,7 @@
 use super::exit::Exit;
 use super::failure::Failure;
 use super::io::{self, FileMode};
+use super::text::Esc;
 use super::ui::Ui;
 use super::values::{self, OutputEncoding};
 use base64::Engine;
@@ -50,7 +51,7 @@ pub struct Args {
     url: ExchangeUrl,
 
     /// Where the JWT comes from
-    #[arg(long, value_enum, default_value_t = SourceName::Auto)]
+    #[arg(long, value_enum, value_name = "SOURCE", default_value_t = SourceName::Auto)]
     jwt_source: SourceName,
 
     /// Audience to ask the JWT source for, when the Authority expects another than the URL
@@ -87,7 +88,7 @@ pub struct Args {
     oidc_grant: Option<GrantName>,
 
     /// Which token of the provider's answer to send to the Authority
-    #[arg(long, value_enum, default_value_t = TokenName::Access, help_heading = OIDC)]
+    #[arg(long, value_enum, value_name = "TOKEN", default_value_t = TokenName::Access, help_heading = OIDC)]
     oidc_token: TokenName,
 
     /// Scopes to request (space-separated)
@@ -113,11 +114,11 @@ pub struct Args {
     github_output: Option<String>,
 
     /// How the Authority sends the bundle over HTTP (binary, or base64 text)
-    #[arg(long, value_enum, default_value_t = TransferName::Binary)]
+    #[arg(long, value_enum, value_name = "FORM", default_value_t = TransferName::Binary)]
     transfer: TransferName,
 
     /// Timeout of each HTTP request: seconds or a duration (30s, 2m)
-    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = timeout)]
+    #[arg(long, value_name = "DURATION", default_value = "10", value_parser = timeout)]
     timeout: Duration,
 
     /// Extra attempts after a network error or a 5xx answer (with exponential backoff)
@@ -239,7 +240,17 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     };
     let credential =
         exchange::exchange(&http, &args.url, &jwt, transfer).map_err(exchange_failure)?;
-    ui.detail(1, format!("received a signature bundle: {credential:?}"));
+    ui.detail(
+        1,
+        format!(
+            "received a signature bundle: {} bytes, sent as {}",
+            credential.der.len(),
+            match credential.transfer {
+                Transfer::Binary => "binary DER",
+                Transfer::Base64 => "base64 text",
+            }
+        ),
+    );
     write_credential(ui, &args, source.name(), &credential)?;
     Ok(Exit::Success)
 }
@@ -343,7 +354,8 @@ fn oidc_source(args: &Args, env: &Env) -> Result<Option<OidcSource>, Failure> {
     // The sign-in URL must reach the user even with -q: nothing happens until it is opened.
     let show = Box::new(|url: &url::Url| {
         eprintln!("Open this URL in a browser to sign in (waiting up to 5 minutes):");
-        eprintln!("  {url}");
+        // The URL comes from the provider's discovery document: escaped like any server text.
+        eprintln!("  {}", Esc(url));
     });
     Ok(Some(OidcSource::new(config, show)))
 }

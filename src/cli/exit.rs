@@ -8,7 +8,8 @@ use std::fmt;
 pub enum Exit {
     /// Success; for `verify`, the bundle is valid.
     Success = 0,
-    /// `verify`: the bundle was understood and is invalid.
+    /// `verify`: the bundle was understood and is invalid; `issue`: what was made would not
+    /// verify, or a retrieved chain is not SECURE.
     Invalid = 1,
     /// Usage error: unknown flag, missing argument, bad flag value.
     Usage = 2,
@@ -37,7 +38,10 @@ impl Exit {
     pub fn meaning(self) -> &'static str {
         match self {
             Exit::Success => "success (for verify: the bundle is valid)",
-            Exit::Invalid => "invalid: verify understood the bundle and it is not valid",
+            Exit::Invalid => {
+                "invalid: verify found the bundle invalid; issue refused what it made because it \
+                 would not verify, or a DNSSEC chain that is not SECURE"
+            }
             Exit::Usage => "usage error (unknown flag, missing argument or bad flag value)",
             Exit::Malformed => {
                 "malformed input (bundle, key, certificate, chain, header, TXT value or anchors file)"

@@ -4,6 +4,7 @@
 use super::exit::Exit;
 use super::failure::Failure;
 use super::io;
+use super::text::escape;
 use super::ui::Ui;
 use super::verify::{Input, VerificationArgs};
 use kliento::dnssec::validate::SignatureUse;
@@ -56,6 +57,9 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         )?),
         Err(_) => None,
     };
+    if let Some(verification) = &verification {
+        args.verification.hint_foreign_root(ui, verification);
+    }
     let view = View::new(&input, encoding, verification.as_ref());
     if ui.json() {
         ui.print_json(&view.json())?;
@@ -203,13 +207,17 @@ impl<'a> View<'a> {
                 "signed by the organisation"
             };
             let who = match verified.member.user() {
-                Some(user) => format!("user {user}"),
+                Some(user) => format!("user {}", escape(user)),
                 None => "a bot (@)".into(),
             };
             let _ = writeln!(out, "Member: {who}, {by}");
-            let _ = writeln!(out, "Token: audience \"{}\"", verified.token.audience);
+            let _ = writeln!(
+                out,
+                "Token: audience \"{}\"",
+                escape(&verified.token.audience)
+            );
             for (key, value) in verified.token.claims.iter() {
-                let _ = writeln!(out, "  claim {key}={value}");
+                let _ = writeln!(out, "  claim {}={}", escape(key), escape(value));
             }
         }
         let _ = writeln!(out, "Checks:");
@@ -220,17 +228,22 @@ impl<'a> View<'a> {
                 Outcome::Skipped => "skip",
                 Outcome::NotRequested => "----",
             };
-            let _ = writeln!(out, "  [{mark}] {}: {}", check.id.name(), check.detail);
+            let _ = writeln!(
+                out,
+                "  [{mark}] {}: {}",
+                check.id.name(),
+                escape(&check.detail)
+            );
             if let Some(expected) = &check.expected {
-                let _ = writeln!(out, "         expected: {expected}");
+                let _ = writeln!(out, "         expected: {}", escape(expected));
             }
             if let Some(actual) = &check.actual {
-                let _ = writeln!(out, "         actual:   {actual}");
+                let _ = writeln!(out, "         actual:   {}", escape(actual));
             }
         }
         match self.explanation() {
             Some(explanation) => {
-                let _ = writeln!(out, "Status: {}: {explanation}", self.status());
+                let _ = writeln!(out, "Status: {}: {}", self.status(), escape(&explanation));
             }
             None => {
                 let _ = writeln!(out, "Status: {}", self.status());
@@ -355,12 +368,12 @@ fn check_json(check: &Check) -> Value {
     })
 }
 
-fn certificate_text(out: &mut String, label: &str, certificate: &Certificate, txt: bool) {
-    let _ = writeln!(out, "{label}: {}", certificate.common_name());
+fn certificate_text(out: &mut String, label: &str, certificate: &Certificate, organisation: bool) {
+    let _ = writeln!(out, "{label}: {}", escape(certificate.common_name()));
     let _ = writeln!(
         out,
         "  issuer {}, serial {}",
-        certificate.issuer_common_name().unwrap_or("(no CN)"),
+        escape(certificate.issuer_common_name().unwrap_or("(no CN)")),
         certificate.serial_number()
     );
     let _ = writeln!(
@@ -369,12 +382,19 @@ fn certificate_text(out: &mut String, label: &str, certificate: &Certificate, tx
         certificate.not_before(),
         certificate.not_after()
     );
+    // The TXT algorithm number and key id only mean something for the organisation key (they
+    // are what its _veraid TXT record holds); a member key is described by its size.
     if let Some((algorithm, id)) = certificate_key(certificate) {
-        let _ = write!(out, "  key: RSA-{}, key id {id}", algorithm.bits());
-        if txt {
-            let _ = write!(out, " (TXT algorithm {})", algorithm.id());
+        let bits = algorithm.bits();
+        if organisation {
+            let _ = writeln!(
+                out,
+                "  key: RSA-{bits}, TXT algorithm {}, key id {id}",
+                algorithm.id()
+            );
+        } else {
+            let _ = writeln!(out, "  key: RSA-{bits}, key digest {id}");
         }
-        let _ = writeln!(out);
     }
     if let Ok(algorithm) = certificate.signature_algorithm() {
         let _ = writeln!(out, "  signed with {}", algorithm.webcrypto_name());
@@ -402,7 +422,7 @@ fn findings_text(out: &mut String, findings: &Findings, verbosity: u8) {
                 out,
                 "  {}. {} rcode {}, {} bytes",
                 i + 1,
-                message.questions.join(", "),
+                escape(&message.questions.join(", ")),
                 message.response_code,
                 message.bytes
             );
@@ -410,13 +430,13 @@ fn findings_text(out: &mut String, findings: &Findings, verbosity: u8) {
                 let _ = writeln!(
                     out,
                     "     {} TTL {}: {} record(s)",
-                    rrset.name,
+                    escape(&rrset.name),
                     rrset.ttl,
                     rrset.records.len()
                 );
                 if rrset.name.ends_with("/TXT") {
                     for record in &rrset.records {
-                        let _ = writeln!(out, "       {record}");
+                        let _ = writeln!(out, "       {}", escape(record));
                     }
                 }
                 for rrsig in &rrset.signatures {
@@ -425,7 +445,7 @@ fn findings_text(out: &mut String, findings: &Findings, verbosity: u8) {
                         "       RRSIG alg {} key {} by {} valid {} .. {}",
                         rrsig.algorithm,
                         rrsig.key_tag,
-                        rrsig.signer,
+                        escape(&rrsig.signer),
                         from_unix_seconds(rrsig.inception),
                         from_unix_seconds(rrsig.expiration)
                     );
@@ -438,7 +458,7 @@ fn findings_text(out: &mut String, findings: &Findings, verbosity: u8) {
     {
         let _ = writeln!(out, "DNSSEC walk:");
         for line in walk.to_string().lines() {
-            let _ = writeln!(out, "  {line}");
+            let _ = writeln!(out, "  {}", escape(line));
         }
         let work = findings.dnssec_work;
         let _ = writeln!(

@@ -2,6 +2,7 @@
 
 mod cert;
 mod chain;
+mod check;
 mod member_cert;
 mod org_cert;
 mod test_chain;

@@ -124,10 +124,22 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             algorithm: algorithm.id(),
             key_id,
         })?;
-    } else if let Some(path) = shown(&args.output) {
-        ui.note(format!(
-            "wrote a {bits}-bit RSA private key to {path} (mode 0600); key id {key_id}"
-        ));
+    } else {
+        let private = shown(&args.output)
+            .map(|path| format!("a {bits}-bit RSA private key to {path} (mode 0600)"));
+        let public = args
+            .public_out
+            .as_ref()
+            .and_then(shown)
+            .map(|path| format!("its public key to {path}"));
+        let wrote = match (private, public) {
+            (Some(private), Some(public)) => Some(format!("{private} and {public}")),
+            (Some(one), None) | (None, Some(one)) => Some(one),
+            (None, None) => None,
+        };
+        if let Some(wrote) = wrote {
+            ui.note(format!("wrote {wrote}; key id {key_id}"));
+        }
     }
     Ok(Exit::Success)
 }

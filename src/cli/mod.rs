@@ -10,6 +10,7 @@ mod inspect;
 mod io;
 mod issue;
 mod keygen;
+mod text;
 mod txt_record;
 mod ui;
 mod values;
@@ -40,12 +41,13 @@ struct Cli {
     #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     quiet: bool,
 
-    /// Print more detail on stderr (repeat for more)
+    /// More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to
+    /// its report
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     verbose: u8,
 
     /// Colour diagnostics: auto (terminal without NO_COLOR), always or never
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = GLOBAL)]
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, help_heading = GLOBAL)]
     color: ColorChoice,
 
     #[command(subcommand)]
@@ -70,7 +72,31 @@ pub fn command() -> clap::Command {
         cmd.after_help(Exit::help_table())
             .mut_subcommands(with_exit_codes)
     }
-    with_exit_codes(Cli::command())
+    with_exit_codes(with_lifetimes(Cli::command()))
+}
+
+/// `--valid-for` is shared by `issue token`, `org-cert` and `member-cert`; each says its own
+/// default where the flag is described.
+fn with_lifetimes(cmd: clap::Command) -> clap::Command {
+    let lifetime = |default: &'static str| {
+        move |arg: clap::Arg| {
+            arg.help(format!(
+                "Lifetime from the start: 300s, 90m, 1h, 7d, 2w, or plain seconds [default: \
+                 {default}]"
+            ))
+        }
+    };
+    cmd.mut_subcommand("issue", |issue| {
+        issue
+            .mut_subcommand("token", |c| c.mut_arg("valid_for", lifetime("5m")))
+            .mut_subcommand("org-cert", |c| c.mut_arg("valid_for", lifetime("90d")))
+            .mut_subcommand("member-cert", |c| {
+                c.mut_arg(
+                    "valid_for",
+                    lifetime("90d, capped at the organisation certificate's expiry"),
+                )
+            })
+    })
 }
 
 /// Runs `kliento` with the process arguments and returns its exit status.

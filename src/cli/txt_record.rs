@@ -31,15 +31,15 @@ pub struct Args {
 
     /// How long before a signature's end its DNSSEC chain may have been signed: seconds or a
     /// duration (90m, 1h, 7d), at most 90 days
-    #[arg(long, value_name = "SECONDS", default_value = "3600", value_parser = values::ttl_override)]
+    #[arg(long, value_name = "DURATION", default_value = "3600", value_parser = values::ttl_override)]
     ttl_override: TtlOverride,
 
     /// Restrict the key to one service (e.g. 1.3.6.1.4.1.58708.3.0 for Kliento)
     #[arg(long, value_name = "OID")]
     service: Option<ServiceOid>,
 
-    /// Print the zone-file line for _veraid.DOMAIN instead of the bare value
-    #[arg(long, value_name = "DOMAIN")]
+    /// Print the zone-file line for _veraid.DOMAIN instead of the bare value (lower-cased)
+    #[arg(long, value_name = "DOMAIN", value_parser = values::domain)]
     domain: Option<Domain>,
 }
 

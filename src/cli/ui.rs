@@ -3,6 +3,7 @@
 use super::exit::Exit;
 use super::failure::Failure;
 use super::io;
+use super::text::{DIAGNOSTIC_LIMIT, escape, escape_bounded};
 use serde::Serialize;
 use std::io::IsTerminal;
 
@@ -73,17 +74,37 @@ impl Ui {
         }
     }
 
-    /// A short informational line on stderr, unless `-q`.
+    /// A short informational line on stderr, unless `-q`. Control characters in it (from
+    /// untrusted names it may quote) are escaped.
     pub fn note(&self, message: impl std::fmt::Display) {
         if !self.quiet {
-            eprintln!("{} {message}", self.paint("1;36", "note:"));
+            let message = message.to_string();
+            eprintln!("{} {}", self.paint("1;36", "note:"), escape(&message));
         }
     }
 
-    /// Detail shown with `-v` (level 1) or `-vv` (level 2).
+    /// A hint on stderr (what to do about the result just printed), unless `-q`.
+    pub fn hint(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            let message = message.to_string();
+            eprintln!("{} {}", self.paint("1;33", "hint:"), escape(&message));
+        }
+    }
+
+    /// A warning on stderr (something was done that the user should know is wrong), unless
+    /// `-q`; escaped as notes are.
+    pub fn warn(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            let message = message.to_string();
+            eprintln!("{} {}", self.paint("1;33", "warning:"), escape(&message));
+        }
+    }
+
+    /// Detail shown with `-v` (level 1) or `-vv` (level 2), escaped as notes are.
     pub fn detail(&self, level: u8, message: impl std::fmt::Display) {
         if self.verbose >= level {
-            eprintln!("{} {message}", self.paint("2", "debug:"));
+            let message = message.to_string();
+            eprintln!("{} {}", self.paint("2", "debug:"), escape(&message));
         }
     }
 
@@ -92,9 +113,19 @@ impl Ui {
         if failure.exit == Exit::Success {
             return;
         }
-        eprintln!("{} {:#}", self.paint("1;31", "error:"), failure.error);
+        // Errors quote what servers, files and bundles said: escaped and bounded.
+        let error = format!("{:#}", failure.error);
+        eprintln!(
+            "{} {}",
+            self.paint("1;31", "error:"),
+            escape_bounded(&error, DIAGNOSTIC_LIMIT)
+        );
         if let Some(hint) = &failure.hint {
-            eprintln!("{} {hint}", self.paint("1;33", "hint:"));
+            eprintln!(
+                "{} {}",
+                self.paint("1;33", "hint:"),
+                escape_bounded(hint, DIAGNOSTIC_LIMIT)
+            );
         }
     }
 

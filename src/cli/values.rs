@@ -1,5 +1,6 @@
 //! Parsers for flag values shared by several subcommands: durations and times.
 
+use kliento::domain::Domain;
 use kliento::time::Timestamp;
 use kliento::token::encoding::BundleEncoding;
 use kliento::veraid::member::UserName;
@@ -84,9 +85,19 @@ pub fn ttl_override(text: &str) -> Result<TtlOverride, String> {
     TtlOverride::new(seconds(text)?).map_err(|e| e.to_string())
 }
 
-/// Parses a VeraId user name (no `@`, tab, CR or LF).
+/// Parses a VeraId user name (no `@`, tab, CR or LF), refusing the empty name: it would
+/// verify as `@example.com`, which no one can tell from a mistake (use --bot for a bot).
 pub fn user_name(text: &str) -> Result<UserName, String> {
+    if text.is_empty() {
+        return Err("the user name is empty (use --bot for a bot)".into());
+    }
     UserName::new(text).map_err(|e| e.to_string())
+}
+
+/// Parses a domain name (`Domain` keeps it in lower case: DNS names are case-insensitive and
+/// one organisation has one spelling).
+pub fn domain(text: &str) -> Result<Domain, String> {
+    text.parse::<Domain>().map_err(|e| e.to_string())
 }
 
 /// `--encoding` of commands that output a bundle.

@@ -1,13 +1,14 @@
 //! `kliento verify`: offline verification of a token bundle for an audience, answering as
 //! Kliento Verifier does (`valid` / `invalid` / `malformed`).
 
-use super::anchors::load_anchors;
+use super::anchors::{FOREIGN_ROOT_HINT, foreign_root, load_anchors};
 use super::exit::Exit;
 use super::failure::Failure;
 use super::io;
+use super::text::escape;
 use super::ui::Ui;
 use super::values::{self, TimeArg};
-use kliento::report::Verdict;
+use kliento::report::{CheckId, Outcome, Verdict};
 use kliento::time::{Period, Timestamp};
 use kliento::token::bundle::{self, TokenVerification};
 use kliento::token::encoding::{self, BundleEncoding};
@@ -45,7 +46,7 @@ pub struct Args {
 #[derive(Debug, clap::Args)]
 pub struct VerificationArgs {
     /// Verification time: RFC 3339 or relative to now (-1h) [default: now]
-    #[arg(long, value_name = "T", value_parser = values::time, allow_hyphen_values = true)]
+    #[arg(long, value_name = "TIME", value_parser = values::time, allow_hyphen_values = true)]
     at: Option<TimeArg>,
 
     /// DS records of the root (zone-file form) to trust instead of the IANA root KSKs
@@ -131,6 +132,21 @@ impl VerificationArgs {
             mode,
         ))
     }
+
+    /// Says when the DNSSEC check failed because the chain was made under another root than
+    /// the anchors in use (a test chain without its --trust-anchors).
+    pub fn hint_foreign_root(&self, ui: &Ui, verification: &TokenVerification) {
+        let dnssec_failed = matches!(
+            verification.report().outcome(CheckId::Dnssec),
+            Some(Outcome::Failed(_))
+        );
+        if dnssec_failed
+            && let Ok(anchors) = load_anchors(self.trust_anchors.as_deref())
+            && foreign_root(verification.findings().chain.as_ref(), &anchors)
+        {
+            ui.hint(FOREIGN_ROOT_HINT);
+        }
+    }
 }
 
 /// Verifies and prints the verdict.
@@ -149,6 +165,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     let verification =
         args.verification
             .verify(&bytes, Some(&args.audience), Mode::FirstFailure)?;
+    args.verification.hint_foreign_root(ui, &verification);
     match (verification.verdict(), verification.verified()) {
         (Verdict::Valid, Some(verified)) => {
             let subject = &verified.subject_id;
@@ -164,9 +181,9 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
                     "claims": claims,
                 }))?;
             } else {
-                let mut text = format!("valid: {subject}\n");
+                let mut text = format!("valid: {}\n", escape(subject));
                 for (key, value) in claims.iter() {
-                    text.push_str(&format!("{key}={value}\n"));
+                    text.push_str(&format!("{}={}\n", escape(key), escape(value)));
                 }
                 io::write_stdout(text.as_bytes(), false)?;
             }
@@ -188,7 +205,7 @@ fn answer(ui: &Ui, status: &'static str, error: &str) -> Result<Exit, Failure> {
     if ui.json() {
         ui.print_json(&json!({ "status": status, "error": error }))?;
     } else {
-        ui.print_line(format!("{status}: {error}"))?;
+        ui.print_line(format!("{status}: {}", escape(error)))?;
         ui.note("`kliento inspect` shows every check and what it found");
     }
     Ok(if status == "malformed" {

@@ -6,6 +6,10 @@
 //! blank lines, and the digest's hex possibly split by spaces. hickory's zone parser refuses DS
 //! records (rust-stack.md §1.2), hence this small parser.
 
+use super::chain::DnssecChain;
+use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData};
+use hickory_proto::dnssec::{DigestType, PublicKey};
+use hickory_proto::rr::{Name, RData, RecordType};
 use std::fmt;
 
 /// A DS record for the root zone, trusted without a signature.
@@ -179,6 +183,67 @@ fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
         .collect())
 }
 
+/// The root zone's DNSKEYs (Zone Key flag set) that a chain carries in its answers.
+fn root_keys(chain: &DnssecChain) -> Vec<DNSKEY> {
+    let root = Name::root();
+    let mut keys: Vec<DNSKEY> = Vec::new();
+    for message in chain.parsed() {
+        for record in &message.answers {
+            if record.record_type() != RecordType::DNSKEY || record.name != root {
+                continue;
+            }
+            if let RData::DNSSEC(DNSSECRData::DNSKEY(key)) = &record.data
+                && key.zone_key()
+                && !keys.contains(key)
+            {
+                keys.push(key.clone());
+            }
+        }
+    }
+    keys
+}
+
+/// Whether `anchor` is a DS of `key` at the root (same algorithm and digest; the key tag is
+/// informational, as in validation).
+fn anchor_matches(anchor: &TrustAnchor, key: &DNSKEY) -> bool {
+    let digest_type = match anchor.digest_type {
+        1 => DigestType::SHA1,
+        2 => DigestType::SHA256,
+        4 => DigestType::SHA384,
+        _ => return false,
+    };
+    u8::from(key.public_key().algorithm()) == anchor.algorithm
+        && key
+            .to_digest(&Name::root(), digest_type)
+            .is_ok_and(|d| d.as_ref() == anchor.digest.as_slice())
+}
+
+/// Whether any root DNSKEY the chain carries is one of `anchors`: `false` for a chain made
+/// under another root (a test chain checked against the IANA anchors, say), or with no root
+/// DNSKEY at all.
+pub fn chain_root_matches(chain: &DnssecChain, anchors: &[TrustAnchor]) -> bool {
+    root_keys(chain)
+        .iter()
+        .any(|key| anchors.iter().any(|a| anchor_matches(a, key)))
+}
+
+/// SHA-256 DS records of the root DNSKEYs the chain carries: the anchors under which a
+/// self-contained (test) chain can be checked. Empty when the chain holds no root DNSKEY.
+pub fn chain_root_anchors(chain: &DnssecChain) -> Vec<TrustAnchor> {
+    root_keys(chain)
+        .iter()
+        .filter_map(|key| {
+            let digest = key.to_digest(&Name::root(), DigestType::SHA256).ok()?;
+            Some(TrustAnchor {
+                key_tag: key.calculate_key_tag().ok()?,
+                algorithm: u8::from(key.public_key().algorithm()),
+                digest_type: 2,
+                digest: digest.as_ref().to_vec(),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +319,29 @@ mod tests {
             parse_trust_anchors("; nothing\n\n").unwrap_err(),
             AnchorsError::Empty
         );
+    }
+
+    #[test]
+    fn a_chain_yields_the_anchors_of_its_own_root_and_matches_only_those() {
+        use crate::dnssec::test_chain::{ChainSpec, TestZones, ZoneAlgorithm};
+        use crate::time::Period;
+        let domain = "example.com".parse().unwrap();
+        let zones = TestZones::generate(&domain, &[ZoneAlgorithm::Ed25519]).unwrap();
+        let validity = Period::new(
+            "2026-01-01T00:00:00Z".parse().unwrap(),
+            "2026-02-01T00:00:00Z".parse().unwrap(),
+        )
+        .unwrap();
+        let test = zones.build(&ChainSpec::new("1 a 3600", validity)).unwrap();
+        let chain = test.chain().unwrap();
+        assert_eq!(chain_root_anchors(&chain), vec![test.root_anchor.clone()]);
+        assert!(chain_root_matches(
+            &chain,
+            std::slice::from_ref(&test.root_anchor)
+        ));
+        assert!(!chain_root_matches(&chain, &iana_root_anchors()));
+        let empty = DnssecChain::from_messages(Vec::new()).unwrap();
+        assert!(chain_root_anchors(&empty).is_empty());
+        assert!(!chain_root_matches(&empty, &[test.root_anchor]));
     }
 }

@@ -11,7 +11,8 @@ pub mod test_chain;
 pub mod validate;
 
 pub use anchors::{
-    AnchorsError, TrustAnchor, format_trust_anchors, iana_root_anchors, parse_trust_anchors,
+    AnchorsError, TrustAnchor, chain_root_anchors, chain_root_matches, format_trust_anchors,
+    iana_root_anchors, parse_trust_anchors,
 };
 pub use chain::{ChainError, DnssecChain, MessageSummary, RrsetSummary, RrsigSummary};
 pub use validate::{

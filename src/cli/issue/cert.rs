@@ -19,15 +19,15 @@ pub const CERTIFICATE_VALIDITY: u64 = 90 * 86_400;
 #[derive(Debug, clap::Args)]
 pub struct ValidityArgs {
     /// Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds
-    #[arg(long, value_name = "T", value_parser = values::time, allow_hyphen_values = true)]
+    #[arg(long, value_name = "TIME", value_parser = values::time, allow_hyphen_values = true)]
     start: Option<TimeArg>,
 
     /// End of validity: RFC 3339 or relative to now (+30d)
-    #[arg(long, value_name = "T", value_parser = values::time, allow_hyphen_values = true,
+    #[arg(long, value_name = "TIME", value_parser = values::time, allow_hyphen_values = true,
           conflicts_with = "valid_for")]
     expiry: Option<TimeArg>,
 
-    /// Lifetime from the start: 300s, 90m, 1h, 7d, 2w (default: see the command's description)
+    /// Lifetime from the start: 300s, 90m, 1h, 7d, 2w, or plain seconds
     #[arg(long, value_name = "DURATION", value_parser = values::seconds)]
     valid_for: Option<u64>,
 }

@@ -1,7 +1,7 @@
 //! `kliento issue chain`: retrieve the DNSSEC chain of `_veraid.DOMAIN` live, validate it at the
 //! current time, and write it as DER `SET OF OCTET STRING`.
 
-use crate::cli::anchors::load_anchors;
+use crate::cli::anchors::{foreign_root, load_anchors};
 use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io::{self, FileMode};
@@ -16,6 +16,7 @@ use kliento::dnssec::{DnssecChain, validate_veraid_txt};
 use kliento::domain::Domain;
 use kliento::time::{Period, Timestamp};
 use serde::Serialize;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -30,8 +31,8 @@ use std::time::Duration;
                   is not written (exit 1); network failures exit 4."
 )]
 pub struct Args {
-    /// The organisation's domain (the chain covers _veraid.DOMAIN)
-    #[arg(long, value_name = "DOMAIN")]
+    /// The organisation's domain (the chain covers _veraid.DOMAIN; lower-cased)
+    #[arg(long, value_name = "DOMAIN", value_parser = values::domain)]
     domain: Domain,
 
     #[command(flatten)]
@@ -61,8 +62,8 @@ pub struct LiveChain {
     #[arg(long, value_name = "FILE", env = "KLIENTO_TRUST_ANCHORS")]
     trust_anchors: Option<PathBuf>,
 
-    /// Seconds to wait for each answer
-    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = timeout)]
+    /// Time to wait for each answer: seconds or a duration (30s, 2m), 1s to 300s
+    #[arg(long, value_name = "DURATION", default_value = "5", value_parser = timeout)]
     timeout: Duration,
 }
 
@@ -110,6 +111,14 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     // Refuse an existing output before any network traffic.
     if let Some(path) = output {
         io::check_writable(path, mode)?;
+    }
+    // DER has no text form here: say what to do instead of the generic advice.
+    if output.is_none() && !ui.json() && std::io::stdout().is_terminal() {
+        return Err(Failure::new(
+            Exit::Usage,
+            "refusing to write the DNSSEC chain (binary DER) to a terminal",
+        )
+        .hint("pass -o FILE, or redirect stdout to a file or a pipe"));
     }
     let Retrieved {
         chain,
@@ -170,6 +179,11 @@ pub struct Retrieved {
 }
 
 impl LiveChain {
+    /// The anchors in use: --trust-anchors FILE, or the built-in IANA root anchors.
+    pub fn anchors(&self) -> Result<Vec<kliento::dnssec::TrustAnchor>, Failure> {
+        load_anchors(self.trust_anchors.as_deref())
+    }
+
     /// Retrieves the chain of `_veraid.DOMAIN` and validates it now; only a SECURE chain is
     /// returned (exit 1 otherwise, exit 4 on network failure).
     pub fn retrieve_secure(&self, ui: &Ui, domain: &Domain) -> Result<Retrieved, Failure> {
@@ -220,7 +234,11 @@ impl LiveChain {
                 Exit::Invalid,
                 format!("the DNSSEC chain for _veraid.{domain} is unusable: {rejection}"),
             )
-            .hint(rejection_hint(&responses, self.trust_anchors.is_some()))
+            .hint(rejection_hint(
+                &responses,
+                self.trust_anchors.is_some(),
+                foreign_root(Some(&chain), &anchors),
+            ))
         })?;
         for line in walk.to_string().lines() {
             ui.detail(1, line);
@@ -236,7 +254,7 @@ impl LiveChain {
 
 /// What to do about a chain that is not SECURE: name a server that refused or failed, else point
 /// at the anchors or the zone's signing.
-fn rejection_hint(responses: &[Response], custom_anchors: bool) -> String {
+fn rejection_hint(responses: &[Response], custom_anchors: bool, foreign_root: bool) -> String {
     if let Some(r) = responses.iter().find(|r| r.answer.server_declined()) {
         return format!(
             "the server answered {} to {}; it may not be a resolver for this name",
@@ -244,7 +262,11 @@ fn rejection_hint(responses: &[Response], custom_anchors: bool) -> String {
             r.question
         );
     }
-    if custom_anchors {
+    if foreign_root && !custom_anchors {
+        "the chain's root key matches none of the built-in IANA trust anchors: for a test DNS \
+         hierarchy, pass its root's DS records with --trust-anchors FILE"
+            .into()
+    } else if custom_anchors {
         "check that --trust-anchors holds the DS of the root this server signs with".into()
     } else {
         "the zone's DNSSEC is broken or incomplete; check it with a DNSSEC debugger".into()

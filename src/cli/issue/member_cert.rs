@@ -1,6 +1,7 @@
 //! `kliento issue member-cert`: a member certificate signed by the organisation.
 
 use super::cert::{self, OutputArgs, ValidityArgs};
+use super::check::{self, NewCertificate};
 use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io;
@@ -48,14 +49,17 @@ pub struct Args {
 
     #[command(flatten)]
     output: OutputArgs,
+
+    /// Write the certificate even if it would not verify (for negative tests); warns
+    #[arg(long)]
+    allow_invalid: bool,
 }
 
 /// Issues the certificate.
 pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     args.output.check(ui)?;
-    let (start, expiry) = args
-        .validity
-        .resolve(Timestamp::now(), cert::CERTIFICATE_VALIDITY)?;
+    let now = Timestamp::now();
+    let (start, expiry) = args.validity.resolve(now, cert::CERTIFICATE_VALIDITY)?;
     let inputs = [&args.org_key, &args.org_cert, &args.member_key];
     if inputs.iter().filter(|p| io::is_stdio(p)).count() > 1 {
         return Err(Failure::new(
@@ -110,6 +114,15 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             org_certificate.not_after()
         ));
     }
+    check::certificate(
+        ui,
+        &NewCertificate {
+            certificate: &certificate,
+            issuer: Some(&org_certificate),
+            now,
+        },
+        args.allow_invalid,
+    )?;
     args.output.emit(ui, "member", &certificate)?;
     Ok(Exit::Success)
 }

@@ -1,10 +1,12 @@
 //! `kliento issue org-cert`: a self-issued organisation certificate.
 
 use super::cert::{self, OutputArgs, ValidityArgs};
+use super::check::{self, NewCertificate};
 use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io;
 use crate::cli::ui::Ui;
+use crate::cli::values;
 use jiff::Timestamp;
 use kliento::domain::Domain;
 use kliento::keys::RsaKey;
@@ -25,8 +27,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     key: PathBuf,
 
-    /// Organisation domain name (the certificate's CN; a trailing dot is dropped)
-    #[arg(long, value_name = "DOMAIN")]
+    /// Organisation domain name (the certificate's CN; lower-cased, a trailing dot is dropped)
+    #[arg(long, value_name = "DOMAIN", value_parser = values::domain)]
     domain: Domain,
 
     #[command(flatten)]
@@ -34,14 +36,17 @@ pub struct Args {
 
     #[command(flatten)]
     output: OutputArgs,
+
+    /// Write the certificate even if it would not verify (for negative tests); warns
+    #[arg(long)]
+    allow_invalid: bool,
 }
 
 /// Issues the certificate.
 pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     args.output.check(ui)?;
-    let (start, expiry) = args
-        .validity
-        .resolve(Timestamp::now(), cert::CERTIFICATE_VALIDITY)?;
+    let now = Timestamp::now();
+    let (start, expiry) = args.validity.resolve(now, cert::CERTIFICATE_VALIDITY)?;
     let source = cert::source(&args.key);
     let key = RsaKey::from_bytes(&io::read_input(&args.key)?)
         .and_then(RsaKey::into_private)
@@ -57,6 +62,15 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     let certificate =
         certificate::issue_organisation_certificate(&args.domain.to_string(), &key, &options)
             .map_err(|e| cert::issue_failure(e, &source))?;
+    check::certificate(
+        ui,
+        &NewCertificate {
+            certificate: &certificate,
+            issuer: None,
+            now,
+        },
+        args.allow_invalid,
+    )?;
     args.output.emit(ui, "organisation", &certificate)?;
     Ok(Exit::Success)
 }

@@ -14,6 +14,7 @@ use kliento::time::{Period, Timestamp};
 use kliento::veraid::ServiceOid;
 use kliento::veraid::txt::{TtlOverride, TxtRdata};
 use serde::Serialize;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// TTL of the `_veraid` TXT RRset in the test zone.
@@ -31,8 +32,8 @@ const TXT_TTL: u32 = 300;
                         nothing outside this chain trusts that root."
 )]
 pub struct Args {
-    /// Organisation domain (e.g. example.com)
-    #[arg(long, value_name = "DOMAIN")]
+    /// Organisation domain (e.g. example.com; lower-cased)
+    #[arg(long, value_name = "DOMAIN", value_parser = values::domain)]
     domain: Domain,
 
     /// Organisation key: RSA 2048/3072/4096, private or public, PEM or DER (`-` for stdin)
@@ -48,7 +49,7 @@ pub struct Args {
     trust_anchors_out: PathBuf,
 
     /// TXT record TTL override: seconds or a duration (90m, 1h, 7d), at most 90 days
-    #[arg(long, value_name = "SECONDS", default_value = "3600", value_parser = values::ttl_override)]
+    #[arg(long, value_name = "DURATION", default_value = "3600", value_parser = values::ttl_override)]
     ttl_override: TtlOverride,
 
     /// Restrict the TXT record to one service OID
@@ -150,6 +151,14 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             Exit::Usage,
             "--format json needs -o FILE: stdout carries the JSON report",
         ));
+    }
+    // DER has no text form here: say what to do instead of the generic advice.
+    if io::is_stdio(&args.output) && !ui.json() && std::io::stdout().is_terminal() {
+        return Err(Failure::new(
+            Exit::Usage,
+            "refusing to write the DNSSEC chain (binary DER) to a terminal",
+        )
+        .hint("pass -o FILE, or redirect stdout to a file or a pipe"));
     }
     io::check_writable(&args.output, mode)?;
     io::check_writable(&args.trust_anchors_out, mode)?;

@@ -3,6 +3,7 @@
 
 use super::cert::{self, ValidityArgs};
 use super::chain::LiveChain;
+use super::check;
 use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io::{self, FileMode};
@@ -50,8 +51,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE", required_unless_present = "member_cert")]
     key: Option<PathBuf>,
 
-    /// The organisation's domain
-    #[arg(long, value_name = "DOMAIN")]
+    /// The organisation's domain (lower-cased: DNS names are case-insensitive)
+    #[arg(long, value_name = "DOMAIN", value_parser = values::domain)]
     domain: Domain,
 
     /// DNSSEC chain file (DER); without it the chain is retrieved live
@@ -96,6 +97,10 @@ pub struct Args {
     /// Replace an existing output file
     #[arg(long)]
     force: bool,
+
+    /// Write the bundle even if it would not verify at its start (for negative tests); warns
+    #[arg(long)]
+    allow_invalid: bool,
 }
 
 fn claim(text: &str) -> Result<(String, String), String> {
@@ -146,6 +151,12 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     };
     if let Some(path) = output {
         io::check_writable(path, mode)?;
+    }
+    if ui.json() && output.is_none() && args.encoding == OutputEncoding::Der {
+        return Err(Failure::new(
+            Exit::Usage,
+            "--format json with --encoding der needs -o FILE: stdout carries the JSON report",
+        ));
     }
     let inputs = [
         &args.key,
@@ -208,23 +219,15 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         ));
     }
 
-    let chain = match &args.chain {
-        Some(path) => DnssecChain::from_der(&io::read_input(path)?)
-            .or_fail(
-                Exit::Malformed,
-                format!("cannot read the DNSSEC chain in {}", cert::source(path)),
-            )?
-            .messages()
-            .map(<[u8]>::to_vec)
-            .collect(),
-        None => args
-            .live
-            .retrieve_secure(ui, &args.domain)?
-            .chain
-            .messages()
-            .map(<[u8]>::to_vec)
-            .collect::<Vec<_>>(),
+    let anchors = args.live.anchors()?;
+    let dnssec_chain = match &args.chain {
+        Some(path) => DnssecChain::from_der(&io::read_input(path)?).or_fail(
+            Exit::Malformed,
+            format!("cannot read the DNSSEC chain in {}", cert::source(path)),
+        )?,
+        None => args.live.retrieve_secure(ui, &args.domain)?.chain,
     };
+    let chain: Vec<Vec<u8>> = dnssec_chain.messages().map(<[u8]>::to_vec).collect();
 
     let mut token = Token::new(&args.audience);
     for (key, value) in &args.claims {
@@ -281,6 +284,32 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         ));
     }
 
+    // What was signed: the metadata holds whole seconds.
+    let signed = Period {
+        start: floor_to_second(validity.start),
+        end: floor_to_second(validity.end),
+    };
+    let verification = check::token_bundle(
+        ui,
+        &check::NewToken {
+            bytes: &bytes,
+            audience: &args.audience,
+            signed,
+            now,
+        },
+        &dnssec_chain,
+        &anchors,
+        args.allow_invalid,
+    )?;
+    let signed = verification
+        .findings()
+        .metadata
+        .as_ref()
+        .map_or(signed, |m| Period {
+            start: m.start,
+            end: m.end,
+        });
+
     let encoded = args.encoding.apply(&bytes);
     let binary = encoded.text().is_none();
     if ui.json() {
@@ -291,18 +320,12 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             .text()
             .filter(|_| output.is_none())
             .map(String::from);
-        if binary && output.is_none() {
-            return Err(Failure::new(
-                Exit::Usage,
-                "--format json with --encoding der needs -o FILE: stdout carries the JSON report",
-            ));
-        }
         ui.print_json(&Report {
             schema_version: 1,
             subject_id: subject_id.clone(),
             audience: args.audience.clone(),
-            start: validity.start.to_string(),
-            expiry: validity.end.to_string(),
+            start: signed.start.to_string(),
+            expiry: signed.end.to_string(),
             bytes: bytes.len(),
             encoding: args.encoding.name(),
             file: output.map(|p| p.display().to_string()),
@@ -314,7 +337,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     ui.detail(
         1,
         format!(
-            "token bundle for {subject_id} (audience {}), {} bytes, valid {validity}",
+            "token bundle for {subject_id} (audience {}), {} bytes, valid {signed}",
             args.audience,
             bytes.len()
         ),
