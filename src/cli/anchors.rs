@@ -11,7 +11,7 @@ pub fn load_anchors(path: Option<&Path>) -> Result<Vec<TrustAnchor>, Failure> {
     let Some(path) = path else {
         return Ok(iana_root_anchors());
     };
-    let bytes = io::read_input(path)?;
+    let bytes = io::read_input(path, io::TRUST_ANCHORS)?;
     let text = String::from_utf8(bytes).map_err(|_| {
         Failure::new(
             Exit::Malformed,

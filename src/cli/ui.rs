@@ -76,14 +76,14 @@ impl Ui {
     /// A short informational line on stderr, unless `-q`.
     pub fn note(&self, message: impl std::fmt::Display) {
         if !self.quiet {
-            eprintln!("{} {message}", self.paint("1;36", "note:"));
+            io::stderr_line(format_args!("{} {message}", self.paint("1;36", "note:")));
         }
     }
 
     /// Detail shown with `-v` (level 1) or `-vv` (level 2).
     pub fn detail(&self, level: u8, message: impl std::fmt::Display) {
         if self.verbose >= level {
-            eprintln!("{} {message}", self.paint("2", "debug:"));
+            io::stderr_line(format_args!("{} {message}", self.paint("2", "debug:")));
         }
     }
 
@@ -92,9 +92,13 @@ impl Ui {
         if failure.exit == Exit::Success {
             return;
         }
-        eprintln!("{} {:#}", self.paint("1;31", "error:"), failure.error);
+        io::stderr_line(format_args!(
+            "{} {:#}",
+            self.paint("1;31", "error:"),
+            failure.error
+        ));
         if let Some(hint) = &failure.hint {
-            eprintln!("{} {hint}", self.paint("1;33", "hint:"));
+            io::stderr_line(format_args!("{} {hint}", self.paint("1;33", "hint:")));
         }
     }
 

@@ -4,6 +4,7 @@
 use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io::{self, FileMode};
+use crate::cli::output::{self, Destination};
 use crate::cli::ui::Ui;
 use crate::cli::values::{self, TimeArg};
 use kliento::dnssec::format_trust_anchors;
@@ -133,12 +134,6 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         secret: false,
         overwrite: args.force,
     };
-    if args.output == args.trust_anchors_out {
-        return Err(Failure::new(
-            Exit::Usage,
-            "--output and --trust-anchors-out name the same file",
-        ));
-    }
     if io::is_stdio(&args.trust_anchors_out) {
         return Err(Failure::new(
             Exit::Usage,
@@ -151,8 +146,13 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             "--format json needs -o FILE: stdout carries the JSON report",
         ));
     }
-    io::check_writable(&args.output, mode)?;
-    io::check_writable(&args.trust_anchors_out, mode)?;
+    // Both outputs are checked before any work, and written both or neither.
+    let chain_out = Destination::new(&args.output, mode, true)?;
+    let anchors_out = Destination::new(&args.trust_anchors_out, mode, false)?;
+    output::check_distinct(&[
+        ("--output", &chain_out),
+        ("--trust-anchors-out", &anchors_out),
+    ])?;
     let validity = validity(&args)?;
 
     let source = if io::is_stdio(&args.key) {
@@ -160,7 +160,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     } else {
         args.key.display().to_string()
     };
-    let key = RsaKey::from_bytes(&io::read_input(&args.key)?)
+    let key = RsaKey::from_bytes(&io::read_input(&args.key, io::KEY)?)
         .or_fail(Exit::Malformed, format!("cannot read the key in {source}"))?
         .public_key();
     let rdata = TxtRdata::for_key(&key, args.ttl_override, args.service.as_ref())
@@ -202,8 +202,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         );
     }
 
-    io::write_file(&args.trust_anchors_out, anchors.as_bytes(), mode)?;
-    io::emit(Some(&args.output), &der, true, mode)?;
+    output::write_all(&[(&anchors_out, anchors.as_bytes()), (&chain_out, &der)])?;
 
     let name = args.domain.veraid_record_name();
     let shown = (!io::is_stdio(&args.output)).then(|| args.output.display().to_string());

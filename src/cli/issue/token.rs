@@ -122,7 +122,7 @@ struct Report {
 }
 
 fn read_key(path: &Path, what: &str) -> Result<rsa::PrivateKey, Failure> {
-    RsaKey::from_bytes(&io::read_input(path)?)
+    RsaKey::from_bytes(&io::read_input(path, io::KEY)?)
         .and_then(RsaKey::into_private)
         .or_fail(
             Exit::Malformed,
@@ -131,7 +131,7 @@ fn read_key(path: &Path, what: &str) -> Result<rsa::PrivateKey, Failure> {
 }
 
 fn read_certificate(path: &Path, what: &str) -> Result<Certificate, Failure> {
-    Certificate::from_bytes(&io::read_input(path)?).or_fail(
+    Certificate::from_bytes(&io::read_input(path, io::CERTIFICATE)?).or_fail(
         Exit::Malformed,
         format!("cannot read the {what} in {}", cert::source(path)),
     )
@@ -209,7 +209,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     }
 
     let chain = match &args.chain {
-        Some(path) => DnssecChain::from_der(&io::read_input(path)?)
+        Some(path) => DnssecChain::from_der(&io::read_input(path, io::CHAIN)?)
             .or_fail(
                 Exit::Malformed,
                 format!("cannot read the DNSSEC chain in {}", cert::source(path)),
