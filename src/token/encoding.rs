@@ -115,6 +115,13 @@ pub fn decode(
     if input.len() > MAX_INPUT_SIZE {
         return Err(BundleInputError::InputTooLarge);
     }
+    // A byte order mark or a PEM block is never a bundle, even when it happens to decode.
+    if expected != Some(BundleEncoding::Der)
+        && let Some(error @ (BundleInputError::ByteOrderMark | BundleInputError::Pem { .. })) =
+            recognise(input)
+    {
+        return Err(error);
+    }
     let encoding = expected.unwrap_or_else(|| detect(input));
     let bundle = match encoding {
         BundleEncoding::Der => input.to_vec(),
