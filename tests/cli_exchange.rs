@@ -847,3 +847,22 @@ fn output_file_is_replaced_only_with_force() {
         format!("{}\n", STANDARD.encode(outer_bundle()))
     );
 }
+
+/// Issue 8, rule: every input is read with a bound; a JWT file over 16 KiB is refused unread.
+#[test]
+fn jwt_file_is_read_with_a_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.jwt");
+    std::fs::write(&big, vec![b'a'; 4 * 1024 * 1024]).unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    for path in [big.as_path(), std::path::Path::new("/dev/zero")] {
+        kliento()
+            .args(["exchange", &exchange_url(&server), "--jwt-file"])
+            .arg(path)
+            .timeout(std::time::Duration::from_secs(30))
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains("over the 16384-byte limit"));
+    }
+    assert!(server.requests().is_empty());
+}
