@@ -866,3 +866,44 @@ fn jwt_file_is_read_with_a_bound() {
     }
     assert!(server.requests().is_empty());
 }
+
+/// Issue 8, rule: usage checks come before any request: DER to a terminal is refused before the
+/// JWT is fetched or the Authority asked (run under `script`, which gives kliento a terminal).
+#[cfg(target_os = "linux")]
+#[test]
+fn der_to_a_terminal_is_refused_before_any_request() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "script (util-linux) is needed"
+        );
+        eprintln!("SKIPPED: script (util-linux) is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    let command = format!(
+        "{} exchange {} --encoding der --jwt-file {}",
+        assert_cmd::cargo::cargo_bin("kliento").display(),
+        exchange_url(&server),
+        jwt_file(dir.path()).display()
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("refusing to write binary output to a terminal"),
+        "{text}"
+    );
+    assert!(server.requests().is_empty(), "a request was sent");
+}

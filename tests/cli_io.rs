@@ -657,3 +657,37 @@ fn undecodable_input_says_what_it_is_with_a_hint() {
         .stdout(contains("'.' at byte 3 is not a base64 character"))
         .stdout(contains("Invalid symbol").not());
 }
+
+/// `verify` with no input on a terminal says that it reads stdin instead of waiting silently
+/// (run under `script`, which gives kliento a terminal; Ctrl-D ends the input).
+#[cfg(target_os = "linux")]
+#[test]
+fn reading_stdin_from_a_terminal_says_so() {
+    use std::io::Write;
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(!support::required(), "script (util-linux) is needed");
+        eprintln!("SKIPPED: script (util-linux) is not installed");
+        return;
+    }
+    let command = format!(
+        "timeout --foreground 30 {} verify --audience x",
+        assert_cmd::cargo::cargo_bin("kliento").display()
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"\x04").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("note: reading from stdin"), "{text}");
+    assert_eq!(output.status.code(), Some(3), "{text}");
+}

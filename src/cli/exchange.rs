@@ -232,6 +232,9 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         .as_deref()
         .map(GithubOutput::check)
         .transpose()?;
+    if binary && output.is_none() && github_output.is_none() && !ui.json() {
+        io::refuse_binary_terminal()?;
+    }
     let env = Env::new(
         std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))),

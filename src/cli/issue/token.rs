@@ -146,6 +146,8 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     };
     if let Some(path) = output {
         io::check_writable(path, mode)?;
+    } else if args.encoding == OutputEncoding::Der && !ui.json() {
+        io::refuse_binary_terminal()?;
     }
     let inputs = [
         &args.key,
