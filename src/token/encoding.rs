@@ -381,4 +381,67 @@ mod tests {
             Err(BundleInputError::NotBase64 { .. })
         ));
     }
+
+    #[test]
+    fn recognises_what_people_paste_instead_of_a_bundle() {
+        let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0In0.c2lnbmF0dXJl";
+        assert_eq!(decode(jwt.as_bytes(), None), Err(BundleInputError::Jwt));
+        assert_eq!(
+            decode(format!("{jwt}\n").as_bytes(), Some(BundleEncoding::Base64)),
+            Err(BundleInputError::Jwt)
+        );
+        let bearer = decode(format!("Authorization: Bearer {jwt}").as_bytes(), None);
+        assert_eq!(
+            bearer,
+            Err(BundleInputError::WrongScheme {
+                scheme: "Bearer".into()
+            })
+        );
+        assert!(bearer.unwrap_err().hint().unwrap().contains("Bearer"));
+        // A PEM block is refused even though its characters happen to be base64.
+        let pem = "-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n";
+        assert_eq!(
+            decode(pem.as_bytes(), None),
+            Err(BundleInputError::Pem {
+                label: "CERTIFICATE".into()
+            })
+        );
+        let b64 = base64::engine::general_purpose::STANDARD.encode(bundle());
+        let with_bom = [&b"\xEF\xBB\xBF"[..], b64.as_bytes()].concat();
+        assert_eq!(
+            decode(&with_bom, None),
+            Err(BundleInputError::ByteOrderMark)
+        );
+        for error in [
+            BundleInputError::Jwt,
+            BundleInputError::ByteOrderMark,
+            BundleInputError::InputTooLarge,
+        ] {
+            assert!(error.hint().is_some(), "{error:?}");
+        }
+        // Other stray characters are named with their position, in words.
+        assert_eq!(
+            decode(b"abc.defg", None),
+            Err(BundleInputError::NotBase64 {
+                reason: "'.' at byte 3 is not a base64 character".into()
+            })
+        );
+    }
+
+    #[test]
+    fn refuses_input_over_the_largest_encoded_bundle_unread() {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(vec![0x30; MAX_BUNDLE_SIZE]);
+        let wrapped: String = b64
+            .as_bytes()
+            .chunks(64)
+            .map(|c| format!("{}\r\n", std::str::from_utf8(c).unwrap()))
+            .collect();
+        let header = format!("Authorization: Kliento {wrapped}");
+        assert!(header.len() <= MAX_INPUT_SIZE);
+        assert!(decode(header.as_bytes(), None).is_ok());
+        assert_eq!(
+            decode(&vec![b'A'; MAX_INPUT_SIZE + 1], None),
+            Err(BundleInputError::InputTooLarge)
+        );
+    }
 }
