@@ -556,6 +556,17 @@ fn an_invalid_variable_value_names_the_variable() {
         .stderr(contains("KLIENTO_FORMAT"))
         .stderr(contains("'xml'"))
         .stderr(contains("text, json"));
+    // A trust-anchors file from the variable that cannot be read or parsed names it too.
+    let dir = temp_dir();
+    let garbage = write(dir.path(), "garbage.ds", "not a DS record");
+    for (path, code) in [(dir.path().join("missing.ds"), 4), (garbage, 3)] {
+        kliento()
+            .env("KLIENTO_TRUST_ANCHORS", &path)
+            .args(["verify", "--audience", "x", EXAMPLE_TOKEN])
+            .assert()
+            .code(code)
+            .stderr(contains(format!("KLIENTO_TRUST_ANCHORS={}", path.display())));
+    }
     // The same value on the command line is reported as the flag's.
     kliento()
         .env("KLIENTO_FORMAT", "json")

@@ -68,3 +68,15 @@ fn find_env(cmd: &clap::Command, long: &str) -> Option<String> {
         .filter(|name| name.starts_with("KLIENTO_"))
         .or_else(|| cmd.get_subcommands().find_map(|sub| find_env(sub, long)))
 }
+
+/// When the value of `--long` came from the `KLIENTO_*` variable `variable` (the flag is not on
+/// the command line and the variable holds `value`): `VARIABLE=value`, to name it in messages.
+pub fn origin(long: &str, variable: &str, value: &OsStr) -> Option<String> {
+    let flag = format!("--{long}");
+    let on_command_line = std::env::args_os().skip(1).any(|a| {
+        a.to_str()
+            .is_some_and(|a| a == flag || a.starts_with(&format!("{flag}=")))
+    });
+    let from_variable = std::env::var_os(variable).is_some_and(|v| v == value);
+    (!on_command_line && from_variable).then(|| format!("{variable}={}", value.to_string_lossy()))
+}

@@ -118,10 +118,18 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             algorithm: algorithm.id(),
             key_id,
         })?;
-    } else if let Some(path) = shown(&args.output) {
-        ui.note(format!(
-            "wrote a {bits}-bit RSA private key to {path} (mode 0600); key id {key_id}"
-        ));
+    } else {
+        let public = args
+            .public_out
+            .as_ref()
+            .and_then(shown)
+            .map(|p| format!(" and its public key to {p}"))
+            .unwrap_or_default();
+        if let Some(path) = shown(&args.output) {
+            ui.note(format!(
+                "wrote a {bits}-bit RSA private key to {path} (mode 0600){public}; key id {key_id}"
+            ));
+        }
     }
     Ok(Exit::Success)
 }

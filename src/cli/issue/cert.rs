@@ -114,6 +114,7 @@ impl OutputArgs {
         }
         match self.file() {
             Some(path) => io::check_writable(path, self.mode()),
+            None if self.encoding == Encoding::Der && !ui.json() => io::refuse_binary_terminal(),
             None => Ok(()),
         }
     }

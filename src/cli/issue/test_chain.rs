@@ -247,10 +247,8 @@ fn validity(args: &Args) -> Result<Period, Failure> {
     let end = start
         .checked_add(jiff::SignedDuration::from_secs(seconds))
         .map_err(|_| bad(format!("--valid-for {} is too long", args.valid_for)))?;
-    if start.as_second() < 0 || end.as_second() > i64::from(u32::MAX) {
-        return Err(bad(format!(
-            "RRSIG validity {start}..{end} must lie between 1970 and 2106 (32-bit seconds)"
-        )));
-    }
+    // RRSIG times are 32-bit seconds: the range every time flag is held to.
+    values::in_range(start, &format!("the RRSIG inception {start}")).map_err(bad)?;
+    values::in_range(end, &format!("the end of --valid-for ({end})")).map_err(bad)?;
     Ok(Period { start, end })
 }
