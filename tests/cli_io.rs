@@ -287,6 +287,11 @@ fn special_files_are_written_in_place_without_force_and_never_replaced() {
             );
         }
     }
+    // /dev/stdout on a pipe (a link the kernel resolves to the pipe) is written in place.
+    let (_, _, mut cmd) = writers(&f, dir.path(), Path::new("/dev/stdout")).remove(1);
+    cmd.assert()
+        .success()
+        .stdout(predicate::str::starts_with("-----BEGIN CERTIFICATE-----"));
     // A character device is written in place too, with no --force needed.
     for (name, local, cmd) in writers(&f, dir.path(), Path::new("/dev/null")) {
         if local {
@@ -565,7 +570,10 @@ fn an_invalid_variable_value_names_the_variable() {
             .args(["verify", "--audience", "x", EXAMPLE_TOKEN])
             .assert()
             .code(code)
-            .stderr(contains(format!("KLIENTO_TRUST_ANCHORS={}", path.display())));
+            .stderr(contains(format!(
+                "KLIENTO_TRUST_ANCHORS={}",
+                path.display()
+            )));
     }
     // The same value on the command line is reported as the flag's.
     kliento()

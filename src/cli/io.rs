@@ -189,7 +189,10 @@ pub fn emit(
     mode: FileMode,
 ) -> Result<(), Failure> {
     match output {
-        Some(path) if !is_stdio(path) => write_file(path, bytes, mode),
+        Some(path) if !is_stdio(path) => {
+            let destination = Destination::new(path, mode, binary)?;
+            output::write_all(&[(&destination, bytes)])
+        }
         _ => write_stdout(bytes, binary),
     }
 }

@@ -35,8 +35,8 @@ enum Kind {
     Stdout { binary: bool },
     /// A regular file, new or existing (the symlink-resolved path).
     File { target: PathBuf, exists: bool },
-    /// A character device, FIFO or socket, written in place.
-    Special { target: PathBuf },
+    /// A character device, FIFO or socket, written in place (binary never to a terminal).
+    Special { target: PathBuf, binary: bool },
 }
 
 impl Destination {
@@ -60,9 +60,43 @@ impl Destination {
                 format!("cannot write {shown}: {}", io::io_reason(&e)),
             )
         };
-        let target = resolve_links(path).map_err(environment)?;
-        let kind = match fs::metadata(&target) {
+        // The kernel follows links, magic ones included (`/dev/stdout`, `/dev/fd/63`).
+        let kind = match fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                return Err(Failure::new(Exit::Usage, format!("{shown} is a directory"))
+                    .hint("name a file to write (an existing directory is never replaced)"));
+            }
+            Ok(meta) if meta.is_file() => {
+                if !mode.overwrite {
+                    return Err(Failure::new(
+                        Exit::Usage,
+                        format!("{shown} already exists; refusing to overwrite it"),
+                    )
+                    .hint("pass --force to replace it"));
+                }
+                // The file the links lead to is the one replaced, beside which the temporary
+                // file is written.
+                Kind::File {
+                    target: fs::canonicalize(path).map_err(environment)?,
+                    exists: true,
+                }
+            }
+            Ok(meta) if is_special(&meta) => Kind::Special {
+                target: path.to_path_buf(),
+                binary,
+            },
+            Ok(_) => {
+                return Err(Failure::new(
+                    Exit::Usage,
+                    format!(
+                        "{shown} is neither a regular file nor a character device, FIFO or \
+                         socket; refusing to write to it"
+                    ),
+                ));
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                // Missing, or a dangling link: the file it names is created.
+                let target = resolve_links(path).map_err(environment)?;
                 let parent = match target.parent() {
                     Some(p) if !p.as_os_str().is_empty() => p,
                     _ => Path::new("."),
@@ -84,33 +118,6 @@ impl Destination {
                 }
             }
             Err(e) => return Err(environment(e)),
-            Ok(meta) if meta.is_dir() => {
-                return Err(Failure::new(Exit::Usage, format!("{shown} is a directory"))
-                    .hint("name a file to write (an existing directory is never replaced)"));
-            }
-            Ok(meta) if meta.is_file() => {
-                if !mode.overwrite {
-                    return Err(Failure::new(
-                        Exit::Usage,
-                        format!("{shown} already exists; refusing to overwrite it"),
-                    )
-                    .hint("pass --force to replace it"));
-                }
-                Kind::File {
-                    target,
-                    exists: true,
-                }
-            }
-            Ok(meta) if is_special(&meta) => Kind::Special { target },
-            Ok(_) => {
-                return Err(Failure::new(
-                    Exit::Usage,
-                    format!(
-                        "{shown} is neither a regular file nor a character device, FIFO or \
-                         socket; refusing to write to it"
-                    ),
-                ));
-            }
         };
         Ok(Self {
             shown: path.to_path_buf(),
@@ -121,7 +128,7 @@ impl Destination {
 
     fn file_target(&self) -> Option<&Path> {
         match &self.kind {
-            Kind::File { target, .. } | Kind::Special { target } => Some(target),
+            Kind::File { target, .. } | Kind::Special { target, .. } => Some(target),
             Kind::Stdout { .. } => None,
         }
     }
@@ -230,11 +237,7 @@ pub fn write_all(outputs: &[(&Destination, &[u8])]) -> Result<(), Failure> {
     for (destination, bytes) in outputs {
         let result = match &destination.kind {
             Kind::Stdout { binary } => io::write_stdout(bytes, *binary),
-            Kind::Special { target } => fs::OpenOptions::new()
-                .write(true)
-                .open(target)
-                .and_then(|mut file| file.write_all(bytes).and_then(|()| file.flush()))
-                .map_err(|e| write_failure(destination, &e)),
+            Kind::Special { target, binary } => write_in_place(destination, target, *binary, bytes),
             Kind::File { .. } => Ok(()),
         };
         match result {
@@ -269,6 +272,34 @@ pub fn write_all(outputs: &[(&Destination, &[u8])]) -> Result<(), Failure> {
         Some(failure) => Err(failure),
         None => Ok(()),
     }
+}
+
+/// Opens a character device, FIFO or socket and writes to it, refusing binary to a terminal.
+fn write_in_place(
+    destination: &Destination,
+    target: &Path,
+    binary: bool,
+    bytes: &[u8],
+) -> Result<(), Failure> {
+    use std::io::IsTerminal;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .open(target)
+        .map_err(|e| write_failure(destination, &e))?;
+    // Callers that do not say (io::write_file) are covered by looking: DER is never UTF-8.
+    if (binary || std::str::from_utf8(bytes).is_err()) && file.is_terminal() {
+        return Err(Failure::new(
+            Exit::Usage,
+            format!(
+                "refusing to write binary output to a terminal ({})",
+                destination.shown.display()
+            ),
+        )
+        .hint("write to a regular file, or choose a text encoding where there is one"));
+    }
+    file.write_all(bytes)
+        .and_then(|()| file.flush())
+        .map_err(|e| write_failure(destination, &e))
 }
 
 /// Moves a staged file into place. Without `--force`, a file that appeared since the check is
