@@ -236,4 +236,29 @@ mod tests {
             assert!(time(bad).is_err(), "{bad:?} accepted");
         }
     }
+
+    #[test]
+    fn holds_absolute_and_relative_times_to_one_range() {
+        let now: Timestamp = "2026-11-25T18:00:00Z".parse().unwrap();
+        let range = "out of range (supported: 1970-01-01T00:00:00Z to 2106-02-07T06:28:15Z)";
+        for text in [
+            "9999-12-31T23:59:59Z",
+            "2106-02-07T06:28:16Z",
+            "1969-12-31T23:59:59Z",
+            "+1000000d",
+            "-100000d",
+            "+99999999999w",
+        ] {
+            let error = time(text).and_then(|t| t.resolve(now)).expect_err(text);
+            assert!(error.contains(range), "{text}: {error}");
+        }
+        for text in ["1970-01-01T00:00:00Z", "2106-02-07T06:28:15Z", "+3000d"] {
+            assert!(time(text).unwrap().resolve(now).is_ok(), "{text}");
+        }
+        assert!(
+            time("2026-13-01T00:00:00Z")
+                .unwrap_err()
+                .contains("not a time")
+        );
+    }
 }
