@@ -267,7 +267,13 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     };
     let credential =
         exchange::exchange(&http, &args.url, &jwt, transfer).map_err(exchange_failure)?;
-    ui.detail(1, format!("received a signature bundle: {credential:?}"));
+    ui.detail(
+        1,
+        format!(
+            "received a signature bundle: <redacted, {} bytes>",
+            credential.der.len()
+        ),
+    );
     let outputs = Outputs {
         file: output.as_ref(),
         github: github_output.as_ref(),
