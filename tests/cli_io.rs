@@ -710,3 +710,56 @@ fn reading_stdin_from_a_terminal_says_so() {
     assert!(text.contains("note: reading from stdin"), "{text}");
     assert_eq!(output.status.code(), Some(3), "{text}");
 }
+
+/// Runs a shell command line under `script` (a terminal for stdin, stdout and stderr) and
+/// returns its exit code and everything it wrote; `None` when `script` is not installed.
+#[cfg(target_os = "linux")]
+fn in_terminal(command: &str) -> Option<(Option<i32>, String)> {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(!support::required(), "script (util-linux) is needed");
+        eprintln!("SKIPPED: script (util-linux) is not installed");
+        return None;
+    }
+    let output = std::process::Command::new("script")
+        .args(["-qec", command, "/dev/null"])
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    Some((
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    ))
+}
+
+/// Several outputs, all or none: `test-chain -o -` on a terminal writes no anchors file either,
+/// and its hint offers no text encoding (a chain has none).
+#[cfg(target_os = "linux")]
+#[test]
+fn test_chain_to_a_terminal_writes_nothing() {
+    let dir = temp_dir();
+    let f = fixture(dir.path());
+    let anchors = dir.path().join("t.ds");
+    let command = format!(
+        "timeout --foreground 60 {} issue test-chain --domain example.com --key {} -o - \
+         --trust-anchors-out {}",
+        assert_cmd::cargo::cargo_bin("kliento").display(),
+        f.key.display(),
+        anchors.display()
+    );
+    let Some((code, text)) = in_terminal(&command) else {
+        return;
+    };
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("refusing to write binary output to a terminal"),
+        "{text}"
+    );
+    assert!(!text.contains("text encoding"), "{text}");
+    assert!(!anchors.exists(), "the trust anchors were written");
+}

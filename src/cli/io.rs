@@ -160,14 +160,24 @@ pub fn write_file(path: &Path, bytes: &[u8], mode: FileMode) -> Result<(), Failu
 
 /// Refuses binary output when stdout is a terminal.
 pub fn refuse_binary_terminal() -> Result<(), Failure> {
+    refuse_binary_terminal_with(
+        "redirect stdout to a file, pass -o FILE, or choose a text encoding",
+    )
+}
+
+/// Refuses binary output when stdout is a terminal, with a hint for a command that has no text
+/// encoding to offer.
+pub fn refuse_binary_terminal_with(hint: &str) -> Result<(), Failure> {
     if io::stdout().is_terminal() {
         return Err(
-            Failure::new(Exit::Usage, "refusing to write binary output to a terminal")
-                .hint("redirect stdout to a file, pass -o FILE, or choose a text encoding"),
+            Failure::new(Exit::Usage, "refusing to write binary output to a terminal").hint(hint),
         );
     }
     Ok(())
 }
+
+/// The hint for commands whose output is DER only (a DNSSEC chain).
+pub const DER_ONLY: &str = "redirect stdout to a file or pass -o FILE (a chain is binary DER only)";
 
 /// Writes the result to stdout. Binary data is refused when stdout is a terminal.
 pub fn write_stdout(bytes: &[u8], binary: bool) -> Result<(), Failure> {

@@ -110,7 +110,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     // Refuse an unusable output before any network traffic.
     match output {
         Some(path) => io::check_writable(path, mode)?,
-        None if !ui.json() => io::refuse_binary_terminal()?,
+        None if !ui.json() => io::refuse_binary_terminal_with(io::DER_ONLY)?,
         None => {}
     }
     let Retrieved {

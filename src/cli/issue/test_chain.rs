@@ -146,6 +146,9 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             "--format json needs -o FILE: stdout carries the JSON report",
         ));
     }
+    if io::is_stdio(&args.output) {
+        io::refuse_binary_terminal_with(io::DER_ONLY)?;
+    }
     // Both outputs are checked before any work, and written both or neither.
     let chain_out = Destination::new(&args.output, mode, true)?;
     let anchors_out = Destination::new(&args.trust_anchors_out, mode, false)?;
