@@ -150,7 +150,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__completions)
-            opts="-o -q -v -h -V --output --format --quiet --verbose --color --help --version bash elvish fish powershell zsh"
+            opts="-o -q -v -h -V --output --force --format --quiet --verbose --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -180,7 +180,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__exchange)
-            opts="-o -q -v -h -V --jwt-source --jwt-audience --jwt-file --jwt-env --oidc-issuer --client-id --client-secret-env --client-secret-file --oidc-grant --oidc-token --oidc-scope --redirect-port --encoding --output --github-output --transfer --timeout --retries --format --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --jwt-source --jwt-audience --jwt-file --jwt-env --oidc-issuer --client-id --client-secret-env --client-secret-file --oidc-grant --oidc-token --oidc-scope --redirect-port --encoding --output --force --github-output --transfer --timeout --retries --format --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1010,7 +1010,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__man)
-            opts="-o -q -v -h -V --output --format --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --output --force --format --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

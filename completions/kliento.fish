@@ -124,7 +124,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l redirect-po
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l encoding -d 'Output encoding: der (binary), base64, or header (`Kliento <base64>`)' -r -f -a "base64\t'Standard base64 on one line'
 header\t'An Authorization header value: `Kliento <base64>`'
 der\t'Binary DER (never written to a terminal)'"
-complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s o -l output -d 'Write the bundle to FILE (created 0600, replaced if present) instead of stdout' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s o -l output -d 'Write the bundle to FILE (created 0600; an existing file is replaced only with --force) instead of stdout' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l github-output -d 'GitHub Actions: mask the bundle in logs and set it as step output NAME in $GITHUB_OUTPUT (instead of printing it)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l transfer -d 'How the Authority sends the bundle over HTTP (binary, or base64 text)' -r -f -a "binary\t'application/vnd.veraid.signature-bundle'
 base64\t'application/vnd.veraid.signature-bundle+base64'"
@@ -135,6 +135,7 @@ json\t'One JSON document'"
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l force -d 'Replace an existing --output file'
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -145,6 +146,7 @@ json\t'One JSON document'"
 complete -c kliento -n "__fish_kliento_using_subcommand completions" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand completions" -l force -d 'Replace an existing script in DIR'
 complete -c kliento -n "__fish_kliento_using_subcommand completions" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c kliento -n "__fish_kliento_using_subcommand completions" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -155,6 +157,7 @@ json\t'One JSON document'"
 complete -c kliento -n "__fish_kliento_using_subcommand man" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand man" -l force -d 'Replace existing pages in DIR'
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'

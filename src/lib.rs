@@ -4,6 +4,7 @@
 //! render the results. The `kliento` binary is the command-line front end over it.
 
 pub mod authority;
+pub mod bounded;
 pub mod dnssec;
 pub mod domain;
 pub mod http;

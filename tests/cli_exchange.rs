@@ -752,3 +752,180 @@ fn oidc_issuer_without_client_id_is_a_usage_error() {
             "error: --oidc-issuer needs --client-id ID",
         ));
 }
+
+/// Issue 8, rule: every usage check on the outputs (`--github-output` name, `$GITHUB_OUTPUT`
+/// set and writable, `-o` usable) happens before any network request or secret is touched.
+#[test]
+fn output_checks_happen_before_any_network_request_or_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    let existing = dir.path().join("existing.b64");
+    std::fs::write(&existing, "precious").unwrap();
+    let github_output = dir.path().join("github_output");
+    std::fs::write(&github_output, "").unwrap();
+    let read_only = dir.path().join("missing-dir/github_output");
+    let secret_file = dir.path().join("secret");
+    std::fs::write(&secret_file, "s3cret").unwrap();
+    let cases: Vec<(Vec<String>, Option<&std::path::Path>, i32, &str)> = vec![
+        (
+            vec!["--github-output".into(), "bundle".into()],
+            None,
+            4,
+            "GITHUB_OUTPUT is not set",
+        ),
+        (
+            vec!["--github-output".into(), "a=b".into()],
+            Some(&github_output),
+            2,
+            "is not a usable output name",
+        ),
+        (
+            vec!["--github-output".into(), "bundle".into()],
+            Some(&read_only),
+            4,
+            "cannot append to",
+        ),
+        (
+            vec!["-o".into(), existing.display().to_string()],
+            None,
+            2,
+            "already exists; refusing to overwrite it",
+        ),
+        (
+            vec!["-o".into(), dir.path().display().to_string()],
+            None,
+            2,
+            "is a directory",
+        ),
+    ];
+    for (flags, github_output, code, message) in cases {
+        let mut cmd = kliento();
+        cmd.args(["exchange", &exchange_url(&server)])
+            .args(&flags)
+            // An OIDC source whose secret and issuer would be touched first otherwise.
+            .args(["--oidc-issuer", &server.base, "--client-id", "c"])
+            .arg("--client-secret-file")
+            .arg(&secret_file);
+        if let Some(path) = github_output {
+            cmd.env("GITHUB_OUTPUT", path);
+        }
+        let output = cmd.output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{flags:?}: {}",
+            stderr_of(&output)
+        );
+        assert!(
+            stderr_of(&output).contains(message),
+            "{flags:?}: {}",
+            stderr_of(&output)
+        );
+        assert!(output.stdout.is_empty(), "{flags:?}: something was printed");
+    }
+    assert!(server.requests().is_empty(), "a request was sent");
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "precious");
+}
+
+/// Issue 8, rule: one overwrite rule for every command: `exchange -o` replaces an existing file
+/// only with `--force`.
+#[test]
+fn output_file_is_replaced_only_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bundle.b64");
+    std::fs::write(&out, "precious").unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    kliento()
+        .args(["exchange", &exchange_url(&server), "--force", "-o"])
+        .arg(&out)
+        .arg("--jwt-file")
+        .arg(jwt_file(dir.path()))
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        format!("{}\n", STANDARD.encode(outer_bundle()))
+    );
+}
+
+/// Issue 8, rule: every input is read with a bound; a JWT file over 16 KiB is refused unread.
+#[test]
+fn jwt_file_is_read_with_a_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.jwt");
+    std::fs::write(&big, vec![b'a'; 4 * 1024 * 1024]).unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    for path in [big.as_path(), std::path::Path::new("/dev/zero")] {
+        kliento()
+            .args(["exchange", &exchange_url(&server), "--jwt-file"])
+            .arg(path)
+            .timeout(std::time::Duration::from_secs(30))
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains("over the 16384-byte limit"));
+    }
+    assert!(server.requests().is_empty());
+}
+
+/// Issue 8, rule: usage checks come before any request: DER to a terminal is refused before the
+/// JWT is fetched or the Authority asked (run under `script`, which gives kliento a terminal).
+#[cfg(target_os = "linux")]
+#[test]
+fn der_to_a_terminal_is_refused_before_any_request() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "script (util-linux) is needed"
+        );
+        eprintln!("SKIPPED: script (util-linux) is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    let command = format!(
+        "{} exchange {} --encoding der --jwt-file {}",
+        assert_cmd::cargo::cargo_bin("kliento").display(),
+        exchange_url(&server),
+        jwt_file(dir.path()).display()
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("refusing to write binary output to a terminal"),
+        "{text}"
+    );
+    assert!(server.requests().is_empty(), "a request was sent");
+}
+
+/// `-v` shows the bundle as `<redacted, N bytes>`, not as a Rust debug format.
+#[test]
+fn verbose_shows_the_bundle_redacted_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    let output = kliento()
+        .args(["-vv", "exchange", &exchange_url(&server), "--jwt-file"])
+        .arg(jwt_file(dir.path()))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains(&format!(
+            "received a signature bundle: <redacted, {} bytes>",
+            outer_bundle().len()
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Credential("), "{stderr}");
+}

@@ -3,7 +3,6 @@
 //! backoff on network errors and 5xx answers only (a 4xx will not change by asking again).
 
 use reqwest::blocking::{Client, RequestBuilder};
-use std::io::Read;
 use std::net::IpAddr;
 use std::time::Duration;
 use url::{Host, Url};
@@ -197,25 +196,25 @@ fn read_reply(
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let mut body = Vec::new();
     // Read one byte past the limit to tell "exactly the limit" from "more".
-    if let Err(e) = response.take(limit as u64 + 1).read_to_end(&mut body) {
-        // The blocking body reader wraps reqwest's own error in an io::Error.
-        let timed_out = e.kind() == std::io::ErrorKind::TimedOut;
-        return Err(
-            match e
-                .into_inner()
-                .map(|inner| inner.downcast::<reqwest::Error>())
-            {
-                Some(Ok(e)) => (failure_kind(&e), reason(&e)),
-                Some(Err(other)) => (kind_of_io(timed_out), other.to_string()),
-                None => (kind_of_io(timed_out), "the connection broke".into()),
-            },
-        );
-    }
-    if body.len() > limit {
-        return Ok(None);
-    }
+    let body = match crate::bounded::read_bounded(response, limit) {
+        Ok(body) => body,
+        Err(crate::bounded::BoundedReadError::TooLarge { .. }) => return Ok(None),
+        Err(crate::bounded::BoundedReadError::Io(e)) => {
+            // The blocking body reader wraps reqwest's own error in an io::Error.
+            let timed_out = e.kind() == std::io::ErrorKind::TimedOut;
+            return Err(
+                match e
+                    .into_inner()
+                    .map(|inner| inner.downcast::<reqwest::Error>())
+                {
+                    Some(Ok(e)) => (failure_kind(&e), reason(&e)),
+                    Some(Err(other)) => (kind_of_io(timed_out), other.to_string()),
+                    None => (kind_of_io(timed_out), "the connection broke".into()),
+                },
+            );
+        }
+    };
     Ok(Some(Reply {
         status,
         content_type,

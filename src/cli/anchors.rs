@@ -13,7 +13,20 @@ pub fn load_anchors(path: Option<&Path>) -> Result<Vec<TrustAnchor>, Failure> {
     let Some(path) = path else {
         return Ok(iana_root_anchors());
     };
-    let bytes = io::read_input(path)?;
+    // A value from KLIENTO_TRUST_ANCHORS is named as such in every message about it.
+    read_anchors(path).map_err(|failure| {
+        match super::env::origin("trust-anchors", "KLIENTO_TRUST_ANCHORS", path.as_os_str()) {
+            Some(origin) => Failure {
+                error: failure.error.context(origin),
+                ..failure
+            },
+            None => failure,
+        }
+    })
+}
+
+fn read_anchors(path: &Path) -> Result<Vec<TrustAnchor>, Failure> {
+    let bytes = io::read_input(path, io::TRUST_ANCHORS)?;
     let text = String::from_utf8(bytes).map_err(|_| {
         Failure::new(
             Exit::Malformed,

@@ -4,6 +4,7 @@
 use super::exit::Exit;
 use super::failure::Failure;
 use super::io::{self, FileMode};
+use super::output::{self, Destination};
 use super::ui::Ui;
 use clap_complete::Shell;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,10 @@ pub struct CompletionsArgs {
     /// Write the script into this directory (with the shell's usual file name) instead of stdout
     #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
+
+    /// Replace an existing script in DIR
+    #[arg(long)]
+    force: bool,
 }
 
 /// Print or write man pages
@@ -27,6 +32,10 @@ pub struct ManArgs {
     /// instead of printing kliento.1
     #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
+
+    /// Replace existing pages in DIR
+    #[arg(long)]
+    force: bool,
 }
 
 /// The completion script for a shell, and the file name it is usually installed under.
@@ -171,7 +180,10 @@ fn exit_status_section() -> String {
     roff_section("EXIT STATUS", &entries)
 }
 
-fn write_into(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Failure> {
+/// Writes `files` into `dir` (created when missing) by the file-writing rule: every file is
+/// checked first (an existing one needs --force), then all are written or none.
+fn write_into(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<(), Failure> {
+    output::check_directory(dir)?;
     std::fs::create_dir_all(dir).map_err(|e| {
         Failure::new(
             Exit::Environment,
@@ -180,16 +192,25 @@ fn write_into(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Failure> {
     })?;
     let mode = FileMode {
         secret: false,
-        overwrite: true,
+        overwrite: force,
     };
-    io::write_file(&dir.join(name), bytes, mode)
+    let destinations = files
+        .iter()
+        .map(|(name, _)| Destination::new(&dir.join(name), mode, false))
+        .collect::<Result<Vec<_>, _>>()?;
+    let writes: Vec<(&Destination, &[u8])> = destinations
+        .iter()
+        .zip(files)
+        .map(|(destination, (_, bytes))| (destination, bytes.as_slice()))
+        .collect();
+    output::write_all(&writes)
 }
 
 /// `kliento completions SHELL [-o DIR]`.
 pub fn completions(args: CompletionsArgs) -> Result<Exit, Failure> {
     let (name, script) = completion_script(args.shell);
     match &args.output {
-        Some(dir) => write_into(dir, &name, &script)?,
+        Some(dir) => write_into(dir, &[(name, script)], args.force)?,
         None => io::write_stdout(&script, false)?,
     }
     Ok(Exit::Success)
@@ -200,9 +221,7 @@ pub fn man(ui: &Ui, args: ManArgs) -> Result<Exit, Failure> {
     let pages = man_pages();
     match &args.output {
         Some(dir) => {
-            for (name, page) in &pages {
-                write_into(dir, name, page)?;
-            }
+            write_into(dir, &pages, args.force)?;
             ui.note(format!(
                 "wrote {} man pages to {}",
                 pages.len(),

@@ -4,6 +4,7 @@
 use super::exit::Exit;
 use super::failure::Failure;
 use super::io::{self, FileMode};
+use super::output::{self, Destination};
 use super::text::Esc;
 use super::ui::Ui;
 use super::values::{self, OutputEncoding};
@@ -104,9 +105,14 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = OutputEncoding::Base64, help_heading = OUTPUT)]
     encoding: OutputEncoding,
 
-    /// Write the bundle to FILE (created 0600, replaced if present) instead of stdout
+    /// Write the bundle to FILE (created 0600; an existing file is replaced only with --force)
+    /// instead of stdout
     #[arg(short, long, value_name = "FILE", help_heading = OUTPUT)]
     output: Option<PathBuf>,
+
+    /// Replace an existing --output file
+    #[arg(long, help_heading = OUTPUT)]
+    force: bool,
 
     /// GitHub Actions: mask the bundle in logs and set it as step output NAME in $GITHUB_OUTPUT
     /// (instead of printing it)
@@ -208,6 +214,28 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         )
         .hint("write the bundle with -o FILE, or choose base64 or header"));
     }
+    // Every usage check on the outputs happens before any secret is read or request is sent.
+    let binary = args.encoding == OutputEncoding::Der;
+    let output = args
+        .output
+        .as_deref()
+        .map(|path| {
+            // A bundle is a bearer credential: files holding it are private.
+            let mode = FileMode {
+                secret: true,
+                overwrite: args.force,
+            };
+            Destination::new(path, mode, binary)
+        })
+        .transpose()?;
+    let github_output = args
+        .github_output
+        .as_deref()
+        .map(GithubOutput::check)
+        .transpose()?;
+    if binary && output.is_none() && github_output.is_none() && !ui.json() {
+        io::refuse_binary_terminal()?;
+    }
     let env = Env::new(
         std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))),
@@ -251,7 +279,11 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             }
         ),
     );
-    write_credential(ui, &args, source.name(), &credential)?;
+    let outputs = Outputs {
+        file: output.as_ref(),
+        github: github_output.as_ref(),
+    };
+    write_credential(ui, &args, &outputs, source.name(), &credential)?;
     Ok(Exit::Success)
 }
 
@@ -316,7 +348,7 @@ fn oidc_source(args: &Args, env: &Env) -> Result<Option<OidcSource>, Failure> {
             )
         })?)),
         (None, Some(path)) => {
-            let bytes = io::read_input(path)?;
+            let bytes = io::read_input(path, io::SECRET)?;
             let text = String::from_utf8(bytes).map_err(|_| {
                 Failure::new(
                     Exit::Environment,
@@ -353,9 +385,11 @@ fn oidc_source(args: &Args, env: &Env) -> Result<Option<OidcSource>, Failure> {
     };
     // The sign-in URL must reach the user even with -q: nothing happens until it is opened.
     let show = Box::new(|url: &url::Url| {
-        eprintln!("Open this URL in a browser to sign in (waiting up to 5 minutes):");
+        io::stderr_line(format_args!(
+            "Open this URL in a browser to sign in (waiting up to 5 minutes):"
+        ));
         // The URL comes from the provider's discovery document: escaped like any server text.
-        eprintln!("  {}", Esc(url));
+        io::stderr_line(format_args!("  {}", Esc(url)));
     });
     Ok(Some(OidcSource::new(config, show)))
 }
@@ -376,32 +410,34 @@ fn refresh_store_path(env: &Env, issuer: &str, client_id: &str) -> Option<PathBu
     )
 }
 
+/// Where the bundle goes, checked before the exchange.
+struct Outputs<'a> {
+    file: Option<&'a Destination>,
+    github: Option<&'a GithubOutput>,
+}
+
 fn write_credential(
     ui: &Ui,
     args: &Args,
+    outputs: &Outputs<'_>,
     source: &str,
     credential: &Credential,
 ) -> Result<(), Failure> {
     let base64 = STANDARD.encode(&credential.der);
     let encoded = args.encoding.apply(&credential.der);
     let text = encoded.text().map(String::from);
-    // A bundle is a bearer credential: files holding it are private.
-    let mode = FileMode {
-        secret: true,
-        overwrite: true,
-    };
-    if let Some(name) = &args.github_output {
+    if let Some(github) = outputs.github {
         // The mask comes first so that no later log line can show the bundle.
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "::add-mask::{base64}")
             .and_then(|()| stdout.flush())
             .map_err(io::stdout_failure)?;
-        append_github_output(name, text.as_deref().unwrap_or_default())?;
+        github.append(text.as_deref().unwrap_or_default())?;
     }
-    if let Some(path) = &args.output {
-        io::write_file(path, &encoded.to_bytes(), mode)?;
+    if let Some(destination) = outputs.file {
+        output::write_all(&[(destination, &encoded.to_bytes())])?;
     }
-    let printed = args.output.is_none() && args.github_output.is_none();
+    let printed = outputs.file.is_none() && outputs.github.is_none();
     if ui.json() {
         return ui.print_json(&Report {
             schema_version: 1,
@@ -417,35 +453,72 @@ fn write_credential(
     Ok(())
 }
 
-/// Appends `name` to `$GITHUB_OUTPUT` in the heredoc form, with a random delimiter that cannot
-/// occur in the value, as GitHub's toolkit does for multiline values.
-fn append_github_output(name: &str, value: &str) -> Result<(), Failure> {
-    let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) else {
-        return Err(Failure::new(Exit::Environment, "GITHUB_OUTPUT is not set")
-            .hint("--github-output only works inside a GitHub Actions step"));
-    };
-    if name.is_empty() || name.contains(['\n', '\r', '<', '=']) {
-        return Err(Failure::new(
-            Exit::Usage,
-            format!("{name:?} is not a usable output name"),
-        ));
-    }
-    let mut random = [0u8; 16];
-    getrandom::fill(&mut random)
-        .map_err(|e| Failure::new(Exit::Environment, format!("cannot get random bytes: {e}")))?;
-    let delimiter: String = random.iter().map(|b| format!("{b:02x}")).collect();
-    let delimiter = format!("ghadelimiter_{delimiter}");
-    let path = PathBuf::from(path);
-    std::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .and_then(|mut file| write!(file, "{name}<<{delimiter}\n{value}\n{delimiter}\n"))
-        .map_err(|e| {
-            Failure::new(
-                Exit::Environment,
-                format!("cannot append to {}: {}", path.display(), io::io_reason(&e)),
-            )
+/// `--github-output NAME`: a valid output name and a writable `$GITHUB_OUTPUT`.
+struct GithubOutput {
+    name: String,
+    path: PathBuf,
+}
+
+impl GithubOutput {
+    /// Checks the name and `$GITHUB_OUTPUT` (set, and open for appending) without writing.
+    fn check(name: &str) -> Result<Self, Failure> {
+        if name.is_empty() || name.contains(['\n', '\r', '<', '=']) {
+            return Err(
+                Failure::new(Exit::Usage, format!("{name:?} is not a usable output name"))
+                    .hint("use letters, digits, '-' and '_', e.g. --github-output authorization"),
+            );
+        }
+        let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) else {
+            return Err(Failure::new(Exit::Environment, "GITHUB_OUTPUT is not set")
+                .hint("--github-output only works inside a GitHub Actions step"));
+        };
+        let path = PathBuf::from(path);
+        Self::open(&path)?;
+        Ok(Self {
+            name: name.to_string(),
+            path,
         })
+    }
+
+    fn open(path: &Path) -> Result<std::fs::File, Failure> {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| {
+                Failure::new(
+                    Exit::Environment,
+                    format!(
+                        "cannot append to {} (GITHUB_OUTPUT): {}",
+                        path.display(),
+                        io::io_reason(&e)
+                    ),
+                )
+            })
+    }
+
+    /// Appends `value` in the heredoc form, with a random delimiter that cannot occur in the
+    /// value, as GitHub's toolkit does for multiline values.
+    fn append(&self, value: &str) -> Result<(), Failure> {
+        let mut random = [0u8; 16];
+        getrandom::fill(&mut random).map_err(|e| {
+            Failure::new(Exit::Environment, format!("cannot get random bytes: {e}"))
+        })?;
+        let delimiter: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let delimiter = format!("ghadelimiter_{delimiter}");
+        let name = &self.name;
+        Self::open(&self.path)?
+            .write_all(format!("{name}<<{delimiter}\n{value}\n{delimiter}\n").as_bytes())
+            .map_err(|e| {
+                Failure::new(
+                    Exit::Environment,
+                    format!(
+                        "cannot append to {}: {}",
+                        self.path.display(),
+                        io::io_reason(&e)
+                    ),
+                )
+            })
+    }
 }
 
 fn http_failure(error: &HttpError) -> Option<&'static str> {

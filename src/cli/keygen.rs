@@ -3,6 +3,7 @@
 use super::exit::Exit;
 use super::failure::{Failure, OrFail};
 use super::io::{self, FileMode};
+use super::output::{self, Destination};
 use super::ui::Ui;
 use kliento::keys::{self, OrgKeyAlgorithm};
 use serde::Serialize;
@@ -75,21 +76,21 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         secret: false,
         overwrite: args.force,
     };
-    if args.public_out.as_ref() == Some(&args.output) {
-        return Err(Failure::new(
-            Exit::Usage,
-            "--output and --public-out name the same file",
-        ));
-    }
     if io::is_stdio(&args.output) && ui.json() {
         return Err(Failure::new(
             Exit::Usage,
             "--format json needs -o FILE: stdout carries the JSON report",
         ));
     }
-    io::check_writable(&args.output, private_mode)?;
-    if let Some(path) = &args.public_out {
-        io::check_writable(path, public_mode)?;
+    // Every destination is checked before the key is generated; both are written or neither.
+    let private_out = Destination::new(&args.output, private_mode, false)?;
+    let public_out = args
+        .public_out
+        .as_deref()
+        .map(|path| Destination::new(path, public_mode, false))
+        .transpose()?;
+    if let Some(public_out) = &public_out {
+        output::check_distinct(&[("--output", &private_out), ("--public-out", public_out)])?;
     }
 
     let algorithm = OrgKeyAlgorithm::from(args.bits);
@@ -99,20 +100,13 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     let public = key.to_public_key();
     let (_, key_id) = keys::key_id(&public).or_fail(Exit::Environment, "key id")?;
 
-    if let Some(path) = &args.public_out {
-        io::emit(
-            Some(path),
-            keys::public_key_pem(&public).as_bytes(),
-            false,
-            public_mode,
-        )?;
+    let private_pem = keys::private_key_pem(&key);
+    let public_pem = keys::public_key_pem(&public);
+    let mut writes: Vec<(&Destination, &[u8])> = vec![(&private_out, private_pem.as_bytes())];
+    if let Some(public_out) = &public_out {
+        writes.push((public_out, public_pem.as_bytes()));
     }
-    io::emit(
-        Some(&args.output),
-        keys::private_key_pem(&key).as_bytes(),
-        false,
-        private_mode,
-    )?;
+    output::write_all(&writes)?;
 
     let shown = |p: &PathBuf| (!io::is_stdio(p)).then(|| p.display().to_string());
     if ui.json() {

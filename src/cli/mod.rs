@@ -3,6 +3,7 @@
 
 mod anchors;
 mod docs;
+mod env;
 mod exchange;
 mod exit;
 mod failure;
@@ -10,6 +11,7 @@ mod inspect;
 mod io;
 mod issue;
 mod keygen;
+mod output;
 mod text;
 mod txt_record;
 mod ui;
@@ -101,22 +103,19 @@ fn with_lifetimes(cmd: clap::Command) -> clap::Command {
 
 /// Runs `kliento` with the process arguments and returns its exit status.
 pub fn main() -> ExitCode {
-    let cli = match command()
+    let argv: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let cmd = env::ignore_empty_variables(command());
+    let cli = match cmd
+        .clone()
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches))
     {
         Ok(cli) => cli,
-        Err(e) => {
-            // clap prints help and version on stdout (exit 0), errors on stderr (exit 2).
-            let _ = e.print();
-            return if e.use_stderr() {
-                Exit::Usage
-            } else {
-                Exit::Success
-            }
-            .into();
-        }
+        Err(e) => return clap_exit(&cmd, &e, &argv),
     };
+    io::set_quiet(cli.quiet);
     let ui = Ui::new(cli.format, cli.quiet, cli.verbose, cli.color);
     let outcome = match cli.command {
         Command::Keygen(args) => keygen::run(&ui, args),
@@ -135,4 +134,32 @@ pub fn main() -> ExitCode {
             failure.exit.into()
         }
     }
+}
+
+/// What a clap error or early exit (help, version) becomes. Help and version go to stdout
+/// (exit 0), and failing to write them is an environment failure like any other stdout write
+/// (a closed pipe excepted); usage errors go to stderr (exit 2), whether or not stderr can be
+/// written.
+fn clap_exit(cmd: &clap::Command, e: &clap::Error, argv: &[String]) -> ExitCode {
+    use std::io::Write;
+    if !e.use_stderr() {
+        let written = e.print().and_then(|()| std::io::stdout().flush());
+        return match written {
+            Ok(()) => Exit::Success.into(),
+            Err(error) => {
+                let failure = io::stdout_failure(error);
+                if failure.exit != Exit::Success {
+                    io::stderr_line(format_args!("error: {:#}", failure.error));
+                }
+                failure.exit.into()
+            }
+        };
+    }
+    match env::invalid_variable(cmd, e, argv) {
+        Some(message) => io::stderr_line(format_args!("error: {message}")),
+        None => {
+            let _ = e.print();
+        }
+    }
+    Exit::Usage.into()
 }

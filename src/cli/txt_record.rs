@@ -62,7 +62,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     } else {
         args.key.display().to_string()
     };
-    let key = RsaKey::from_bytes(&io::read_input(&args.key)?)
+    let key = RsaKey::from_bytes(&io::read_input(&args.key, io::KEY)?)
         .or_fail(Exit::Malformed, format!("cannot read the key in {source}"))?
         .public_key();
     ui.detail(

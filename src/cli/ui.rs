@@ -79,7 +79,11 @@ impl Ui {
     pub fn note(&self, message: impl std::fmt::Display) {
         if !self.quiet {
             let message = message.to_string();
-            eprintln!("{} {}", self.paint("1;36", "note:"), escape(&message));
+            io::stderr_line(format_args!(
+                "{} {}",
+                self.paint("1;36", "note:"),
+                escape(&message)
+            ));
         }
     }
 
@@ -87,7 +91,11 @@ impl Ui {
     pub fn hint(&self, message: impl std::fmt::Display) {
         if !self.quiet {
             let message = message.to_string();
-            eprintln!("{} {}", self.paint("1;33", "hint:"), escape(&message));
+            io::stderr_line(format_args!(
+                "{} {}",
+                self.paint("1;33", "hint:"),
+                escape(&message)
+            ));
         }
     }
 
@@ -96,7 +104,11 @@ impl Ui {
     pub fn warn(&self, message: impl std::fmt::Display) {
         if !self.quiet {
             let message = message.to_string();
-            eprintln!("{} {}", self.paint("1;33", "warning:"), escape(&message));
+            io::stderr_line(format_args!(
+                "{} {}",
+                self.paint("1;33", "warning:"),
+                escape(&message)
+            ));
         }
     }
 
@@ -104,7 +116,11 @@ impl Ui {
     pub fn detail(&self, level: u8, message: impl std::fmt::Display) {
         if self.verbose >= level {
             let message = message.to_string();
-            eprintln!("{} {}", self.paint("2", "debug:"), escape(&message));
+            io::stderr_line(format_args!(
+                "{} {}",
+                self.paint("2", "debug:"),
+                escape(&message)
+            ));
         }
     }
 
@@ -115,17 +131,17 @@ impl Ui {
         }
         // Errors quote what servers, files and bundles said: escaped and bounded.
         let error = format!("{:#}", failure.error);
-        eprintln!(
+        io::stderr_line(format_args!(
             "{} {}",
             self.paint("1;31", "error:"),
             escape_bounded(&error, DIAGNOSTIC_LIMIT)
-        );
+        ));
         if let Some(hint) = &failure.hint {
-            eprintln!(
+            io::stderr_line(format_args!(
                 "{} {}",
                 self.paint("1;33", "hint:"),
                 escape_bounded(hint, DIAGNOSTIC_LIMIT)
-            );
+            ));
         }
     }
 

@@ -45,20 +45,45 @@ pub enum TimeArg {
     Relative(i64),
 }
 
+/// The earliest time kliento accepts: the Unix epoch.
+pub const EARLIEST: Timestamp = Timestamp::constant(0, 0);
+/// The latest time kliento accepts: the last second DNSSEC signature fields can hold
+/// (unsigned 32-bit seconds, RFC 4034 §3.1.5), 2106-02-07T06:28:15Z.
+pub const LATEST: Timestamp = Timestamp::constant(u32::MAX as i64, 0);
+
+/// `out of range (supported: ... to ...)`, the one message for every time out of range.
+pub fn out_of_range(what: &str) -> String {
+    format!("{what} is out of range (supported: {EARLIEST} to {LATEST})")
+}
+
+/// Checks that a time lies within [`EARLIEST`, `LATEST`]; `what` names it in the message.
+pub fn in_range(at: Timestamp, what: &str) -> Result<Timestamp, String> {
+    if (EARLIEST..=LATEST).contains(&at) {
+        Ok(at)
+    } else {
+        Err(out_of_range(what))
+    }
+}
+
 impl TimeArg {
     /// The instant, given the current time (read by the caller: the library never does).
+    /// Relative times are held to the same range as absolute ones.
     pub fn resolve(self, now: Timestamp) -> Result<Timestamp, String> {
         match self {
-            TimeArg::Absolute(at) => Ok(at),
-            TimeArg::Relative(seconds) => now
-                .checked_add(jiff::SignedDuration::from_secs(seconds))
-                .map_err(|_| format!("{seconds} seconds from now is out of range")),
+            TimeArg::Absolute(at) => in_range(at, &format!("\"{at}\"")),
+            TimeArg::Relative(seconds) => {
+                let what = format!("{seconds:+} seconds from now");
+                now.checked_add(jiff::SignedDuration::from_secs(seconds))
+                    .map_err(|_| out_of_range(&what))
+                    .and_then(|at| in_range(at, &format!("{what} ({at})")))
+            }
         }
     }
 }
 
 /// Parses a time: RFC 3339 (`2026-11-25T18:00:00Z`), `now`, or a signed duration relative to
-/// now (`+1h`, `-2d`, `+90m`, `-30s`).
+/// now (`+1h`, `-2d`, `+90m`, `-30s`). Absolute times outside [`EARLIEST`, `LATEST`] are
+/// refused here; relative ones when they are resolved.
 pub fn time(text: &str) -> Result<TimeArg, String> {
     if text == "now" {
         return Ok(TimeArg::Relative(0));
@@ -70,7 +95,12 @@ pub fn time(text: &str) -> Result<TimeArg, String> {
     let parsed = match text.as_bytes().first() {
         Some(b'+') => relative(1, &text[1..]),
         Some(b'-') => relative(-1, &text[1..]),
-        _ => text.parse::<Timestamp>().ok().map(TimeArg::Absolute),
+        _ => match text.parse::<Timestamp>() {
+            Ok(at) => return in_range(at, &format!("\"{text}\"")).map(TimeArg::Absolute),
+            // RFC 3339 that jiff cannot hold (e.g. 9999-12-31T23:59:59Z) is out of range too.
+            Err(_) if is_rfc3339_shape(text) => return Err(out_of_range(&format!("\"{text}\""))),
+            Err(_) => None,
+        },
     };
     parsed.ok_or_else(|| {
         format!(
@@ -78,6 +108,12 @@ pub fn time(text: &str) -> Result<TimeArg, String> {
              from now such as +1h or -2d"
         )
     })
+}
+
+/// A date, a time and an offset, whatever their values.
+fn is_rfc3339_shape(text: &str) -> bool {
+    jiff::fmt::temporal::Pieces::parse(text)
+        .is_ok_and(|pieces| pieces.time().is_some() && pieces.offset().is_some())
 }
 
 /// Parses a TXT record's TTL override: seconds or a duration, at most 90 days.
@@ -210,5 +246,30 @@ mod tests {
         for bad in ["", "+", "1h", "+1y", "2026-01-02", "tomorrow", "+-1h"] {
             assert!(time(bad).is_err(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn holds_absolute_and_relative_times_to_one_range() {
+        let now: Timestamp = "2026-11-25T18:00:00Z".parse().unwrap();
+        let range = "out of range (supported: 1970-01-01T00:00:00Z to 2106-02-07T06:28:15Z)";
+        for text in [
+            "9999-12-31T23:59:59Z",
+            "2106-02-07T06:28:16Z",
+            "1969-12-31T23:59:59Z",
+            "+1000000d",
+            "-100000d",
+            "+99999999999w",
+        ] {
+            let error = time(text).and_then(|t| t.resolve(now)).expect_err(text);
+            assert!(error.contains(range), "{text}: {error}");
+        }
+        for text in ["1970-01-01T00:00:00Z", "2106-02-07T06:28:15Z", "+3000d"] {
+            assert!(time(text).unwrap().resolve(now).is_ok(), "{text}");
+        }
+        assert!(
+            time("2026-13-01T00:00:00Z")
+                .unwrap_err()
+                .contains("not a time")
+        );
     }
 }

@@ -77,6 +77,8 @@ pub struct Input {
     pub size: usize,
     /// DER bytes, or the reason they could not be had.
     pub bundle: Result<Vec<u8>, String>,
+    /// What to do about an undecodable input, when there is something to say.
+    pub hint: Option<&'static str>,
 }
 
 impl VerificationArgs {
@@ -96,22 +98,34 @@ impl VerificationArgs {
 
     /// Reads and decodes the bundle; an undecodable one is reported, not failed.
     pub fn read(&self, input: Option<&Path>) -> Result<Input, Failure> {
-        let raw = io::read_input(input.unwrap_or(Path::new("-")))?;
+        // At most the largest encoded bundle plus one byte is read: more is malformed.
+        let raw = io::read_bounded(input.unwrap_or(Path::new("-")), encoding::MAX_INPUT_SIZE)?;
         let forced = self.input_format.map(|f| match f {
             InputFormat::Der => BundleEncoding::Der,
             InputFormat::Base64 => BundleEncoding::Base64,
             InputFormat::Header => BundleEncoding::Header,
         });
+        let Some(raw) = raw else {
+            let error = encoding::BundleInputError::InputTooLarge;
+            return Ok(Input {
+                encoding: forced,
+                size: encoding::MAX_INPUT_SIZE + 1,
+                bundle: Err(error.to_string()),
+                hint: error.hint(),
+            });
+        };
         Ok(match encoding::decode(&raw, forced) {
             Ok((encoding, bundle)) => Input {
                 encoding: Some(encoding),
                 size: raw.len(),
                 bundle: Ok(bundle),
+                hint: None,
             },
             Err(e) => Input {
                 encoding: forced,
                 size: raw.len(),
                 bundle: Err(e.to_string()),
+                hint: e.hint(),
             },
         })
     }
@@ -155,11 +169,15 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     let bytes = match input.bundle {
         Ok(bytes) => bytes,
         Err(reason) => {
-            return answer(
+            let exit = answer(
                 ui,
                 "malformed",
                 &format!("Token serialisation is malformed: {reason}"),
-            );
+            )?;
+            if let Some(hint) = input.hint {
+                ui.note(hint);
+            }
+            return Ok(exit);
         }
     };
     let verification =

@@ -852,16 +852,12 @@ impl DnsOverHttps {
                 found: content_type,
             });
         }
-        let mut raw = Vec::new();
-        response
-            .take(MAX_MESSAGE as u64 + 1)
-            .read_to_end(&mut raw)
-            .map_err(|e| {
+        let raw = crate::bounded::read_bounded(response, MAX_MESSAGE).map_err(|e| match e {
+            crate::bounded::BoundedReadError::TooLarge { .. } => TransportFailure::TooLarge,
+            crate::bounded::BoundedReadError::Io(e) => {
                 TransportFailure::Http(format!("cannot read the response body: {}", io_text(&e)))
-            })?;
-        if raw.len() > MAX_MESSAGE {
-            return Err(TransportFailure::TooLarge);
-        }
+            }
+        })?;
         // RFC 8484 §4.1: the query id is 0, and the response carries it back.
         let message = check_response(&raw, 0, question)?;
         if message.metadata.truncation {

@@ -5,8 +5,9 @@ use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-/// Bundles larger than this are refused before any parsing (kliento-js: 16 KiB, inclusive).
-pub const MAX_BUNDLE_SIZE: usize = 16 * 1024;
+/// Bundles larger than this are refused before any parsing (kliento-js: 16 KiB, inclusive); the
+/// verification pipeline enforces the same limit on every byte entry point.
+pub use crate::veraid::verify::MAX_BUNDLE_SIZE;
 
 /// How a bundle is encoded on input or output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +44,50 @@ pub enum BundleInputError {
         /// What the decoder objected to.
         reason: String,
     },
+    /// More input than any encoding of a 16 KiB bundle takes (it was not read further).
+    #[error(
+        "the input is over {MAX_INPUT_SIZE} bytes, more than any encoding of a \
+         {MAX_BUNDLE_SIZE}-byte bundle takes"
+    )]
+    InputTooLarge,
+    /// A JWT (three dot-separated base64url parts) where a bundle was expected.
+    #[error("the input is a JWT, not a Kliento token bundle")]
+    Jwt,
+    /// A PEM block (a key or certificate) where a bundle was expected.
+    #[error("the input is a PEM block (-----BEGIN {label}-----), not a Kliento token bundle")]
+    Pem {
+        /// The block's label, e.g. `CERTIFICATE`.
+        label: String,
+    },
+    /// Text that starts with a UTF-8 byte order mark.
+    #[error("the input starts with a UTF-8 byte order mark (EF BB BF)")]
+    ByteOrderMark,
+}
+
+impl BundleInputError {
+    /// What to do about it, when there is something to say.
+    pub fn hint(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::Jwt => {
+                "a JWT is what `kliento exchange` trades for a bundle at VeraId Authority; pass \
+                 the bundle it returns"
+            }
+            Self::WrongScheme { scheme } if scheme.eq_ignore_ascii_case("bearer") => {
+                "a Bearer token is not a Kliento bundle: pass the value of a \
+                 `Authorization: Kliento <base64>` header, or the bundle itself"
+            }
+            Self::WrongScheme { .. } => "the header value must be `Kliento <base64>`",
+            Self::Pem { .. } => {
+                "pass the token bundle (from `kliento issue token` or `kliento exchange`), not a \
+                 key or certificate"
+            }
+            Self::ByteOrderMark => "save the file as UTF-8 without a byte order mark",
+            Self::InputTooLarge | Self::TooLarge { .. } => {
+                "verifiers refuse bundles over 16 KiB: check that the input is one bundle"
+            }
+            Self::Empty | Self::NotBase64 { .. } => return None,
+        })
+    }
 }
 
 /// Lenient base64: standard alphabet (URL-safe characters are mapped onto it first), padding
@@ -54,8 +99,13 @@ const LENIENT: GeneralPurpose = GeneralPurpose::new(
         .with_decode_allow_trailing_bits(true),
 );
 
-/// Longest text input worth decoding: a 16 KiB bundle in base64 with generous line breaks.
-const MAX_TEXT_INPUT: usize = MAX_BUNDLE_SIZE * 2;
+/// Length of the base64 form of a bundle of the maximum size.
+const MAX_BASE64_LEN: usize = MAX_BUNDLE_SIZE.div_ceil(3) * 4;
+
+/// Longest input worth reading, in any encoding: a 16 KiB bundle in base64 wrapped at 64
+/// columns with CRLF line breaks, plus 256 bytes for `Authorization: Kliento ` and surrounding
+/// whitespace (22,788 bytes). Readers read at most one byte more and then give up.
+pub const MAX_INPUT_SIZE: usize = MAX_BASE64_LEN + 2 * MAX_BASE64_LEN.div_ceil(64) + 256;
 
 /// Decodes a bundle from raw input, detecting the encoding unless `expected` forces one.
 /// Returns the encoding found and the DER bytes.
@@ -63,11 +113,33 @@ pub fn decode(
     input: &[u8],
     expected: Option<BundleEncoding>,
 ) -> Result<(BundleEncoding, Vec<u8>), BundleInputError> {
+    if input.len() > MAX_INPUT_SIZE {
+        return Err(BundleInputError::InputTooLarge);
+    }
+    // A byte order mark or a PEM block is never a bundle, even when it happens to decode.
+    if expected != Some(BundleEncoding::Der)
+        && let Some(error @ (BundleInputError::ByteOrderMark | BundleInputError::Pem { .. })) =
+            recognise(input)
+    {
+        return Err(error);
+    }
     let encoding = expected.unwrap_or_else(|| detect(input));
     let bundle = match encoding {
         BundleEncoding::Der => input.to_vec(),
-        BundleEncoding::Base64 => decode_base64(text_of(input)?)?,
-        BundleEncoding::Header => decode_header(text_of(input)?)?,
+        BundleEncoding::Base64 | BundleEncoding::Header => {
+            let decoded = text_of(input).and_then(|text| match encoding {
+                BundleEncoding::Header => decode_header(text),
+                _ => decode_base64(text),
+            });
+            match decoded {
+                Err(
+                    e @ (BundleInputError::NotBase64 { .. } | BundleInputError::WrongScheme { .. }),
+                ) => {
+                    return Err(recognise(input).unwrap_or(e));
+                }
+                other => other?,
+            }
+        }
     };
     if bundle.is_empty() {
         return Err(BundleInputError::Empty);
@@ -96,10 +168,42 @@ fn detect(input: &[u8]) -> BundleEncoding {
     }
 }
 
-fn text_of(input: &[u8]) -> Result<&str, BundleInputError> {
-    if input.len() > MAX_TEXT_INPUT {
-        return Err(BundleInputError::TooLarge { size: input.len() });
+/// Names what undecodable text is when it is something people commonly paste by mistake: a
+/// UTF-8 byte order mark, a PEM block or a JWT (alone or in a `Bearer` header).
+fn recognise(input: &[u8]) -> Option<BundleInputError> {
+    if input.starts_with(b"\xEF\xBB\xBF") {
+        return Some(BundleInputError::ByteOrderMark);
     }
+    let text = std::str::from_utf8(input).ok()?.trim();
+    if let Some(rest) = text.strip_prefix("-----BEGIN ") {
+        let label = rest.split("-----").next().unwrap_or_default();
+        return Some(BundleInputError::Pem {
+            label: label.chars().take(40).collect(),
+        });
+    }
+    let text = strip_header_name(text);
+    if let Some((scheme, _)) = text.split_once(char::is_whitespace)
+        && scheme.eq_ignore_ascii_case("bearer")
+    {
+        return Some(BundleInputError::WrongScheme {
+            scheme: scheme.to_string(),
+        });
+    }
+    is_jwt(text).then_some(BundleInputError::Jwt)
+}
+
+/// `header.payload.signature`, each base64url, the header a JSON object (`eyJ`).
+fn is_jwt(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() == 3
+        && parts[0].starts_with("eyJ")
+        && parts.iter().all(|p| {
+            p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=')
+        })
+}
+
+fn text_of(input: &[u8]) -> Result<&str, BundleInputError> {
     std::str::from_utf8(input).map_err(|_| BundleInputError::NotBase64 {
         reason: "the input is neither DER nor text".into(),
     })
@@ -140,9 +244,23 @@ fn decode_base64(text: &str) -> Result<Vec<u8>, BundleInputError> {
         .collect();
     LENIENT
         .decode(normalised.as_bytes())
-        .map_err(|e| BundleInputError::NotBase64 {
-            reason: e.to_string(),
+        .map_err(|_| BundleInputError::NotBase64 {
+            reason: base64_problem(text),
         })
+}
+
+/// What is wrong with text that does not decode as base64, in words.
+fn base64_problem(text: &str) -> String {
+    let stray = text.char_indices().find(|(_, c)| {
+        !(c.is_ascii_alphanumeric() || c.is_ascii_whitespace() || "+/-_=".contains(*c))
+    });
+    match stray {
+        Some((at, c)) if c.is_ascii_graphic() => {
+            format!("'{c}' at byte {at} is not a base64 character")
+        }
+        Some((at, c)) => format!("{c:?} at byte {at} is not a base64 character"),
+        None => "the base64 text is truncated or wrongly padded".to_string(),
+    }
 }
 
 /// Encodes a bundle for output: DER as is; base64 and header as one line with a newline.
@@ -263,5 +381,68 @@ mod tests {
             decode(b"\xff\xfe", None),
             Err(BundleInputError::NotBase64 { .. })
         ));
+    }
+
+    #[test]
+    fn recognises_what_people_paste_instead_of_a_bundle() {
+        let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0In0.c2lnbmF0dXJl";
+        assert_eq!(decode(jwt.as_bytes(), None), Err(BundleInputError::Jwt));
+        assert_eq!(
+            decode(format!("{jwt}\n").as_bytes(), Some(BundleEncoding::Base64)),
+            Err(BundleInputError::Jwt)
+        );
+        let bearer = decode(format!("Authorization: Bearer {jwt}").as_bytes(), None);
+        assert_eq!(
+            bearer,
+            Err(BundleInputError::WrongScheme {
+                scheme: "Bearer".into()
+            })
+        );
+        assert!(bearer.unwrap_err().hint().unwrap().contains("Bearer"));
+        // A PEM block is refused even though its characters happen to be base64.
+        let pem = "-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n";
+        assert_eq!(
+            decode(pem.as_bytes(), None),
+            Err(BundleInputError::Pem {
+                label: "CERTIFICATE".into()
+            })
+        );
+        let b64 = base64::engine::general_purpose::STANDARD.encode(bundle());
+        let with_bom = [&b"\xEF\xBB\xBF"[..], b64.as_bytes()].concat();
+        assert_eq!(
+            decode(&with_bom, None),
+            Err(BundleInputError::ByteOrderMark)
+        );
+        for error in [
+            BundleInputError::Jwt,
+            BundleInputError::ByteOrderMark,
+            BundleInputError::InputTooLarge,
+        ] {
+            assert!(error.hint().is_some(), "{error:?}");
+        }
+        // Other stray characters are named with their position, in words.
+        assert_eq!(
+            decode(b"abc.defg", None),
+            Err(BundleInputError::NotBase64 {
+                reason: "'.' at byte 3 is not a base64 character".into()
+            })
+        );
+    }
+
+    #[test]
+    fn refuses_input_over_the_largest_encoded_bundle_unread() {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(vec![0x30; MAX_BUNDLE_SIZE]);
+        let wrapped: String = b64
+            .as_bytes()
+            .chunks(64)
+            .map(|c| format!("{}\r\n", std::str::from_utf8(c).unwrap()))
+            .collect();
+        let header = format!("Authorization: Kliento {wrapped}");
+        assert!(header.len() <= MAX_INPUT_SIZE);
+        assert!(decode(header.as_bytes(), None).is_ok());
+        assert_eq!(
+            decode(&vec![b'A'; MAX_INPUT_SIZE + 1], None),
+            Err(BundleInputError::InputTooLarge)
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::authority::jwt_source::{Env, JwtSource, JwtSourceError, Request, jwt_from};
 use crate::authority::secret::Jwt;
+use crate::bounded::{BoundedReadError, caps, read_file_bounded};
 use std::path::{Path, PathBuf};
 
 /// A JWT in a file.
@@ -40,11 +41,17 @@ pub(crate) fn read_token_file(
     source_name: &'static str,
     path: &Path,
 ) -> Result<Jwt, JwtSourceError> {
-    let text = std::fs::read_to_string(path).map_err(|e| JwtSourceError::File {
+    let failed = |reason: String| JwtSourceError::File {
         source_name,
         path: path.to_path_buf(),
-        reason: io_reason(&e),
+        reason,
+    };
+    // JWTs are a few KiB: more is not a token, and is not read.
+    let bytes = read_file_bounded(path, caps::SECRET).map_err(|e| match e {
+        BoundedReadError::Io(e) => failed(io_reason(&e)),
+        too_large => failed(too_large.to_string()),
     })?;
+    let text = String::from_utf8(bytes).map_err(|_| failed("not UTF-8 text".into()))?;
     jwt_from(source_name, &text)
 }
 

@@ -648,12 +648,21 @@ impl RefreshStore {
     }
 
     fn load(&self) -> Result<Option<Secret>, OidcError> {
-        match std::fs::read_to_string(&self.path) {
-            Ok(text) if !text.trim().is_empty() => Ok(Some(Secret::new(text.trim()))),
-            Ok(_) => Ok(None),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(self.failed("read", e)),
-        }
+        let text = match crate::bounded::read_file_bounded(&self.path, crate::bounded::caps::SECRET)
+        {
+            Ok(bytes) => String::from_utf8(bytes)
+                .map_err(|_| self.failed("read", std::io::Error::other("it is not UTF-8 text")))?,
+            Err(crate::bounded::BoundedReadError::Io(e))
+                if e.kind() == std::io::ErrorKind::NotFound =>
+            {
+                return Ok(None);
+            }
+            Err(crate::bounded::BoundedReadError::Io(e)) => return Err(self.failed("read", e)),
+            Err(too_large) => {
+                return Err(self.failed("read", std::io::Error::other(too_large.to_string())));
+            }
+        };
+        Ok((!text.trim().is_empty()).then(|| Secret::new(text.trim())))
     }
 
     /// Stores `new` when the provider returned one (rotation) and it differs from `current`.

@@ -54,10 +54,13 @@ impl ValidityArgs {
             (Some(value), _) => value.resolve(now).map_err(usage)?,
             (None, seconds) => {
                 let seconds = seconds.unwrap_or(default_seconds);
+                let what = format!("the end of --valid-for {seconds}s");
                 i64::try_from(seconds)
                     .ok()
                     .and_then(|s| start.checked_add(SignedDuration::from_secs(s)).ok())
-                    .ok_or_else(|| usage(format!("--valid-for {seconds}s is out of range")))?
+                    .ok_or_else(|| values::out_of_range(&what))
+                    .and_then(|end| values::in_range(end, &format!("{what} ({end})")))
+                    .map_err(usage)?
             }
         };
         Ok((start, expiry))
@@ -111,6 +114,7 @@ impl OutputArgs {
         }
         match self.file() {
             Some(path) => io::check_writable(path, self.mode()),
+            None if self.encoding == Encoding::Der && !ui.json() => io::refuse_binary_terminal(),
             None => Ok(()),
         }
     }

@@ -108,9 +108,11 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         secret: false,
         overwrite: args.force,
     };
-    // Refuse an existing output before any network traffic.
-    if let Some(path) = output {
-        io::check_writable(path, mode)?;
+    // Refuse an unusable output before any network traffic.
+    match output {
+        Some(path) => io::check_writable(path, mode)?,
+        None if !ui.json() => io::refuse_binary_terminal_with(io::DER_ONLY)?,
+        None => {}
     }
     // DER has no text form here: say what to do instead of the generic advice.
     if output.is_none() && !ui.json() && std::io::stdout().is_terminal() {

@@ -69,20 +69,21 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     }
 
     let org_source = cert::source(&args.org_key);
-    let org_key = RsaKey::from_bytes(&io::read_input(&args.org_key)?)
+    let org_key = RsaKey::from_bytes(&io::read_input(&args.org_key, io::KEY)?)
         .and_then(RsaKey::into_private)
         .or_fail(
             Exit::Malformed,
             format!("cannot read the organisation private key in {org_source}"),
         )?;
-    let org_certificate = Certificate::from_bytes(&io::read_input(&args.org_cert)?).or_fail(
-        Exit::Malformed,
-        format!(
-            "cannot read the organisation certificate in {}",
-            cert::source(&args.org_cert)
-        ),
-    )?;
-    let member_key = RsaKey::from_bytes(&io::read_input(&args.member_key)?)
+    let org_certificate =
+        Certificate::from_bytes(&io::read_input(&args.org_cert, io::CERTIFICATE)?).or_fail(
+            Exit::Malformed,
+            format!(
+                "cannot read the organisation certificate in {}",
+                cert::source(&args.org_cert)
+            ),
+        )?;
+    let member_key = RsaKey::from_bytes(&io::read_input(&args.member_key, io::KEY)?)
         .or_fail(
             Exit::Malformed,
             format!(

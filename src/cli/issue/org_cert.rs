@@ -48,7 +48,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     let now = Timestamp::now();
     let (start, expiry) = args.validity.resolve(now, cert::CERTIFICATE_VALIDITY)?;
     let source = cert::source(&args.key);
-    let key = RsaKey::from_bytes(&io::read_input(&args.key)?)
+    let key = RsaKey::from_bytes(&io::read_input(&args.key, io::KEY)?)
         .and_then(RsaKey::into_private)
         .or_fail(
             Exit::Malformed,

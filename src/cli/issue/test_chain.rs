@@ -4,6 +4,7 @@
 use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io::{self, FileMode};
+use crate::cli::output::{self, Destination};
 use crate::cli::ui::Ui;
 use crate::cli::values::{self, TimeArg};
 use kliento::dnssec::format_trust_anchors;
@@ -14,7 +15,6 @@ use kliento::time::{Period, Timestamp};
 use kliento::veraid::ServiceOid;
 use kliento::veraid::txt::{TtlOverride, TxtRdata};
 use serde::Serialize;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// TTL of the `_veraid` TXT RRset in the test zone.
@@ -134,12 +134,6 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         secret: false,
         overwrite: args.force,
     };
-    if args.output == args.trust_anchors_out {
-        return Err(Failure::new(
-            Exit::Usage,
-            "--output and --trust-anchors-out name the same file",
-        ));
-    }
     if io::is_stdio(&args.trust_anchors_out) {
         return Err(Failure::new(
             Exit::Usage,
@@ -152,16 +146,16 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             "--format json needs -o FILE: stdout carries the JSON report",
         ));
     }
-    // DER has no text form here: say what to do instead of the generic advice.
-    if io::is_stdio(&args.output) && !ui.json() && std::io::stdout().is_terminal() {
-        return Err(Failure::new(
-            Exit::Usage,
-            "refusing to write the DNSSEC chain (binary DER) to a terminal",
-        )
-        .hint("pass -o FILE, or redirect stdout to a file or a pipe"));
+    if io::is_stdio(&args.output) {
+        io::refuse_binary_terminal_with(io::DER_ONLY)?;
     }
-    io::check_writable(&args.output, mode)?;
-    io::check_writable(&args.trust_anchors_out, mode)?;
+    // Both outputs are checked before any work, and written both or neither.
+    let chain_out = Destination::new(&args.output, mode, true)?;
+    let anchors_out = Destination::new(&args.trust_anchors_out, mode, false)?;
+    output::check_distinct(&[
+        ("--output", &chain_out),
+        ("--trust-anchors-out", &anchors_out),
+    ])?;
     let validity = validity(&args)?;
 
     let source = if io::is_stdio(&args.key) {
@@ -169,7 +163,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     } else {
         args.key.display().to_string()
     };
-    let key = RsaKey::from_bytes(&io::read_input(&args.key)?)
+    let key = RsaKey::from_bytes(&io::read_input(&args.key, io::KEY)?)
         .or_fail(Exit::Malformed, format!("cannot read the key in {source}"))?
         .public_key();
     let rdata = TxtRdata::for_key(&key, args.ttl_override, args.service.as_ref())
@@ -211,8 +205,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         );
     }
 
-    io::write_file(&args.trust_anchors_out, anchors.as_bytes(), mode)?;
-    io::emit(Some(&args.output), &der, true, mode)?;
+    output::write_all(&[(&anchors_out, anchors.as_bytes()), (&chain_out, &der)])?;
 
     let name = args.domain.veraid_record_name();
     let shown = (!io::is_stdio(&args.output)).then(|| args.output.display().to_string());
@@ -257,10 +250,8 @@ fn validity(args: &Args) -> Result<Period, Failure> {
     let end = start
         .checked_add(jiff::SignedDuration::from_secs(seconds))
         .map_err(|_| bad(format!("--valid-for {} is too long", args.valid_for)))?;
-    if start.as_second() < 0 || end.as_second() > i64::from(u32::MAX) {
-        return Err(bad(format!(
-            "RRSIG validity {start}..{end} must lie between 1970 and 2106 (32-bit seconds)"
-        )));
-    }
+    // RRSIG times are 32-bit seconds: the range every time flag is held to.
+    values::in_range(start, &format!("the RRSIG inception {start}")).map_err(bad)?;
+    values::in_range(end, &format!("the end of --valid-for ({end})")).map_err(bad)?;
     Ok(Period { start, end })
 }

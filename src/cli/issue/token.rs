@@ -127,7 +127,7 @@ struct Report {
 }
 
 fn read_key(path: &Path, what: &str) -> Result<rsa::PrivateKey, Failure> {
-    RsaKey::from_bytes(&io::read_input(path)?)
+    RsaKey::from_bytes(&io::read_input(path, io::KEY)?)
         .and_then(RsaKey::into_private)
         .or_fail(
             Exit::Malformed,
@@ -136,7 +136,7 @@ fn read_key(path: &Path, what: &str) -> Result<rsa::PrivateKey, Failure> {
 }
 
 fn read_certificate(path: &Path, what: &str) -> Result<Certificate, Failure> {
-    Certificate::from_bytes(&io::read_input(path)?).or_fail(
+    Certificate::from_bytes(&io::read_input(path, io::CERTIFICATE)?).or_fail(
         Exit::Malformed,
         format!("cannot read the {what} in {}", cert::source(path)),
     )
@@ -151,6 +151,8 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     };
     if let Some(path) = output {
         io::check_writable(path, mode)?;
+    } else if args.encoding == OutputEncoding::Der && !ui.json() {
+        io::refuse_binary_terminal()?;
     }
     if ui.json() && output.is_none() && args.encoding == OutputEncoding::Der {
         return Err(Failure::new(
@@ -221,7 +223,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
 
     let anchors = args.live.anchors()?;
     let dnssec_chain = match &args.chain {
-        Some(path) => DnssecChain::from_der(&io::read_input(path)?).or_fail(
+        Some(path) => DnssecChain::from_der(&io::read_input(path, io::CHAIN)?).or_fail(
             Exit::Malformed,
             format!("cannot read the DNSSEC chain in {}", cert::source(path)),
         )?,
