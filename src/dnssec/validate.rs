@@ -239,7 +239,7 @@ impl Default for Limits {
             keys_per_tag: 4,
             ds_digests_per_zone: 16,
             zones: 16,
-            cost: 128,
+            cost: 96,
         }
     }
 }
