@@ -19,4 +19,14 @@ else
   echo "!!! npm not found: interop tests will be skipped (they fail under CI=true) !!!" >&2
 fi
 
+# The library alone, as a Rust server depends on it (`default-features = false`): it must build
+# without the command line's crates and verify the example header (tests/downstream).
+echo "== library without the cli feature (tests/downstream)"
+cargo run --quiet --manifest-path tests/downstream/Cargo.toml --target-dir target
+if cargo tree --manifest-path tests/downstream/Cargo.toml -e normal --prefix none \
+  | grep -qE '^(clap|clap_complete|clap_mangen|anyhow) '; then
+  echo "tests/downstream compiles a crate of the cli feature" >&2
+  exit 1
+fi
+
 cargo test "$@"

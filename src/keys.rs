@@ -19,15 +19,22 @@ const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.11354
 
 /// Why a key could not be read or used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeyError {
     /// The bytes are neither PEM nor DER of any key structure we know.
     #[error(
         "not a PEM or DER key (expected PKCS#8, PKCS#1 or SubjectPublicKeyInfo, RSA): {detail}"
     )]
-    Unparsable { detail: String },
+    Unparsable {
+        /// What the parsers reported.
+        detail: String,
+    },
     /// PEM with a label that is not a key.
     #[error("PEM block labelled \"{label}\" is not an RSA key")]
-    UnexpectedPemLabel { label: String },
+    UnexpectedPemLabel {
+        /// The PEM label found.
+        label: String,
+    },
     /// An encrypted PKCS#8 key: kliento does not prompt for passphrases.
     #[error(
         "the private key is encrypted; decrypt it first (e.g. openssl pkey -in KEY -out PLAIN)"
@@ -35,21 +42,33 @@ pub enum KeyError {
     Encrypted,
     /// A key of another algorithm (EC, Ed25519...).
     #[error("{algorithm} keys are not supported: VeraId needs an RSA key")]
-    NotRsa { algorithm: String },
+    NotRsa {
+        /// The key's algorithm.
+        algorithm: String,
+    },
     /// An RSA key whose structure is broken (bad integers, inconsistent primes...).
     #[error("malformed RSA key: {detail}")]
-    MalformedRsa { detail: String },
+    MalformedRsa {
+        /// What is wrong.
+        detail: String,
+    },
     /// An RSA key of a size VeraId does not allow for organisations.
     #[error(
         "RSA key with a {bits}-bit modulus is unsupported: VeraId needs 2048, 3072 or 4096 bits"
     )]
-    UnsupportedSize { bits: usize },
+    UnsupportedSize {
+        /// The modulus size.
+        bits: usize,
+    },
     /// A private key was required but a public key was given.
     #[error("a private key is required, but this is a public key")]
     NotPrivate,
     /// Key generation failed (random source or arithmetic).
     #[error("key generation failed: {detail}")]
-    Generation { detail: String },
+    Generation {
+        /// What failed.
+        detail: String,
+    },
 }
 
 /// An RSA key as read from a file: private (which implies the public half) or public only.

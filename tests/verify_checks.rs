@@ -809,3 +809,31 @@ fn verify_walks_no_dnssec_chain_once_the_cms_signature_failed() {
     assert_fails_first(&verification, CheckId::Signature, "");
     assert_eq!(verification.findings().dnssec_work.verifications, 0);
 }
+
+#[test]
+fn the_server_api_tells_invalid_from_malformed_by_type() {
+    use kliento::{Rejection, TokenBundle, Verifier};
+    let fixture = valid_fixture();
+    let verifier = Verifier::with_trust_anchors(vec![fixture.anchor.clone()]);
+    let header = format!(
+        "Kliento {}",
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &fixture.bundle)
+    );
+    let bundle = TokenBundle::from_auth_header(&header).unwrap();
+    let verified = verifier.verify_at(&bundle, AUDIENCE, now()).unwrap();
+    assert_eq!(verified.subject_id, "alice@example.com");
+    assert_eq!(verified.token, token());
+    assert!(matches!(
+        verifier.verify_at(&bundle, "https://other.example", now()),
+        Err(Rejection::Invalid {
+            check: CheckId::Audience,
+            ..
+        })
+    ));
+    let truncated = TokenBundle::from_der(&fixture.bundle[..100]).unwrap();
+    assert!(matches!(
+        verifier.verify_at(&truncated, AUDIENCE, now()),
+        Err(Rejection::Malformed { .. })
+    ));
+    assert!(TokenBundle::from_auth_header("Bearer eyJ.eyJ.x").is_err());
+}

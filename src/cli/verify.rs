@@ -9,10 +9,11 @@ use super::text::escape;
 use super::ui::Ui;
 use super::values::{self, TimeArg};
 use kliento::report::{CheckId, Outcome, Verdict};
-use kliento::time::{Period, Timestamp};
-use kliento::token::bundle::{self, TokenVerification};
+use kliento::time::Timestamp;
+use kliento::token::bundle::TokenVerification;
 use kliento::token::encoding::{self, BundleEncoding};
 use kliento::veraid::verify::Mode;
+use kliento::{Malformed, TokenBundle, Verifier};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -75,15 +76,15 @@ pub struct Input {
     pub encoding: Option<BundleEncoding>,
     /// Size of the raw input.
     pub size: usize,
-    /// DER bytes, or the reason they could not be had.
-    pub bundle: Result<Vec<u8>, String>,
+    /// The bundle, or the reason it could not be decoded.
+    pub bundle: Result<TokenBundle, String>,
     /// What to do about an undecodable input, when there is something to say.
     pub hint: Option<&'static str>,
 }
 
 impl VerificationArgs {
-    /// The verification instant (the CLI reads the clock; the library never does).
-    pub fn period(&self) -> Result<Period, Failure> {
+    /// The verification instant (the CLI reads the clock and passes it in).
+    pub fn at(&self) -> Result<Timestamp, Failure> {
         // Millisecond precision, as veraid-js compares times.
         let now = Timestamp::now();
         let now = Timestamp::from_millisecond(now.as_millisecond()).unwrap_or(now);
@@ -93,7 +94,7 @@ impl VerificationArgs {
                 .map_err(|e| Failure::new(Exit::Usage, format!("--at: {e}")))?,
             None => now,
         };
-        Ok(Period::instant(at))
+        Ok(at)
     }
 
     /// Reads and decodes the bundle; an undecodable one is reported, not failed.
@@ -114,14 +115,14 @@ impl VerificationArgs {
                 hint: error.hint(),
             });
         };
-        Ok(match encoding::decode(&raw, forced) {
+        Ok(match TokenBundle::from_input(&raw, forced) {
             Ok((encoding, bundle)) => Input {
                 encoding: Some(encoding),
                 size: raw.len(),
                 bundle: Ok(bundle),
                 hint: None,
             },
-            Err(e) => Input {
+            Err(Malformed(e)) => Input {
                 encoding: forced,
                 size: raw.len(),
                 bundle: Err(e.to_string()),
@@ -133,18 +134,12 @@ impl VerificationArgs {
     /// Verifies decoded bundle bytes for an audience (none: the audience is not checked).
     pub fn verify(
         &self,
-        bundle: &[u8],
+        bundle: &TokenBundle,
         audience: Option<&str>,
         mode: Mode,
     ) -> Result<TokenVerification, Failure> {
-        let anchors = load_anchors(self.trust_anchors.as_deref())?;
-        Ok(bundle::verify_with(
-            bundle,
-            audience,
-            self.period()?,
-            &anchors,
-            mode,
-        ))
+        let verifier = Verifier::with_trust_anchors(load_anchors(self.trust_anchors.as_deref())?);
+        Ok(verifier.check(bundle, audience, self.at()?, mode))
     }
 
     /// Says when the DNSSEC check failed because the chain was made under another root than

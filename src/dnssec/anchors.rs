@@ -27,6 +27,7 @@ pub struct TrustAnchor {
 
 /// Why a trust-anchors file could not be read. Always malformed input.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AnchorsError {
     /// A line is not a root DS record.
     #[error("trust anchors line {line}: {reason}")]

@@ -98,6 +98,7 @@ impl fmt::Display for RrType {
 
 /// Why the `_veraid` TXT answer cannot be taken from the chain (VeraId digest §9 steps 7e, 7f).
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AnswerError {
     /// `_veraid.<domain>.` is not a valid DNS name (over 255 octets), so no response can hold it.
     #[error("{name} is not a valid DNS name: {detail}")]

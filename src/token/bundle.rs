@@ -15,6 +15,7 @@ use crate::veraid::verify::{Expectations, Findings, Mode, Verification, verify_s
 
 /// Why a token bundle could not be made.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum IssueError {
     /// Signing failed (key mismatch, end before start...).
     #[error(transparent)]

@@ -21,7 +21,8 @@ pub enum BundleEncoding {
 }
 
 /// Why input is not an encoded bundle.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BundleInputError {
     /// No bytes at all.
     #[error("the input is empty")]

@@ -3,6 +3,7 @@
 
 pub mod bundle;
 pub mod encoding;
+pub mod verifier;
 
 use serde_json::Value;
 use std::fmt;
@@ -56,6 +57,7 @@ impl Claims {
 
 /// Why a token's bytes are not a Kliento token. Messages match kliento-js.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TokenError {
     /// The bytes are not JSON.
     #[error("Malformed JSON value")]

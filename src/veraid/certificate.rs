@@ -793,6 +793,7 @@ pub enum MalformedCertificate {
 
 /// A parsed certificate that fails a check.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CertificateError {
     /// The child does not name this issuer.
     #[error("certificate was not issued by this issuer: {field} is {actual}, expected {expected}")]
@@ -868,6 +869,7 @@ pub enum CertificateError {
 
 /// Why a certificate could not be issued.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum IssueError {
     /// Expiry before start (equal is allowed, as in veraid-js).
     #[error("the expiry {expiry} is before the start {start}")]

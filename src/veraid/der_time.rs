@@ -172,6 +172,7 @@ fn civil(
 
 /// A time that cannot be read or written.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TimeError {
     /// Not a UTCTime/GeneralizedTime in the accepted forms.
     #[error("malformed time \"{text}\"")]

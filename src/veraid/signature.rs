@@ -699,6 +699,7 @@ fn read_metadata(der: &[u8]) -> Result<SignatureMetadata, String> {
 
 /// Why a SignedData could not be produced.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SignError {
     /// End of the validity period before its start (veraid-js's check).
     #[error("Signature start date cannot be after expiry date ({start} > {end})")]
@@ -770,6 +771,7 @@ pub enum MalformedSignature {
 
 /// A SignedData that fails verification.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SignatureError {
     /// Part of the structure needed for verification is malformed.
     #[error(transparent)]

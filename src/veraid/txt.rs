@@ -52,19 +52,32 @@ pub struct TxtRdata {
 
 /// Why TXT RDATA could not be parsed. Messages match `@relaycorp/veraid`'s.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TxtParseError {
     /// Fewer than three whitespace-separated fields.
     #[error("RDATA should have at least 3 space-separated fields (got {fields})")]
-    TooFewFields { fields: usize },
+    TooFewFields {
+        /// How many there are.
+        fields: usize,
+    },
     /// The first field is not `1`, `2` or `3`.
     #[error("Unknown algorithm id (\"{token}\")")]
-    UnknownAlgorithm { token: String },
+    UnknownAlgorithm {
+        /// The field as written.
+        token: String,
+    },
     /// The third field is not a decimal integer.
     #[error("Malformed TTL override (\"{token}\")")]
-    MalformedTtl { token: String },
+    MalformedTtl {
+        /// The field as written.
+        token: String,
+    },
     /// The record holds zero or several character-strings.
     #[error("TXT rdata array must contain a single item (got {count})")]
-    NotOneString { count: usize },
+    NotOneString {
+        /// How many character-strings it holds.
+        count: usize,
+    },
 }
 
 impl TxtRdata {

@@ -203,5 +203,7 @@ pub fn issue_failure(error: IssueError, key_source: &str) -> Failure {
             .hint("--org-cert must be an organisation certificate (kliento issue org-cert)"),
         IssueError::Time(_) => Failure::new(Exit::Usage, error),
         IssueError::Signing { .. } => Failure::new(Exit::Environment, error),
+        // Errors the library may add later: a failure of the environment until mapped.
+        _ => Failure::new(Exit::Environment, error),
     }
 }
