@@ -10,7 +10,7 @@ use std::str::FromStr;
 pub struct Domain(String);
 
 /// Why a string is not a usable domain name.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 #[error("invalid domain name \"{input}\": {reason}")]
 pub struct DomainError {
     /// The rejected text.

@@ -1,6 +1,17 @@
 //! The verification report shared by `verify` and `inspect`: every check in order, with its
-//! outcome and, on failure, what was expected and what was found.
+//! outcome and, on failure, the typed reason ([`Failure`], wrapping the module's own error) from
+//! which the text and the expected and actual values are derived.
 
+use crate::dnssec::{AnswerError, ChainError, Rejection as DnssecRejection};
+use crate::domain::DomainError;
+use crate::keys::KeyError;
+use crate::time::{Period, Timestamp};
+use crate::token::TokenError;
+use crate::veraid::bundle::BundleError;
+use crate::veraid::certificate::{CertificateError, MalformedCertificate};
+use crate::veraid::member::UserNameError;
+use crate::veraid::signature::{MalformedSignature, SignatureError};
+use crate::veraid::txt::{NoMatchingRecord, TxtParseError};
 use std::fmt;
 
 /// One step of bundle verification, in the order veraid-js and kliento-js run them.
@@ -102,6 +113,222 @@ impl fmt::Display for CheckId {
     }
 }
 
+/// Why a check failed, typed: match on it; its `Display` is the reason `verify` prints.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Failure {
+    /// [`CheckId::Decoding`]: the bundle is larger than verifiers accept.
+    #[error("the bundle is {size} bytes, over the {limit}-byte limit")]
+    TooLarge {
+        /// Its size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// [`CheckId::Decoding`]: the input is in no bundle encoding (base64, header, DER).
+    #[error("{reason}")]
+    Undecodable {
+        /// Why.
+        reason: String,
+    },
+    /// [`CheckId::Decoding`]: the outer SignatureBundle structure does not decode.
+    #[error(transparent)]
+    Bundle(BundleError),
+    /// [`CheckId::Decoding`]: the organisation certificate does not decode.
+    #[error("organisation certificate: {0}")]
+    OrganisationCertificate(MalformedCertificate),
+    /// [`CheckId::Signature`]: the CMS SignedData does not decode.
+    #[error(transparent)]
+    SignatureStructure(MalformedSignature),
+    /// [`CheckId::Signature`]: the CMS signature does not verify.
+    #[error(transparent)]
+    Signature(SignatureError),
+    /// [`CheckId::SignatureMetadata`]: no usable metadata attribute.
+    #[error("signature metadata is missing or malformed")]
+    MetadataMissing,
+    /// [`CheckId::SignatureMetadata`]: the signed period ends before it starts.
+    #[error("Signature validity period ends before it starts")]
+    MetadataPeriodReversed {
+        /// Its start.
+        start: Timestamp,
+        /// Its end.
+        end: Timestamp,
+    },
+    /// [`CheckId::Service`]: the signature is bound to another service.
+    #[error("Signature is bound to a different service ({actual})")]
+    Service {
+        /// The service OID required.
+        expected: String,
+        /// The service OID signed.
+        actual: String,
+    },
+    /// [`CheckId::SignaturePeriod`]: the signature is not valid at the verification time.
+    #[error("Signature period ({signature}) does not overlap with required period ({required})")]
+    SignaturePeriod {
+        /// The signed period.
+        signature: Period,
+        /// The verification period.
+        required: Period,
+    },
+    /// [`CheckId::CertificateChain`]: the organisation certificate's self-signature is bad.
+    #[error("the organisation certificate is not validly self-signed: {0}")]
+    OrganisationSelfSignature(CertificateError),
+    /// [`CheckId::CertificateChain`]: the organisation certificate is not a CA.
+    #[error(transparent)]
+    OrganisationNotCa(CertificateError),
+    /// [`CheckId::CertificateChain`]: the member certificate was not issued by the organisation.
+    #[error("Member certificate was not issued by organisation: {0}")]
+    MemberNotIssued(CertificateError),
+    /// [`CheckId::CertificateValidity`]: a certificate is not valid in the verification period.
+    #[error("{}", certificate_validity_text(.common_name, .period, .reason.as_deref()))]
+    CertificateValidity {
+        /// The certificate's common name.
+        common_name: String,
+        /// Its notBefore.
+        not_before: Timestamp,
+        /// Its notAfter.
+        not_after: Timestamp,
+        /// The verification period.
+        period: Period,
+        /// Why, at an instant.
+        reason: Option<Box<CertificateError>>,
+    },
+    /// [`CheckId::CertificateValidity`]: the certificates are never valid at the same time.
+    #[error("the certificates are never valid together during {period}")]
+    CertificatesNeverTogether {
+        /// The verification period.
+        period: Period,
+    },
+    /// [`CheckId::OrganisationKey`]: the organisation certificate is unusable for a key.
+    #[error(transparent)]
+    OrganisationKeyCertificate(CertificateError),
+    /// [`CheckId::OrganisationKey`]: the organisation key is not a VeraId key.
+    #[error(transparent)]
+    OrganisationKey(KeyError),
+    /// [`CheckId::TxtRecord`]: a DNS message of the chain does not parse.
+    #[error("At least one of the response messages is malformed: {0}")]
+    MalformedChain(ChainError),
+    /// [`CheckId::TxtRecord`]: the organisation name is not a domain name.
+    #[error("organisation name is not a domain: {0}")]
+    NotADomain(DomainError),
+    /// [`CheckId::TxtRecord`]: the `_veraid` TXT answer cannot be taken from the chain.
+    #[error(transparent)]
+    TxtAnswer(AnswerError),
+    /// [`CheckId::TxtRecord`]: a TXT record does not parse.
+    #[error("malformed TXT record at {name}: {error}")]
+    MalformedTxtRecord {
+        /// The owner name.
+        name: String,
+        /// Why.
+        error: TxtParseError,
+    },
+    /// [`CheckId::TxtRecord`]: the organisation key failed its own check, so no record can match.
+    #[error("the organisation key is unusable")]
+    OrganisationKeyUnusable,
+    /// [`CheckId::TxtRecord`]: no record names this key (and service).
+    #[error("{error}")]
+    NoTxtRecord {
+        /// The error, in veraid-js's words.
+        error: NoMatchingRecord,
+        /// The record required, `ALG KEY-ID <ttl> [SERVICE]`.
+        expected: String,
+        /// The records found.
+        found: Vec<String>,
+    },
+    /// [`CheckId::TtlOverrideWindow`]: the DNSSEC signatures are valid in the verification
+    /// period but not within the window the TXT record's TTL override allows.
+    #[error(
+        "DNSSEC signatures are valid during {period} but not within the last {ttl} s of it \
+         allowed by the TXT record's TTL override: {}", .rejection.reason
+    )]
+    TtlOverrideWindow {
+        /// The verification period.
+        period: Period,
+        /// The window required.
+        window: Period,
+        /// The TTL override, in seconds.
+        ttl: u32,
+        /// Why the chain fails in the window.
+        rejection: Box<DnssecRejection>,
+    },
+    /// [`CheckId::Dnssec`]: the DNSSEC chain is not SECURE.
+    #[error("VeraId {0}")]
+    Dnssec(Box<DnssecRejection>),
+    /// [`CheckId::MemberName`]: the member name is not a valid VeraId user name.
+    #[error(transparent)]
+    MemberName(UserNameError),
+    /// [`CheckId::Token`]: the plaintext is not a Kliento token.
+    #[error(transparent)]
+    Token(TokenError),
+    /// [`CheckId::Audience`]: the token is for another audience.
+    #[error("Audience mismatch: Expected {expected}, got {actual}")]
+    Audience {
+        /// The audience required.
+        expected: String,
+        /// The token's audience.
+        actual: String,
+    },
+}
+
+fn certificate_validity_text(
+    common_name: &str,
+    period: &Period,
+    reason: Option<&CertificateError>,
+) -> String {
+    match reason {
+        Some(reason) => reason.to_string(),
+        None if period.start == period.end => format!("certificate for {common_name} is unusable"),
+        None => format!("certificate for {common_name} is not valid during {period}"),
+    }
+}
+
+impl Failure {
+    /// Malformed when the bundle could not be parsed, invalid otherwise.
+    pub fn severity(&self) -> Severity {
+        match self {
+            Self::TooLarge { .. }
+            | Self::Undecodable { .. }
+            | Self::Bundle(_)
+            | Self::OrganisationCertificate(_) => Severity::Malformed,
+            _ => Severity::Invalid,
+        }
+    }
+
+    /// The value required, when the failure is a mismatch.
+    pub fn expected(&self) -> Option<String> {
+        Some(match self {
+            Self::MetadataPeriodReversed { start, .. } => format!("an end at or after {start}"),
+            Self::Service { expected, .. } | Self::Audience { expected, .. } => expected.clone(),
+            Self::SignaturePeriod { required, .. } => {
+                format!("a signature valid during {required}")
+            }
+            Self::CertificateValidity { period, .. } => format!("valid during {period}"),
+            Self::NoTxtRecord { expected, .. } => expected.clone(),
+            Self::TtlOverrideWindow { window, .. } => format!("RRSIGs overlapping {window}"),
+            Self::MemberName(_) => "a valid user name or @".into(),
+            _ => return None,
+        })
+    }
+
+    /// The value found, when the failure is a mismatch.
+    pub fn actual(&self) -> Option<String> {
+        Some(match self {
+            Self::MetadataPeriodReversed { end, .. } => end.to_string(),
+            Self::Service { actual, .. } | Self::Audience { actual, .. } => actual.clone(),
+            Self::SignaturePeriod { signature, .. } => signature.to_string(),
+            Self::CertificateValidity {
+                not_before,
+                not_after,
+                ..
+            } => format!("valid {not_before}..{not_after}"),
+            Self::NoTxtRecord { found, .. } => found.join(", "),
+            Self::TtlOverrideWindow { rejection, .. } => rejection.reason.to_string(),
+            Self::MemberName(error) => error.name.clone(),
+            _ => return None,
+        })
+    }
+}
+
 /// How a failed check classifies the bundle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
@@ -116,12 +343,22 @@ pub enum Severity {
 pub enum Outcome {
     /// The check holds.
     Passed,
-    /// The check fails.
-    Failed(Severity),
+    /// The check fails, and why.
+    Failed(Failure),
     /// The check could not run because an earlier one failed.
     Skipped,
     /// The caller asked for the check not to run (no audience given to `inspect`).
     NotRequested,
+}
+
+impl Outcome {
+    /// How a failure classifies the bundle; `None` unless the check failed.
+    pub fn severity(&self) -> Option<Severity> {
+        match self {
+            Outcome::Failed(failure) => Some(failure.severity()),
+            _ => None,
+        }
+    }
 }
 
 /// One check as run.
@@ -165,27 +402,11 @@ impl Report {
         self.push(id, Outcome::Passed, detail, None, None);
     }
 
-    /// Records a failed check.
-    pub fn fail(&mut self, id: CheckId, severity: Severity, detail: impl Into<String>) {
-        self.push(id, Outcome::Failed(severity), detail, None, None);
-    }
-
-    /// Records a failed check with the expected and actual values.
-    pub fn fail_with(
-        &mut self,
-        id: CheckId,
-        detail: impl Into<String>,
-        expected: impl Into<String>,
-        actual: impl Into<String>,
-    ) {
-        let outcome = Outcome::Failed(Severity::Invalid);
-        self.push(
-            id,
-            outcome,
-            detail,
-            Some(expected.into()),
-            Some(actual.into()),
-        );
+    /// Records a failed check; its detail and expected and actual values come from `failure`.
+    pub fn fail(&mut self, id: CheckId, failure: Failure) {
+        let (detail, expected, actual) =
+            (failure.to_string(), failure.expected(), failure.actual());
+        self.push(id, Outcome::Failed(failure), detail, expected, actual);
     }
 
     /// Records a check the caller asked not to run.
@@ -221,7 +442,12 @@ impl Report {
     /// The report of an input that is not a bundle at all: decoding failed, nothing else ran.
     pub fn undecodable(reason: impl Into<String>) -> Self {
         let mut report = Self::default();
-        report.fail(CheckId::Decoding, Severity::Malformed, reason);
+        report.fail(
+            CheckId::Decoding,
+            Failure::Undecodable {
+                reason: reason.into(),
+            },
+        );
         report.skip(&CheckId::ALL[1..], CheckId::Decoding);
         report
     }
@@ -237,7 +463,7 @@ impl Report {
     /// check the caller did not request makes it at best valid-except-audience.
     pub fn verdict(&self) -> Verdict {
         match self.first_failure().map(|c| &c.outcome) {
-            Some(Outcome::Failed(Severity::Malformed)) => Verdict::Malformed,
+            Some(Outcome::Failed(f)) if f.severity() == Severity::Malformed => Verdict::Malformed,
             Some(_) => Verdict::Invalid,
             None if self.checks.is_empty()
                 || self.checks.iter().any(|c| c.outcome == Outcome::Skipped) =>
@@ -282,8 +508,19 @@ mod tests {
     #[test]
     fn the_first_failure_decides() {
         let mut report = Report::default();
-        report.fail(CheckId::Decoding, Severity::Malformed, "bad DER");
-        report.fail_with(CheckId::Audience, "mismatch", "a", "b");
+        report.fail(
+            CheckId::Decoding,
+            Failure::Undecodable {
+                reason: "bad DER".into(),
+            },
+        );
+        report.fail(
+            CheckId::Audience,
+            Failure::Audience {
+                expected: "a".into(),
+                actual: "b".into(),
+            },
+        );
         assert_eq!(report.verdict(), Verdict::Malformed);
         assert_eq!(report.first_failure().unwrap().id, CheckId::Decoding);
     }

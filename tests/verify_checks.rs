@@ -2,12 +2,14 @@
 //! rule it enforces, with the message asserted; and the valid cases it must accept.
 
 use jiff::SignedDuration;
-use kliento::dnssec::TrustAnchor;
 use kliento::dnssec::test_chain::{ChainSpec, Fault, Target, TestZones, ZoneAlgorithm};
+use kliento::dnssec::validate::AnswerError;
+use kliento::dnssec::{Reason, Rejection as DnssecRejection, Status, TrustAnchor};
 use kliento::domain::Domain;
 use kliento::keys::{self, OrgKeyAlgorithm};
-use kliento::report::{CheckId, Outcome, Severity, Verdict};
+use kliento::report::{CheckId, Failure, Outcome, Severity, Verdict};
 use kliento::time::{Period, Timestamp};
+use kliento::token::TokenError;
 use kliento::token::bundle::{self, TokenVerification};
 use kliento::token::{KLIENTO_SERVICE_OID, Token};
 use kliento::veraid::HashAlgorithm;
@@ -17,6 +19,7 @@ use kliento::veraid::certificate::{
     Certificate, CertificateOptions, issue_member_certificate, issue_organisation_certificate,
 };
 use kliento::veraid::member::{Member, UserName};
+use kliento::veraid::signature::SignatureError;
 use kliento::veraid::signature::{self, SignOptions, SignatureMetadata, Signer};
 use kliento::veraid::txt::{TtlOverride, TxtRdata};
 use kliento::veraid::verify::{Expectations, Mode, verify_signature_bundle};
@@ -126,8 +129,22 @@ fn verify_at(bytes: &[u8], anchor: &TrustAnchor, when: Timestamp) -> TokenVerifi
     )
 }
 
-/// Asserts that `check` failed, first, with a message containing `message`.
-fn assert_fails_first(verification: &TokenVerification, check: CheckId, message: &str) {
+/// Asserts that `check` failed first, with a failure matching `$variant` (the typed reason) and
+/// a message containing `$message` (the words users see).
+macro_rules! assert_fails_first {
+    ($verification:expr, $check:expr, $variant:pat, $message:expr $(,)?) => {{
+        let verification = $verification;
+        fails_first(verification, $check, $message);
+        let failure = verification.report().first_failure().unwrap();
+        assert!(
+            matches!(&failure.outcome, Outcome::Failed($variant)),
+            "{:?}",
+            failure.outcome
+        );
+    }};
+}
+
+fn fails_first(verification: &TokenVerification, check: CheckId, message: &str) {
     let failure = verification
         .report()
         .first_failure()
@@ -253,12 +270,15 @@ fn rejects_bytes_that_are_not_a_bundle_as_malformed() {
         ),
     ] {
         let verification = verify_at(bytes, &fixture.anchor, now());
-        assert_fails_first(&verification, CheckId::Decoding, message);
-        assert_eq!(verification.verdict(), Verdict::Malformed);
-        assert_eq!(
-            verification.report().outcome(CheckId::Decoding),
-            Some(&Outcome::Failed(Severity::Malformed))
+        assert_fails_first!(
+            &verification,
+            CheckId::Decoding,
+            Failure::Bundle(_) | Failure::OrganisationCertificate(_),
+            message
         );
+        assert_eq!(verification.verdict(), Verdict::Malformed);
+        let failure = verification.report().first_failure().unwrap();
+        assert_eq!(failure.outcome.severity(), Some(Severity::Malformed));
     }
 }
 
@@ -268,7 +288,12 @@ fn rejects_a_tampered_signature() {
     let last = fixture.bundle.len() - 1;
     fixture.bundle[last] ^= 0x01;
     let verification = verify_at(&fixture.bundle, &fixture.anchor, now());
-    assert_fails_first(&verification, CheckId::Signature, "does not verify");
+    assert_fails_first!(
+        &verification,
+        CheckId::Signature,
+        Failure::Signature(SignatureError::BadSignature { .. }),
+        "does not verify"
+    );
     assert_eq!(
         verification.error().unwrap(),
         format!(
@@ -310,7 +335,14 @@ fn rejects_signature_metadata_whose_period_ends_before_it_starts() {
         .iter()
         .find(|c| c.id == CheckId::SignatureMetadata)
         .unwrap();
-    assert_eq!(metadata.outcome, Outcome::Failed(Severity::Invalid));
+    assert!(
+        matches!(
+            metadata.outcome,
+            Outcome::Failed(Failure::MetadataPeriodReversed { .. })
+        ),
+        "{:?}",
+        metadata.outcome
+    );
     assert_eq!(
         metadata.detail,
         "Signature validity period ends before it starts"
@@ -323,9 +355,10 @@ fn rejects_a_signature_bound_to_another_service() {
     let (messages, anchor) = chain(org_key(), 3600, None, period(-HOUR, DAY));
     let bytes = signed_bundle(&token().to_json_bytes(), ServiceOid::TEST, &messages);
     let verification = verify_at(&bytes, &anchor, now());
-    assert_fails_first(
+    assert_fails_first!(
         &verification,
         CheckId::Service,
+        Failure::Service { .. },
         "Signature is bound to a different service (1.3.6.1.4.1.58708.1.1)",
     );
     let check = verification.report().first_failure().unwrap();
@@ -337,9 +370,10 @@ fn rejects_an_expired_or_not_yet_valid_signature() {
     let fixture = valid_fixture();
     for when in [at(301), at(-61)] {
         let verification = verify_at(&fixture.bundle, &fixture.anchor, when);
-        assert_fails_first(
+        assert_fails_first!(
             &verification,
             CheckId::SignaturePeriod,
+            Failure::SignaturePeriod { .. },
             "does not overlap with required period",
         );
     }
@@ -377,9 +411,10 @@ fn rejects_a_member_certificate_from_another_organisation() {
     )
     .unwrap();
     let verification = verify_at(&bytes, &anchor, now());
-    assert_fails_first(
+    assert_fails_first!(
         &verification,
         CheckId::CertificateChain,
+        Failure::MemberNotIssued(_),
         "Member certificate was not issued by organisation",
     );
 }
@@ -400,9 +435,10 @@ fn rejects_an_organisation_certificate_whose_self_signature_is_broken() {
     let mut bytes = fixture.bundle.clone();
     bytes[end - 1] ^= 0x01;
     let verification = verify_at(&bytes, &fixture.anchor, now());
-    assert_fails_first(
+    assert_fails_first!(
         &verification,
         CheckId::CertificateChain,
+        Failure::OrganisationSelfSignature(_),
         "the organisation certificate is not validly self-signed",
     );
 }
@@ -414,7 +450,15 @@ fn rejects_certificates_not_valid_at_the_verification_time() {
     let certificate = org_certificate(org_key(), period(-2 * HOUR, -HOUR));
     let bytes = alice_bundle(&messages, &certificate, period(-60, 300));
     let verification = verify_at(&bytes, &anchor, now());
-    assert_fails_first(&verification, CheckId::CertificateValidity, "expired at");
+    assert_fails_first!(
+        &verification,
+        CheckId::CertificateValidity,
+        Failure::CertificateValidity {
+            reason: Some(_),
+            ..
+        },
+        "expired at"
+    );
 }
 
 #[test]
@@ -446,9 +490,10 @@ fn rejects_a_key_that_the_txt_record_does_not_name() {
     let certificate = org_certificate(org_key(), period(-HOUR, DAY));
     let bytes = alice_bundle(&messages, &certificate, period(-60, 300));
     let verification = verify_at(&bytes, &anchor, now());
-    assert_fails_first(
+    assert_fails_first!(
         &verification,
         CheckId::TxtRecord,
+        Failure::NoTxtRecord { .. },
         "Could not find VeraId record for specified key and/or service",
     );
 }
@@ -459,9 +504,10 @@ fn rejects_a_txt_record_bound_to_another_service() {
     let certificate = org_certificate(org_key(), period(-HOUR, DAY));
     let bytes = alice_bundle(&messages, &certificate, period(-60, 300));
     let verification = verify_at(&bytes, &anchor, now());
-    assert_fails_first(
+    assert_fails_first!(
         &verification,
         CheckId::TxtRecord,
+        Failure::NoTxtRecord { .. },
         "Could not find VeraId record",
     );
 }
@@ -494,6 +540,14 @@ fn ttl_override_limits_how_old_the_dnssec_signatures_may_be() {
         one_hour.report
     );
     assert!(
+        matches!(
+            failure.outcome,
+            Outcome::Failed(Failure::TtlOverrideWindow { ttl: 3600, .. })
+        ),
+        "{:?}",
+        failure.outcome
+    );
+    assert!(
         failure.detail.contains("TTL override"),
         "{}",
         failure.detail
@@ -509,11 +563,24 @@ fn rejects_a_chain_under_other_trust_anchors() {
     let fixture = valid_fixture();
     let (_, stranger) = chain(org_key(), 3600, None, period(-HOUR, DAY));
     let verification = verify_at(&fixture.bundle, &stranger, now());
-    assert_fails_first(
+    assert_fails_first!(
         &verification,
         CheckId::Dnssec,
+        Failure::Dnssec(_),
         "VeraId DNSSEC chain is BOGUS: no zone DNSKEY of . matches its DS records",
     );
+    let failure = verification.report().first_failure().unwrap();
+    let Outcome::Failed(Failure::Dnssec(rejection)) = &failure.outcome else {
+        unreachable!("asserted above");
+    };
+    assert!(matches!(
+        **rejection,
+        DnssecRejection {
+            status: Status::Bogus,
+            reason: Reason::NoDnskeyMatchesDs { .. },
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -532,9 +599,10 @@ fn rejects_a_chain_for_another_domain() {
     let certificate = org_certificate(org_key(), period(-HOUR, DAY));
     let bytes = alice_bundle(&chain.messages, &certificate, period(-60, 300));
     let verification = verify_at(&bytes, &chain.root_anchor, now());
-    assert_fails_first(
+    assert_fails_first!(
         &verification,
         CheckId::TxtRecord,
+        Failure::TxtAnswer(AnswerError::Missing { .. }),
         "chain is missing the VeraId TXT response for _veraid.example.com.",
     );
 }
@@ -544,14 +612,24 @@ fn rejects_a_plaintext_that_is_not_a_token() {
     let (messages, anchor) = chain(org_key(), 3600, None, period(-HOUR, DAY));
     let bytes = signed_bundle(b"not json", KLIENTO_SERVICE_OID, &messages);
     let verification = verify_at(&bytes, &anchor, now());
-    assert_fails_first(&verification, CheckId::Token, "Malformed JSON value");
+    assert_fails_first!(
+        &verification,
+        CheckId::Token,
+        Failure::Token(TokenError::NotJson),
+        "Malformed JSON value"
+    );
     assert_eq!(
         verification.error().unwrap(),
         "Malformed token: Malformed JSON value"
     );
     let bytes = signed_bundle(br#"{"audience":1}"#, KLIENTO_SERVICE_OID, &messages);
     let verification = verify_at(&bytes, &anchor, now());
-    assert_fails_first(&verification, CheckId::Token, "audience is not a string");
+    assert_fails_first!(
+        &verification,
+        CheckId::Token,
+        Failure::Token(TokenError::WrongShape { .. }),
+        "audience is not a string"
+    );
 }
 
 #[test]
@@ -563,9 +641,10 @@ fn rejects_a_token_for_another_audience() {
         Period::instant(now()),
         std::slice::from_ref(&fixture.anchor),
     );
-    assert_fails_first(
+    assert_fails_first!(
         &verification,
         CheckId::Audience,
+        Failure::Audience { .. },
         "Audience mismatch: Expected https://api.example.com/, got https://api.example.com",
     );
     let check = verification.report().first_failure().unwrap();
@@ -624,9 +703,10 @@ fn rejects_an_organisation_certificate_signed_with_pkcs1_v1_5() {
     let (messages, anchor) = chain(org_key(), 3600, None, period(-HOUR, DAY));
     let bytes = alice_bundle(&messages, &certificate, period(-60, 300));
     let verification = verify_at(&bytes, &anchor, now());
-    assert_fails_first(
+    assert_fails_first!(
         &verification,
         CheckId::OrganisationKey,
+        Failure::OrganisationKeyCertificate(_),
         "Only RSA-PSS keys are supported (got RSASSA-PKCS1-v1_5)",
     );
 }
@@ -697,9 +777,13 @@ fn the_library_refuses_bundles_over_16_kib_as_malformed() {
     assert!(bytes.len() > 16 * 1024, "{} bytes", bytes.len());
     let verification = verify_at(&bytes, &chain.root_anchor, now());
     assert_eq!(verification.verdict(), Verdict::Malformed);
-    assert_fails_first(
+    assert_fails_first!(
         &verification,
         CheckId::Decoding,
+        Failure::TooLarge {
+            size: 16385..,
+            limit: 16384
+        },
         "over the 16384-byte limit",
     );
 }
@@ -806,7 +890,7 @@ fn a_keytrap_chain_costs_a_bounded_number_of_signature_operations() {
 fn verify_walks_no_dnssec_chain_once_the_cms_signature_failed() {
     let fixture = keytrap_bundle(true);
     let verification = verify_at(&fixture.bundle, &fixture.anchor, now());
-    assert_fails_first(&verification, CheckId::Signature, "");
+    assert_fails_first!(&verification, CheckId::Signature, Failure::Signature(_), "");
     assert_eq!(verification.findings().dnssec_work.verifications, 0);
 }
 

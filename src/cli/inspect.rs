@@ -268,8 +268,8 @@ fn encoding_name(encoding: BundleEncoding) -> &'static str {
 fn outcome_name(outcome: &Outcome) -> &'static str {
     match outcome {
         Outcome::Passed => "passed",
-        Outcome::Failed(Severity::Malformed) => "malformed",
-        Outcome::Failed(Severity::Invalid) => "failed",
+        Outcome::Failed(f) if f.severity() == Severity::Malformed => "malformed",
+        Outcome::Failed(_) => "failed",
         Outcome::Skipped => "skipped",
         Outcome::NotRequested => "not-requested",
     }

@@ -23,7 +23,7 @@ pub(crate) struct ChainMessage {
 }
 
 /// Why a chain could not be read. Every variant is malformed input.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ChainError {
     /// The bytes are not a DER `SET OF OCTET STRING`.

@@ -3,7 +3,7 @@
 
 use super::{KLIENTO_SERVICE_OID, Token};
 use crate::dnssec::TrustAnchor;
-use crate::report::{CheckId, Report, Severity, Verdict};
+use crate::report::{CheckId, Failure, Report, Verdict};
 use crate::time::Period;
 use crate::time::Timestamp;
 use crate::veraid::ServiceOid;
@@ -168,7 +168,7 @@ pub fn verify_with(
             token
         }
         Err(e) => {
-            report.fail(CheckId::Token, Severity::Invalid, e.to_string());
+            report.fail(CheckId::Token, Failure::Token(e));
             report.skip(&[CheckId::Audience], CheckId::Token);
             return TokenVerification {
                 veraid,
@@ -209,11 +209,12 @@ fn check_audience(report: &mut Report, expected: &str, actual: &str) {
     if expected == actual {
         report.pass(CheckId::Audience, format!("\"{actual}\""));
     } else {
-        report.fail_with(
+        report.fail(
             CheckId::Audience,
-            format!("Audience mismatch: Expected {expected}, got {actual}"),
-            expected,
-            actual,
+            Failure::Audience {
+                expected: expected.to_string(),
+                actual: actual.to_string(),
+            },
         );
     }
 }

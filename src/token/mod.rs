@@ -56,7 +56,7 @@ impl Claims {
 }
 
 /// Why a token's bytes are not a Kliento token. Messages match kliento-js.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TokenError {
     /// The bytes are not JSON.

@@ -305,7 +305,7 @@ pub(crate) fn pss_sign(
 }
 
 /// Why an algorithm identifier or a signature was not accepted.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AlgorithmError {
     /// The AlgorithmIdentifier is not valid DER.

@@ -45,7 +45,7 @@ impl std::fmt::Debug for SignatureBundle {
 }
 
 /// Why bytes are not a signature bundle.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BundleError {
     /// The bytes are not DER, or the structure ends early or carries trailing data.

@@ -770,7 +770,7 @@ fn random_serial() -> Result<Vec<u8>, IssueError> {
 }
 
 /// A certificate that cannot be parsed.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum MalformedCertificate {
     /// Not DER (or PEM) of a Certificate.
     #[error("malformed certificate: {detail}")]
@@ -792,7 +792,7 @@ pub enum MalformedCertificate {
 }
 
 /// A parsed certificate that fails a check.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CertificateError {
     /// The child does not name this issuer.

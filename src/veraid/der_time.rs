@@ -171,7 +171,7 @@ fn civil(
 }
 
 /// A time that cannot be read or written.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TimeError {
     /// Not a UTCTime/GeneralizedTime in the accepted forms.

@@ -34,7 +34,7 @@ impl fmt::Display for UserName {
 }
 
 /// A user name veraid-js would refuse.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 #[error(
     "invalid user name {name:?}: user names should not contain at signs or whitespace other than \
      simple spaces"

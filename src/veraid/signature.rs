@@ -733,7 +733,7 @@ pub enum SignError {
 }
 
 /// A SignedData that cannot be parsed, or whose VeraId attributes cannot.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum MalformedSignature {
     /// Not DER of a ContentInfo with a SignedData.
     #[error("malformed CMS SignedData: {detail}")]
@@ -770,7 +770,7 @@ pub enum MalformedSignature {
 }
 
 /// A SignedData that fails verification.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SignatureError {
     /// Part of the structure needed for verification is malformed.

@@ -51,7 +51,7 @@ pub struct TxtRdata {
 }
 
 /// Why TXT RDATA could not be parsed. Messages match `@relaycorp/veraid`'s.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TxtParseError {
     /// Fewer than three whitespace-separated fields.
@@ -146,7 +146,7 @@ impl TxtRdata {
 }
 
 /// No TXT record matches the organisation key and service (VeraId digest §2.5).
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 #[error("Could not find VeraId record for specified key and/or service")]
 pub struct NoMatchingRecord;
 

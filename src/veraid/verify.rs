@@ -23,7 +23,7 @@ use crate::dnssec::{
 };
 use crate::domain::Domain;
 use crate::keys::{self, OrgKeyAlgorithm};
-use crate::report::{CheckId, Report, Severity};
+use crate::report::{CheckId, Failure, Report};
 use crate::time::Period;
 
 /// The largest bundle verified, in bytes (Kliento's limit, digest §1.6): anything larger is
@@ -166,8 +166,8 @@ fn run(
     let go_on = |report: &Report| diagnose || report.first_failure().is_none();
     let (bundle, org) = match decode(bytes) {
         Ok(parts) => parts,
-        Err(reason) => {
-            report.fail(CheckId::Decoding, Severity::Malformed, reason);
+        Err(failure) => {
+            report.fail(CheckId::Decoding, failure);
             return None;
         }
     };
@@ -187,7 +187,7 @@ fn run(
     let signed_data = match SignedData::from_der(&bundle.signature) {
         Ok(signed_data) => Some(signed_data),
         Err(e) => {
-            report.fail(CheckId::Signature, Severity::Invalid, e.to_string());
+            report.fail(CheckId::Signature, Failure::SignatureStructure(e));
             None
         }
     };
@@ -198,7 +198,7 @@ fn run(
                 Some(signature)
             }
             Err(e) => {
-                report.fail(CheckId::Signature, Severity::Invalid, e.to_string());
+                report.fail(CheckId::Signature, Failure::Signature(e));
                 None
             }
         }
@@ -223,19 +223,16 @@ fn run(
 
     // Metadata, service and signature period (steps 4-6).
     let Some(metadata) = metadata else {
-        report.fail(
-            CheckId::SignatureMetadata,
-            Severity::Invalid,
-            "signature metadata is missing or malformed",
-        );
+        report.fail(CheckId::SignatureMetadata, Failure::MetadataMissing);
         return None;
     };
     let Ok(signature_period) = Period::new(metadata.start, metadata.end) else {
-        report.fail_with(
+        report.fail(
             CheckId::SignatureMetadata,
-            "Signature validity period ends before it starts",
-            format!("an end at or after {}", metadata.start),
-            metadata.end.to_string(),
+            Failure::MetadataPeriodReversed {
+                start: metadata.start,
+                end: metadata.end,
+            },
         );
         return None;
     };
@@ -247,11 +244,12 @@ fn run(
     if service == expected.service {
         report.pass(CheckId::Service, format!("bound to {service}"));
     } else {
-        report.fail_with(
+        report.fail(
             CheckId::Service,
-            format!("Signature is bound to a different service ({service})"),
-            expected.service,
-            &service,
+            Failure::Service {
+                expected: expected.service.to_string(),
+                actual: service,
+            },
         );
     }
     if !go_on(report) {
@@ -266,14 +264,12 @@ fn run(
                 expected.period
             ),
         ),
-        None => report.fail_with(
+        None => report.fail(
             CheckId::SignaturePeriod,
-            format!(
-                "Signature period ({signature_period}) does not overlap with required period ({})",
-                expected.period
-            ),
-            format!("a signature valid during {}", expected.period),
-            signature_period.to_string(),
+            Failure::SignaturePeriod {
+                signature: signature_period,
+                required: expected.period,
+            },
         ),
     }
     if !go_on(report) {
@@ -334,16 +330,16 @@ fn run(
 }
 
 /// Decodes the bundle's outer structure and its organisation certificate (malformed if not).
-fn decode(bytes: &[u8]) -> Result<(SignatureBundle, Certificate), String> {
+fn decode(bytes: &[u8]) -> Result<(SignatureBundle, Certificate), Failure> {
     if bytes.len() > MAX_BUNDLE_SIZE {
-        return Err(format!(
-            "the bundle is {} bytes, over the {MAX_BUNDLE_SIZE}-byte limit",
-            bytes.len()
-        ));
+        return Err(Failure::TooLarge {
+            size: bytes.len(),
+            limit: MAX_BUNDLE_SIZE,
+        });
     }
-    let bundle = SignatureBundle::decode(bytes).map_err(|e| e.to_string())?;
+    let bundle = SignatureBundle::decode(bytes).map_err(Failure::Bundle)?;
     let org = Certificate::from_der(&bundle.organisation_certificate)
-        .map_err(|e| format!("organisation certificate: {e}"))?;
+        .map_err(Failure::OrganisationCertificate)?;
     Ok((bundle, org))
 }
 
@@ -371,15 +367,14 @@ fn check_certificate_chain(
     if let Err(e) = verify_issued_by(org, org) {
         report.fail(
             CheckId::CertificateChain,
-            Severity::Invalid,
-            format!("the organisation certificate is not validly self-signed: {e}"),
+            Failure::OrganisationSelfSignature(e),
         );
         return false;
     }
     // The organisation certificate sits above the signer in the path, so it must be a CA, even
     // for organisation signatures (digest §9.1 Q6).
     if let Err(e) = org.check_is_ca() {
-        report.fail(CheckId::CertificateChain, Severity::Invalid, e.to_string());
+        report.fail(CheckId::CertificateChain, Failure::OrganisationNotCa(e));
         return false;
     }
     match member {
@@ -406,11 +401,7 @@ fn check_certificate_chain(
                 true
             }
             Err(e) => {
-                report.fail(
-                    CheckId::CertificateChain,
-                    Severity::Invalid,
-                    format!("Member certificate was not issued by organisation: {e}"),
-                );
+                report.fail(CheckId::CertificateChain, Failure::MemberNotIssued(e));
                 false
             }
         },
@@ -428,26 +419,23 @@ fn check_certificate_validity(
         let validity = Period::new(certificate.not_before(), certificate.not_after()).ok();
         let overlap = validity.and_then(|v| v.intersect(period));
         if overlap.is_none() {
-            let detail = if period.start == period.end {
-                match certificate.check_validity_at(period.start) {
-                    Err(e) => e.to_string(),
-                    Ok(()) => format!("certificate for {} is unusable", certificate.common_name()),
-                }
+            let reason = if period.start == period.end {
+                certificate
+                    .check_validity_at(period.start)
+                    .err()
+                    .map(Box::new)
             } else {
-                format!(
-                    "certificate for {} is not valid during {period}",
-                    certificate.common_name()
-                )
+                None
             };
-            report.fail_with(
+            report.fail(
                 CheckId::CertificateValidity,
-                detail,
-                format!("valid during {period}"),
-                format!(
-                    "valid {}..{}",
-                    certificate.not_before(),
-                    certificate.not_after()
-                ),
+                Failure::CertificateValidity {
+                    common_name: certificate.common_name().to_string(),
+                    not_before: certificate.not_before(),
+                    not_after: certificate.not_after(),
+                    period: *period,
+                    reason,
+                },
             );
             return None;
         }
@@ -467,8 +455,7 @@ fn check_certificate_validity(
         None => {
             report.fail(
                 CheckId::CertificateValidity,
-                Severity::Invalid,
-                format!("the certificates are never valid together during {period}"),
+                Failure::CertificatesNeverTogether { period: *period },
             );
             None
         }
@@ -481,9 +468,9 @@ fn check_organisation_key(
 ) -> Option<(OrgKeyAlgorithm, String)> {
     let key = org
         .check_rsa_pss_signed()
-        .map_err(|e| e.to_string())
-        .and_then(|()| org.rsa_public_key().map_err(|e| e.to_string()))
-        .and_then(|key| keys::key_id(&key).map_err(|e| e.to_string()));
+        .and_then(|()| org.rsa_public_key())
+        .map_err(Failure::OrganisationKeyCertificate)
+        .and_then(|key| keys::key_id(&key).map_err(Failure::OrganisationKey));
     match key {
         Ok((algorithm, key_id)) => {
             report.pass(
@@ -493,7 +480,7 @@ fn check_organisation_key(
             Some((algorithm, key_id))
         }
         Err(e) => {
-            report.fail(CheckId::OrganisationKey, Severity::Invalid, e);
+            report.fail(CheckId::OrganisationKey, e);
             None
         }
     }
@@ -521,11 +508,8 @@ fn check_dnssec(
             );
             record
         }
-        Err((detail, expected_value, actual)) => {
-            match (expected_value, actual) {
-                (Some(e), Some(a)) => report.fail_with(CheckId::TxtRecord, detail, e, a),
-                _ => report.fail(CheckId::TxtRecord, Severity::Invalid, detail),
-            }
+        Err(failure) => {
+            report.fail(CheckId::TxtRecord, failure);
             report.skip(&remaining, CheckId::TxtRecord);
             return false;
         }
@@ -564,19 +548,18 @@ fn check_dnssec(
         && validate_veraid_txt_within(chain, &domain, period, expected.anchors, &mut budget)
             .is_secure();
     findings.dnssec_work = budget.spent();
-    let reason = outcome
-        .reason
-        .map(|r| r.to_string())
-        .unwrap_or_else(|| "no reason given".into());
+    let Err(rejection) = outcome.into_result() else {
+        unreachable!("not secure, so a rejection");
+    };
     if secure_without_window {
-        report.fail_with(
+        report.fail(
             CheckId::TtlOverrideWindow,
-            format!(
-                "DNSSEC signatures are valid during {period} but not within the last {ttl} s of \
-                 it allowed by the TXT record's TTL override: {reason}"
-            ),
-            format!("RRSIGs overlapping {window}"),
-            reason.clone(),
+            Failure::TtlOverrideWindow {
+                period: *period,
+                window,
+                ttl,
+                rejection: Box::new(rejection),
+            },
         );
         report.skip(&[CheckId::Dnssec], CheckId::TtlOverrideWindow);
     } else {
@@ -584,11 +567,7 @@ fn check_dnssec(
             CheckId::TtlOverrideWindow,
             format!("window {window} (TTL override {ttl} s)"),
         );
-        report.fail(
-            CheckId::Dnssec,
-            Severity::Invalid,
-            format!("VeraId DNSSEC chain is {}: {reason}", outcome.status),
-        );
+        report.fail(CheckId::Dnssec, Failure::Dnssec(Box::new(rejection)));
     }
     false
 }
@@ -606,12 +585,10 @@ fn rejects_for_timing(reason: &Reason) -> bool {
     }
 }
 
-type TxtFailure = (String, Option<String>, Option<String>);
-
-fn domain_of(org: &Certificate) -> Result<Domain, String> {
+fn domain_of(org: &Certificate) -> Result<Domain, Failure> {
     org.common_name()
         .parse::<Domain>()
-        .map_err(|e| format!("organisation name is not a domain: {e}"))
+        .map_err(Failure::NotADomain)
 }
 
 /// Finds the TXT record for the organisation key and service, as veraid-js does: every record
@@ -622,37 +599,30 @@ fn find_txt_record(
     org: &Certificate,
     key: Option<&(OrgKeyAlgorithm, String)>,
     service: &str,
-) -> Result<TxtRdata, TxtFailure> {
-    let plain = |detail: String| (detail, None, None);
-    let chain = DnssecChain::from_messages(bundle.dnssec_chain.clone()).map_err(|e| {
-        plain(format!(
-            "At least one of the response messages is malformed: {e}"
-        ))
-    })?;
+) -> Result<TxtRdata, Failure> {
+    let chain =
+        DnssecChain::from_messages(bundle.dnssec_chain.clone()).map_err(Failure::MalformedChain)?;
     findings.chain = Some(chain.clone());
-    let domain = domain_of(org).map_err(plain)?;
-    let answer = TxtAnswer::from_chain(&chain, &domain).map_err(|e| plain(e.to_string()))?;
+    let domain = domain_of(org)?;
+    let answer = TxtAnswer::from_chain(&chain, &domain).map_err(Failure::TxtAnswer)?;
     findings.txt_answer = Some(answer.clone());
     let records = answer
         .strings()
         .map(|strings| TxtRdata::parse_strings(&strings))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| plain(format!("malformed TXT record at {}: {e}", answer.name)))?;
+        .map_err(|error| Failure::MalformedTxtRecord {
+            name: answer.name.clone(),
+            error,
+        })?;
     let Some((algorithm, key_id)) = key else {
-        return Err(plain("the organisation key is unusable".into()));
+        return Err(Failure::OrganisationKeyUnusable);
     };
     select_record(&records, *algorithm, key_id, service)
         .cloned()
-        .map_err(|e| {
-            let found: Vec<String> = records.iter().map(|r| format!("\"{r}\"")).collect();
-            (
-                e.to_string(),
-                Some(format!(
-                    "a record \"{} {key_id} <ttl> [{service}]\"",
-                    algorithm.id()
-                )),
-                Some(found.join(", ")),
-            )
+        .map_err(|error| Failure::NoTxtRecord {
+            error,
+            expected: format!("a record \"{} {key_id} <ttl> [{service}]\"", algorithm.id()),
+            found: records.iter().map(|r| format!("\"{r}\"")).collect(),
         })
 }
 
@@ -671,12 +641,7 @@ fn check_member_name(report: &mut Report, signature: &VerifiedSignature) -> Opti
             Some(member)
         }
         Err(e) => {
-            report.fail_with(
-                CheckId::MemberName,
-                e.to_string(),
-                "a valid user name or @",
-                name,
-            );
+            report.fail(CheckId::MemberName, Failure::MemberName(e));
             None
         }
     }
