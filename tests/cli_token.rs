@@ -621,3 +621,21 @@ fn der_bundles_are_never_written_to_a_terminal_and_files_are_private() {
     }
     setup.verify(&out, &[]).success();
 }
+
+#[test]
+fn inspect_says_an_input_over_the_cap_was_not_read_whole() {
+    let output = kliento()
+        .arg("inspect")
+        .write_stdin(vec![b'A'; 30_000])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("Input: more than 22788 bytes"), "{text}");
+    let output = kliento()
+        .args(["--format", "json", "inspect"])
+        .write_stdin(vec![b'A'; 30_000])
+        .output()
+        .unwrap();
+    assert_eq!(json_of(&output.stdout)["input"]["bytes"], Value::Null);
+}

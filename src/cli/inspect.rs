@@ -13,7 +13,7 @@ use kliento::keys::OrgKeyAlgorithm;
 use kliento::report::{Check, Outcome, Report, Severity, Verdict};
 use kliento::time::from_unix_seconds;
 use kliento::token::bundle::TokenVerification;
-use kliento::token::encoding::BundleEncoding;
+use kliento::token::encoding::{BundleEncoding, MAX_INPUT_SIZE};
 use kliento::veraid::certificate::Certificate;
 use kliento::veraid::hex;
 use kliento::veraid::verify::{Findings, Mode};
@@ -104,6 +104,19 @@ impl<'a> View<'a> {
         self.report.verdict()
     }
 
+    /// Whether the input was read whole (inputs over the cap are read one byte past it only).
+    fn read_whole(&self) -> bool {
+        self.size <= MAX_INPUT_SIZE
+    }
+
+    fn size_text(&self) -> String {
+        if self.read_whole() {
+            format!("{} bytes", self.size)
+        } else {
+            format!("more than {MAX_INPUT_SIZE} bytes")
+        }
+    }
+
     fn status(&self) -> &'static str {
         match self.verdict() {
             Verdict::Valid => "valid",
@@ -155,7 +168,7 @@ impl<'a> View<'a> {
         });
         json!({
             "schemaVersion": SCHEMA_VERSION,
-            "input": { "bytes": self.size, "encoding": self.encoding },
+            "input": { "bytes": self.read_whole().then_some(self.size), "encoding": self.encoding },
             "status": self.status(),
             "error": self.error(),
             "subjectId": verified.map(|v| v.subject_id.clone()),
@@ -193,8 +206,8 @@ impl<'a> View<'a> {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "Input: {} bytes, {}",
-            self.size,
+            "Input: {}, {}",
+            self.size_text(),
             self.encoding.unwrap_or("undetected encoding")
         );
         if let Some(findings) = self.findings() {
