@@ -40,6 +40,7 @@ fn quick() -> Limits {
     Limits {
         timeout: Duration::from_millis(300),
         attempts: 2,
+        deadline: None,
     }
 }
 
@@ -487,6 +488,7 @@ fn asks_every_question_before_any_answer_arrives() {
         Limits {
             timeout: Duration::from_secs(5),
             attempts: 1,
+            deadline: None,
         },
     );
     let responses = retrieve::retrieve(&domain, &transport).unwrap();

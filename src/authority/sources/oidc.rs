@@ -9,11 +9,11 @@
 //! The exchange URL is asked for as the audience with both `resource` (RFC 8707) and `audience`
 //! (the non-standard name Auth0 and others use); providers ignore the parameter they lack.
 
-use crate::authority::http::{Http, HttpError, Reply, require_secure};
 use crate::authority::jwt_source::{
     Env, JwtSource, JwtSourceError, MAX_TOKEN_ANSWER_BYTES, Request, endpoint_of, error_detail,
 };
 use crate::authority::secret::{Jwt, JwtFormatError, Secret};
+use crate::http::{Http, HttpError, Reply, require_secure};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
@@ -413,7 +413,11 @@ impl<'a> Provider<'a> {
             .append_pair("resource", audience);
         show_url(&authorize);
 
-        let code = wait_for_code(&listener, wait, state.expose())?;
+        // Time spent signing in is the person's, not the network's: it does not count against
+        // the overall deadline.
+        let code = self
+            .http
+            .pausing_deadline(|| wait_for_code(&listener, wait, state.expose()))?;
         let form = vec![
             ("grant_type", "authorization_code".to_string()),
             ("code", code.expose().to_string()),
@@ -480,7 +484,33 @@ impl<'a> Provider<'a> {
                 retry,
             )
             .map_err(OidcError::Http)?;
-        token_answer(url, &reply)
+        token_answer(url, &reply).map_err(|error| match error {
+            // A provider that reflects the request into its error text must not make us print
+            // the code, verifier, refresh token or client secret we sent.
+            OidcError::Refused {
+                endpoint,
+                status,
+                detail,
+            } => {
+                let sent: Vec<&str> = form
+                    .iter()
+                    .filter(|(key, _)| {
+                        matches!(
+                            *key,
+                            "code" | "code_verifier" | "refresh_token" | "client_secret"
+                        )
+                    })
+                    .map(|(_, value)| value.as_str())
+                    .chain(secret.map(Secret::expose))
+                    .collect();
+                OidcError::Refused {
+                    endpoint,
+                    status,
+                    detail: detail.map(|d| crate::http::scrub(&d, &sent)),
+                }
+            }
+            other => other,
+        })
     }
 
     /// The token to send to the Authority; checks the ID token's nonce after a login.

@@ -14,6 +14,7 @@ use kliento::dnssec::retrieve::{
 };
 use kliento::dnssec::{DnssecChain, validate_veraid_txt};
 use kliento::domain::Domain;
+use kliento::http::ProxySettings;
 use kliento::time::{Period, Timestamp};
 use serde::Serialize;
 use std::io::IsTerminal;
@@ -65,6 +66,13 @@ pub struct LiveChain {
     /// Time to wait for each answer: seconds or a duration (30s, 2m), 1s to 300s
     #[arg(long, value_name = "DURATION", default_value = "5", value_parser = timeout)]
     timeout: Duration,
+}
+
+/// How long retrieving a chain may take as a whole: `4 × attempts × --timeout`, i.e. room for
+/// every query in two rounds of parallel queries, each over UDP then TCP, every attempt at its
+/// full timeout (`8 × --timeout` with the default two attempts).
+fn chain_deadline(timeout: Duration, attempts: u32) -> Duration {
+    timeout.saturating_mul(4u32.saturating_mul(attempts.max(1)))
 }
 
 fn timeout(text: &str) -> Result<Duration, String> {
@@ -190,19 +198,44 @@ impl LiveChain {
     /// returned (exit 1 otherwise, exit 4 on network failure).
     pub fn retrieve_secure(&self, ui: &Ui, domain: &Domain) -> Result<Retrieved, Failure> {
         let anchors = load_anchors(self.trust_anchors.as_deref())?;
+        let attempts = Limits::default().attempts;
+        let overall = chain_deadline(self.timeout, attempts);
         let limits = Limits {
             timeout: self.timeout,
-            ..Limits::default()
+            attempts,
+            // Monotonic time bounds the network part only; validation uses Timestamp::now below.
+            deadline: Some(std::time::Instant::now() + overall),
         };
+        let mut proxy = None;
         let transport: Box<dyn Transport> = match &self.resolver {
             Some(server) => Box::new(PlainDns::new(server, limits).map_err(setup_failure)?),
-            None => Box::new(DnsOverHttps::new(&self.doh, limits).map_err(setup_failure)?),
+            None => {
+                let proxies = ProxySettings::from_vars(|name| {
+                    std::env::var(name).ok().filter(|v| !v.is_empty())
+                });
+                let doh = DnsOverHttps::with_proxies(&self.doh, limits, proxies)
+                    .map_err(setup_failure)?;
+                proxy = doh.proxy();
+                Box::new(doh)
+            }
         };
         let server = transport.server();
         ui.detail(
             1,
             format!("asking {server} for the chain of _veraid.{domain}"),
         );
+        ui.detail(
+            1,
+            format!(
+                "deadlines: {} s per attempt (connect, send and the complete answer), {} s for \
+                 all queries with their retries",
+                self.timeout.as_secs(),
+                overall.as_secs()
+            ),
+        );
+        if let Some(proxy) = proxy {
+            ui.detail(1, format!("DNS-over-HTTPS goes through the proxy {proxy}"));
+        }
         let responses = retrieve::retrieve(domain, transport.as_ref())
             .map_err(|e| retrieve_failure(e, domain, self.resolver.is_some()))?;
         for response in &responses {
