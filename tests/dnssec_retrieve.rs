@@ -495,3 +495,265 @@ fn asks_every_question_before_any_answer_arrives() {
     assert_eq!(responses.len(), 8);
     server.join().unwrap();
 }
+
+// Issue 18: deadlines that hold against misbehaving loopback peers.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::Instant;
+
+/// A DNS response of about `size` bytes to `query` (TXT strings of 200 bytes).
+fn big_reply(query: &Message, size: usize) -> Vec<u8> {
+    let name = query.queries[0].name().clone();
+    let records = (0..size / 210)
+        .map(|i| {
+            Record::from_rdata(
+                name.clone(),
+                300,
+                RData::TXT(TXT::new(vec![format!("{i:03}{}", "x".repeat(197))])),
+            )
+        })
+        .collect();
+    reply_bytes(query, records)
+}
+
+/// Writes `bytes` one at a time, `every` apart, until done or the peer leaves.
+fn drip(stream: &mut TcpStream, bytes: &[u8], every: Duration) {
+    for byte in bytes {
+        std::thread::sleep(every);
+        if stream.write_all(&[*byte]).is_err() {
+            return;
+        }
+    }
+}
+
+/// A plain DNS server whose UDP answers are truncated and whose TCP answers are dripped one
+/// byte every `every`.
+fn dripping_dns(every: Duration) -> std::net::SocketAddr {
+    let (udp, tcp) = loop {
+        let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+        if let Ok(tcp) = TcpListener::bind(udp.local_addr().unwrap()) {
+            break (udp, tcp);
+        }
+    };
+    let address = udp.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut buffer = vec![0u8; 65_535];
+        while let Ok((n, peer)) = udp.recv_from(&mut buffer) {
+            let query = Message::from_vec(&buffer[..n]).unwrap();
+            let mut truncated = reply(&query, vec![]);
+            truncated.metadata.truncation = true;
+            let _ = udp.send_to(&truncated.to_vec().unwrap(), peer);
+        }
+    });
+    std::thread::spawn(move || {
+        for stream in tcp.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut prefix = [0u8; 2];
+                stream.read_exact(&mut prefix).unwrap();
+                let mut body = vec![0u8; usize::from(u16::from_be_bytes(prefix))];
+                stream.read_exact(&mut body).unwrap();
+                let query = Message::from_vec(&body).unwrap();
+                let answer = big_reply(&query, 2000);
+                let mut framed = (answer.len() as u16).to_be_bytes().to_vec();
+                framed.extend_from_slice(&answer);
+                drip(&mut stream, &framed, every);
+            });
+        }
+    });
+    address
+}
+
+/// How a [`misbehaving_doh`] server answers after reading the request.
+#[derive(Clone, Copy)]
+enum Doh {
+    /// Headers at once, then a 2000-byte body one byte every 100 ms.
+    DripBody,
+    /// A chunked body that never ends, 32 bytes a second.
+    EndlessChunks,
+    /// Nothing at all.
+    Silent,
+}
+
+/// A plain-HTTP DoH server on loopback that misbehaves as `mode` says.
+fn misbehaving_doh(mode: Doh) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/dns-query", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = value.trim().parse().unwrap();
+                    }
+                }
+                let mut body = vec![0u8; length];
+                reader.read_exact(&mut body).unwrap();
+                let query = Message::from_vec(&body).unwrap();
+                match mode {
+                    Doh::DripBody => {
+                        let answer = big_reply(&query, 2000);
+                        let head = format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/dns-message\r\n\
+                             Content-Length: {}\r\n\r\n",
+                            answer.len()
+                        );
+                        stream.write_all(head.as_bytes()).unwrap();
+                        drip(&mut stream, &answer, Duration::from_millis(100));
+                    }
+                    Doh::EndlessChunks => {
+                        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/dns-message\r\n\
+                                    Transfer-Encoding: chunked\r\n\r\n";
+                        stream.write_all(head.as_bytes()).unwrap();
+                        loop {
+                            std::thread::sleep(Duration::from_millis(31));
+                            if stream.write_all(b"1\r\nx\r\n").is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    Doh::Silent => std::thread::sleep(Duration::from_secs(30)),
+                }
+            });
+        }
+    });
+    url
+}
+
+fn one_attempt(timeout: Duration) -> Limits {
+    Limits {
+        timeout,
+        attempts: 1,
+        deadline: None,
+    }
+}
+
+/// 18.1: over TCP, `--timeout` bounds the whole answer; a server dripping one byte every 50 ms
+/// (each read well within the timeout) is cut at the deadline (before: about 100 s).
+#[test]
+fn tcp_timeout_bounds_the_whole_answer_of_a_dripping_server() {
+    let address = dripping_dns(Duration::from_millis(50));
+    let transport = PlainDns::at(address, one_attempt(Duration::from_secs(1)));
+    let started = Instant::now();
+    let error = transport
+        .exchange(&question("example.com.", RrType::Dnskey))
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+    assert_eq!(error.protocol, "TCP");
+    assert!(
+        error.to_string().contains("no answer within 1000 ms"),
+        "{error}"
+    );
+}
+
+/// 18.1: over DoH, the headers at once and then a dripping body are cut at the deadline
+/// (before: about 200 s).
+#[test]
+fn doh_timeout_bounds_the_whole_body_of_a_dripping_server() {
+    let url = misbehaving_doh(Doh::DripBody);
+    let transport = DnsOverHttps::new(&url, one_attempt(Duration::from_secs(1))).unwrap();
+    let started = Instant::now();
+    let error = transport
+        .exchange(&question("example.com.", RrType::Dnskey))
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+    assert!(
+        error.to_string().contains("no answer within 1000 ms"),
+        "{error}"
+    );
+}
+
+/// 18.1: an endless chunked body is cut at the deadline too (before: until the 64 KiB cap,
+/// about 34 minutes at 32 bytes a second).
+#[test]
+fn doh_timeout_bounds_an_endless_chunked_body() {
+    let url = misbehaving_doh(Doh::EndlessChunks);
+    let transport = DnsOverHttps::new(&url, one_attempt(Duration::from_secs(1))).unwrap();
+    let started = Instant::now();
+    assert!(
+        transport
+            .exchange(&question("example.com.", RrType::Dnskey))
+            .is_err()
+    );
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+}
+
+/// 18.1: the overall deadline ends the retries of a DoH query, whatever the attempts left.
+#[test]
+fn doh_overall_deadline_ends_the_retries() {
+    let url = misbehaving_doh(Doh::Silent);
+    let limits = Limits {
+        timeout: Duration::from_secs(1),
+        attempts: 10,
+        deadline: Some(Instant::now() + Duration::from_millis(1500)),
+    };
+    let transport = DnsOverHttps::new(&url, limits).unwrap();
+    let started = Instant::now();
+    let error = transport
+        .exchange(&question("example.com.", RrType::Dnskey))
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+    assert!(error.to_string().contains("overall deadline"), "{error}");
+}
+
+/// 18.1: the overall deadline ends the retries of a plain DNS query to a silent server.
+#[test]
+fn udp_overall_deadline_ends_the_retries() {
+    let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let limits = Limits {
+        timeout: Duration::from_secs(1),
+        attempts: 10,
+        deadline: Some(Instant::now() + Duration::from_millis(1500)),
+    };
+    let transport = PlainDns::at(silent.local_addr().unwrap(), limits);
+    let started = Instant::now();
+    let error = transport
+        .exchange(&question("example.com.", RrType::Dnskey))
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+    assert!(error.to_string().contains("overall deadline"), "{error}");
+}
+
+/// 18.3: a UDP datagram larger than the payload size kliento advertised (1232) is dropped; the
+/// conforming answer that follows is the one kept.
+#[test]
+fn udp_datagram_larger_than_advertised_is_ignored() {
+    let server = StubDns::start(|_, query| {
+        vec![
+            big_reply(query, 4000),
+            reply_bytes(query, txt_for(query, "small")),
+        ]
+    });
+    let transport = PlainDns::at(server.address, quick());
+    let answer = transport
+        .exchange(&question("example.com.", RrType::Dnskey))
+        .unwrap();
+    assert!(answer.raw.len() <= 1232, "{} bytes kept", answer.raw.len());
+    assert_eq!(answer.protocol, Protocol::Udp);
+}
+
+/// 18.2: credentials in a DoH URL are refused, and never shown.
+#[test]
+fn doh_url_with_credentials_is_refused_without_showing_them() {
+    for url in [
+        "http://alice:s3cr3tpw@127.0.0.1:1/dns-query",
+        "https://alice:s3cr3tpw@dns.example/dns-query",
+    ] {
+        let error = DnsOverHttps::new(url, quick()).unwrap_err().to_string();
+        assert!(error.contains("credentials"), "{error}");
+        assert!(!error.contains("s3cr3tpw"), "{error}");
+    }
+}
