@@ -484,6 +484,12 @@ fn read_reply(
     let body = match crate::bounded::read_bounded(response, limit) {
         Ok(body) => body,
         Err(crate::bounded::BoundedReadError::TooLarge { .. }) => return Ok(None),
+        Err(crate::bounded::BoundedReadError::Stalled) => {
+            return Err((
+                TransportFailure::Timeout,
+                "the body did not end in time".into(),
+            ));
+        }
         Err(crate::bounded::BoundedReadError::Io(e)) => {
             // The blocking body reader wraps reqwest's own error in an io::Error.
             let timed_out = e.kind() == std::io::ErrorKind::TimedOut;

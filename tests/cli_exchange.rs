@@ -1308,3 +1308,95 @@ fn https_goes_through_the_proxy_tunnelled_and_verbose_says_so() {
             .contains("authorization: bearer")
     );
 }
+
+/// Makes a FIFO at `path`.
+fn mkfifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// 17.5: a FIFO as `--jwt-file` never blocks: without a writer it reads as empty; with a writer
+/// that never finishes it is given up at `--timeout` (before: blocked forever).
+#[cfg(unix)]
+#[test]
+fn jwt_fifo_never_blocks_forever() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    let fifo = dir.path().join("jwt.fifo");
+    mkfifo(&fifo);
+    let started = std::time::Instant::now();
+    kliento()
+        .args([
+            "exchange",
+            &exchange_url(&server),
+            "--timeout",
+            "1",
+            "--jwt-file",
+        ])
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(10))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("the token is empty"));
+    // A writer that holds the FIFO open and sends nothing.
+    let mut writer = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec 3>'{}'; sleep 20", fifo.display()))
+        .spawn()
+        .unwrap();
+    kliento()
+        .args([
+            "exchange",
+            &exchange_url(&server),
+            "--timeout",
+            "1",
+            "--jwt-file",
+        ])
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(10))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("did not end in time"));
+    let _ = writer.kill();
+    let _ = writer.wait();
+    assert!(started.elapsed() < std::time::Duration::from_secs(8));
+    assert!(server.requests().is_empty());
+}
+
+/// 17.5 and 17.8: a client secret file must be a private regular file; /dev/zero, a FIFO and a
+/// 0644 file are refused before anything is read or sent.
+#[cfg(unix)]
+#[test]
+fn client_secret_file_must_be_private_and_regular() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let provider = Scripted::start(vec![Answer::Reply(500, None, Vec::new())]);
+    let open = dir.path().join("open.secret");
+    std::fs::write(&open, "s3cr3t").unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let fifo = dir.path().join("secret.fifo");
+    mkfifo(&fifo);
+    for (path, expected) in [
+        (open.as_path(), "mode 0644"),
+        (std::path::Path::new("/dev/zero"), "not a regular file"),
+        (fifo.as_path(), "not a regular file"),
+    ] {
+        kliento()
+            .args([
+                "exchange",
+                "https://authority.example/x",
+                "--oidc-issuer",
+                &provider.base,
+            ])
+            .args(["--client-id", "kliento", "--client-secret-file"])
+            .arg(path)
+            .timeout(std::time::Duration::from_secs(10))
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains(expected));
+    }
+    assert!(provider.requests().is_empty());
+}

@@ -7,6 +7,7 @@
 
 pub mod exchange;
 pub mod jwt_source;
+pub mod private;
 mod secret;
 pub mod sources;
 

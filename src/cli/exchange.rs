@@ -402,7 +402,13 @@ fn client_secret(args: &Args, env: &Env) -> Result<Option<Secret>, Failure> {
             )
         })?)),
         (None, Some(path)) => {
-            let bytes = io::read_input(path, io::SECRET)?;
+            // ssh's rule for secrets: a regular file of the user's, closed to others.
+            kliento::authority::private::check_private_file(path).map_err(|e| {
+                Failure::new(Exit::Environment, format!("the client secret file: {e}"))
+            })?;
+            // A FIFO without data is waited for at most --timeout, never forever.
+            let deadline = std::time::Instant::now() + args.timeout;
+            let bytes = io::read_secret(path, io::SECRET, deadline)?;
             let text = String::from_utf8(bytes).map_err(|_| {
                 Failure::new(
                     Exit::Environment,

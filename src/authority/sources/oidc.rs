@@ -12,6 +12,9 @@
 use crate::authority::jwt_source::{
     Env, JwtSource, JwtSourceError, MAX_TOKEN_ANSWER_BYTES, Request, endpoint_of, error_detail,
 };
+use crate::authority::private::{
+    PrivacyError, check_private_dir, check_private_file, create_private_dir,
+};
 use crate::authority::secret::{Jwt, JwtFormatError, Secret};
 use crate::http::{Http, HttpError, Reply, require_secure};
 use base64::Engine;
@@ -677,7 +680,32 @@ impl RefreshStore {
         }
     }
 
+    fn private(&self, e: PrivacyError) -> OidcError {
+        OidcError::Local {
+            what: "refusing the refresh token store".into(),
+            reason: e.to_string(),
+        }
+    }
+
+    /// Checks the store's directory (and the file, when it exists) as ssh does.
+    fn check(&self) -> Result<bool, OidcError> {
+        if let Some(dir) = self.path.parent()
+            && dir.exists()
+        {
+            check_private_dir(dir).map_err(|e| self.private(e))?;
+        }
+        match std::fs::symlink_metadata(&self.path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            _ => check_private_file(&self.path)
+                .map(|()| true)
+                .map_err(|e| self.private(e)),
+        }
+    }
+
     fn load(&self) -> Result<Option<Secret>, OidcError> {
+        if !self.check()? {
+            return Ok(None);
+        }
         let text = match crate::bounded::read_file_bounded(&self.path, crate::bounded::caps::SECRET)
         {
             Ok(bytes) => String::from_utf8(bytes)
@@ -701,8 +729,10 @@ impl RefreshStore {
             return Ok(());
         };
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| self.failed("create the directory of", e))?;
+            create_private_dir(dir).map_err(|e| self.failed("create the directory of", e))?;
         }
+        // Never write a refresh token into a directory others can read, nor over a symlink.
+        self.check()?;
         let temporary = self
             .path
             .with_extension(format!("tmp{}", std::process::id()));
@@ -768,6 +798,80 @@ mod tests {
         assert_eq!(
             URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[cfg(unix)]
+    fn chmod(path: &Path, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refresh_store_directories_are_created_0700() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = RefreshStore::new(&dir.path().join("kliento/oidc/x.refresh"));
+        store.save(Some("rt-1"), &Secret::new("")).unwrap();
+        for sub in ["kliento", "kliento/oidc"] {
+            let mode = std::fs::metadata(dir.path().join(sub))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o700, "{sub}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refresh_store_refuses_a_symlink_without_reading_or_replacing_it() {
+        let dir = tempfile::tempdir().unwrap();
+        chmod(dir.path(), 0o700);
+        let target = dir.path().join("target");
+        std::fs::write(&target, "not-a-refresh-token").unwrap();
+        chmod(&target, 0o600);
+        let link = dir.path().join("x.refresh");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let store = RefreshStore::new(&link);
+        let error = store.load().unwrap_err().to_string();
+        assert!(error.contains("not a regular file"), "{error}");
+        assert!(store.save(Some("rt-2"), &Secret::new("")).is_err());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "not-a-refresh-token"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refresh_store_refuses_a_file_or_directory_open_to_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let store_dir = dir.path().join("oidc");
+        std::fs::create_dir(&store_dir).unwrap();
+        chmod(&store_dir, 0o700);
+        let path = store_dir.join("x.refresh");
+        std::fs::write(&path, "rt-1").unwrap();
+        chmod(&path, 0o644);
+        let store = RefreshStore::new(&path);
+        let error = store.load().unwrap_err().to_string();
+        assert!(
+            error.contains("mode 0644") && error.contains("chmod 600"),
+            "{error}"
+        );
+        chmod(&path, 0o600);
+        assert_eq!(store.load().unwrap().unwrap().expose(), "rt-1");
+        chmod(&store_dir, 0o777);
+        let error = store.load().unwrap_err().to_string();
+        assert!(
+            error.contains("mode 0777") && error.contains("chmod 700"),
+            "{error}"
         );
     }
 
