@@ -1400,3 +1400,142 @@ fn client_secret_file_must_be_private_and_regular() {
     }
     assert!(provider.requests().is_empty());
 }
+
+/// Sends one HTTP GET to the redirect listener and returns the answer.
+fn browser_get(port: u16, target: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(stream, "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+}
+
+/// 17.9: the browser sign-in against a stub provider whose code answer has no ID token:
+/// - idle local connections and a stray callback with another `state` neither delay nor end
+///   the sign-in (connections are served concurrently, strays ignored);
+/// - the answer without `id_token` is refused (no nonce check possible) and its refresh token
+///   is not stored;
+/// - the browser is told "failed", after the checks, not "signed in" before them;
+/// - the authorize URL carries the exchange URL as both `resource` and `audience`.
+#[test]
+fn oidc_sign_in_without_id_token_is_refused_and_strays_are_ignored() {
+    use std::io::BufRead;
+    let config = tempfile::tempdir().unwrap();
+    let authority = Scripted::start(vec![Answer::Reply(200, Some(BUNDLE_TYPE), outer_bundle())]);
+    let provider = Scripted::start_with(|base| {
+        let discovery = serde_json::json!({
+            "issuer": base,
+            "authorization_endpoint": format!("{base}/authorize"),
+            "token_endpoint": format!("{base}/token"),
+            "code_challenge_methods_supported": ["S256"],
+        });
+        let tokens = serde_json::json!({
+            "access_token": SAMPLE_JWT,
+            "refresh_token": "rt-never-stored",
+            "token_type": "Bearer",
+        });
+        vec![
+            Answer::Reply(
+                200,
+                Some("application/json"),
+                discovery.to_string().into_bytes(),
+            ),
+            Answer::Reply(
+                200,
+                Some("application/json"),
+                tokens.to_string().into_bytes(),
+            ),
+        ]
+    });
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kliento"))
+        .env_clear()
+        .env("XDG_CONFIG_HOME", config.path())
+        .args([
+            "exchange",
+            &exchange_url(&authority),
+            "--oidc-issuer",
+            &provider.base,
+        ])
+        .args([
+            "--client-id",
+            "kliento-cli",
+            "--jwt-source",
+            "oidc",
+            "--encoding",
+            "base64",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let authorize = loop {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "{seen}");
+        seen.push_str(&line);
+        if let Some(url) = line
+            .trim()
+            .strip_prefix(&format!("{}/authorize?", provider.base))
+        {
+            break url::Url::parse(&format!("http://x/?{url}")).unwrap();
+        }
+    };
+    let param = |name: &str| {
+        authorize
+            .query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+            .unwrap()
+    };
+    assert_eq!(param("resource"), exchange_url(&authority));
+    assert_eq!(param("audience"), exchange_url(&authority));
+    let redirect = url::Url::parse(&param("redirect_uri")).unwrap();
+    let port = redirect.port().unwrap();
+    let started = std::time::Instant::now();
+    // Three idle connections that never send a request.
+    let _idle: Vec<_> = (0..3)
+        .map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    let stray = browser_get(port, "/callback?code=forged&state=not-ours");
+    assert!(stray.contains("not this sign-in"), "{stray}");
+    let page = browser_get(
+        port,
+        &format!("/callback?code=the-code&state={}", param("state")),
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "the callback waited {:?}",
+        started.elapsed()
+    );
+    assert!(page.contains("sign-in failed"), "{page}");
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut stderr, &mut rest);
+    assert_eq!(status.code(), Some(4), "{seen}{rest}");
+    assert!(rest.contains("returned no id_token"), "{rest}");
+    assert!(authority.requests().is_empty());
+    let stored = walk(config.path());
+    assert!(
+        stored
+            .iter()
+            .all(|p| !p.to_string_lossy().ends_with(".refresh")),
+        "{stored:?}"
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        }
+        found.push(path);
+    }
+    found
+}

@@ -259,13 +259,16 @@ impl OidcSource {
                 Err(other) => return Err(other),
             }
         }
-        let (tokens, nonce) = provider.login(
+        let (tokens, nonce, browser) = provider.login(
             self.config.redirect_port,
             self.config.login_wait,
             audience,
             &self.show_url,
         )?;
-        let jwt = provider.pick(&tokens, Some(&nonce))?;
+        // The browser hears "signed in" only once the answer passed every check.
+        let picked = provider.pick(&tokens, Some(&nonce));
+        browser.finish(picked.is_ok());
+        let jwt = picked?;
         if let (Some(store), Some(new)) = (&store, tokens.answer.refresh_token.as_deref()) {
             store.save(Some(new), &Secret::new(""))?;
         }
@@ -356,6 +359,7 @@ impl<'a> Provider<'a> {
             ("grant_type", "refresh_token".to_string()),
             ("refresh_token", refresh_token.expose().to_string()),
             ("resource", audience.to_string()),
+            ("audience", audience.to_string()),
         ];
         // Not retried: with rotation, replaying a refresh token can revoke the whole grant.
         self.token_request(form, false)
@@ -368,7 +372,7 @@ impl<'a> Provider<'a> {
         wait: Duration,
         audience: &str,
         show_url: &ShowUrl,
-    ) -> Result<(Tokens, String), OidcError> {
+    ) -> Result<(Tokens, String, Browser), OidcError> {
         self.supports_grant("authorization_code")?;
         if let Some(methods) = &self.metadata.code_challenge_methods_supported
             && !methods.iter().any(|m| m == "S256")
@@ -413,12 +417,13 @@ impl<'a> Provider<'a> {
             .append_pair("nonce", nonce.expose())
             .append_pair("code_challenge", &challenge)
             .append_pair("code_challenge_method", "S256")
-            .append_pair("resource", audience);
+            .append_pair("resource", audience)
+            .append_pair("audience", audience);
         show_url(&authorize);
 
         // Time spent signing in is the person's, not the network's: it does not count against
         // the overall deadline.
-        let code = self
+        let (code, browser) = self
             .http
             .pausing_deadline(|| wait_for_code(&listener, wait, state.expose()))?;
         let form = vec![
@@ -427,10 +432,16 @@ impl<'a> Provider<'a> {
             ("redirect_uri", redirect_uri),
             ("code_verifier", verifier.expose().to_string()),
             ("resource", audience.to_string()),
+            ("audience", audience.to_string()),
         ];
         // Not retried: codes are single-use (RFC 6749 §4.1.2).
-        let tokens = self.token_request(form, false)?;
-        Ok((tokens, nonce.expose().to_string()))
+        match self.token_request(form, false) {
+            Ok(tokens) => Ok((tokens, nonce.expose().to_string(), browser)),
+            Err(e) => {
+                browser.finish(false);
+                Err(e)
+            }
+        }
     }
 
     /// POSTs a form to the token endpoint with the client's authentication.
@@ -524,6 +535,11 @@ impl<'a> Provider<'a> {
         };
         let token = token.ok_or(OidcError::MissingToken { field })?;
         let jwt = Jwt::parse(token).map_err(|error| OidcError::NotAJwt { field, error })?;
+        // After a sign-in, the ID token is what proves the answer belongs to it (its nonce):
+        // without one, nothing is accepted (nor its refresh token stored).
+        if nonce.is_some() && tokens.answer.id_token.is_none() {
+            return Err(OidcError::MissingToken { field: "id_token" });
+        }
         if let (Some(expected), Some(id_token)) = (nonce, tokens.answer.id_token.as_deref()) {
             let claims = claims_of(id_token).ok_or(OidcError::NotAJwt {
                 field: "id_token",
@@ -581,9 +597,47 @@ fn random_token(n: usize) -> Result<Secret, OidcError> {
     Ok(Secret::new(URL_SAFE_NO_PAD.encode(bytes)))
 }
 
-/// Serves the loopback redirect until it brings a code (or an error) with our `state`.
-/// Requests for other paths (a browser's favicon) are answered 404 and ignored.
-fn wait_for_code(listener: &TcpListener, wait: Duration, state: &str) -> Result<Secret, OidcError> {
+/// The browser's connection for the redirect, answered once the sign-in is checked.
+struct Browser(TcpStream);
+
+impl Browser {
+    /// Tells the browser how the sign-in ended and closes the connection.
+    fn finish(self, signed_in: bool) {
+        let page = if signed_in {
+            "kliento: signed in. You can close this window."
+        } else {
+            "kliento: sign-in failed. See the terminal."
+        };
+        answer(&self.0, "200 OK", page);
+    }
+}
+
+fn answer(mut stream: &TcpStream, status: &str, page: &str) {
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+        page.len()
+    );
+}
+
+/// What a connection to the redirect listener asked for.
+enum Redirect {
+    /// Not `/callback` (a favicon), or unreadable: ignored.
+    Other,
+    /// `/callback` with these query parameters.
+    Callback(Url),
+}
+
+/// Waits up to `wait` for the browser's redirect to `/callback` with our `state`, serving every
+/// connection concurrently (idle or slow local connections cannot delay the real callback).
+/// Requests for other paths and callbacks with another `state` (stray or forged requests) are
+/// answered and ignored; the sign-in goes on. Returns the code and the browser's connection, to
+/// be answered after the checks.
+fn wait_for_code(
+    listener: &TcpListener,
+    wait: Duration,
+    state: &str,
+) -> Result<(Secret, Browser), OidcError> {
     let local = |what: &str, e: std::io::Error| OidcError::Local {
         what: what.into(),
         reason: e.to_string(),
@@ -591,18 +645,64 @@ fn wait_for_code(listener: &TcpListener, wait: Duration, state: &str) -> Result<
     listener
         .set_nonblocking(true)
         .map_err(|e| local("cannot poll the redirect listener", e))?;
+    let (sender, received) = std::sync::mpsc::channel::<(TcpStream, Redirect)>();
     // Polling counts ticks rather than reading the clock (the library never reads it).
-    const TICK: Duration = Duration::from_millis(100);
+    const TICK: Duration = Duration::from_millis(20);
     let ticks = (wait.as_millis() / TICK.as_millis()).max(1);
     for _ in 0..ticks {
         match listener.accept() {
             Ok((stream, _)) => {
-                if let Some(outcome) = handle_redirect(stream, state) {
-                    return outcome;
-                }
+                let sender = sender.clone();
+                std::thread::spawn(move || {
+                    let redirect = read_redirect(&stream);
+                    let _ = sender.send((stream, redirect));
+                });
+                continue;
             }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(TICK),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
             Err(e) => return Err(local("the redirect listener failed", e)),
+        }
+        match received.recv_timeout(TICK) {
+            Ok((stream, Redirect::Other)) => {
+                let mut writer = &stream;
+                let _ = writer.write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+            Ok((stream, Redirect::Callback(url))) => {
+                let param = |name: &str| {
+                    url.query_pairs()
+                        .find(|(key, _)| key == name)
+                        .map(|(_, value)| value.into_owned())
+                };
+                if param("state").as_deref() != Some(state) {
+                    // Not this sign-in: a stray or forged request, which must not end it.
+                    answer(&stream, "400 Bad Request", "kliento: not this sign-in.");
+                    continue;
+                }
+                let outcome = if let Some(error) = param("error") {
+                    let description = param("error_description")
+                        .map(|d| format!(": {d}"))
+                        .unwrap_or_default();
+                    Err(OidcError::Denied {
+                        error: format!("{error}{description}").chars().take(200).collect(),
+                    })
+                } else if let Some(code) = param("code") {
+                    Ok(Secret::new(code))
+                } else {
+                    Err(OidcError::Denied {
+                        error: "the redirect carries no code".into(),
+                    })
+                };
+                return match outcome {
+                    Ok(code) => Ok((code, Browser(stream))),
+                    Err(e) => {
+                        Browser(stream).finish(false);
+                        Err(e)
+                    }
+                };
+            }
+            Err(_) => {}
         }
     }
     Err(OidcError::LoginTimeout {
@@ -610,52 +710,20 @@ fn wait_for_code(listener: &TcpListener, wait: Duration, state: &str) -> Result<
     })
 }
 
-/// Reads one redirect request; `None` when it is not for `/callback`.
-fn handle_redirect(stream: TcpStream, state: &str) -> Option<Result<Secret, OidcError>> {
+/// Reads the request line of one connection (at most 5 s).
+fn read_redirect(stream: &TcpStream) -> Redirect {
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut reader = BufReader::new(&stream);
+    let mut reader = BufReader::new(std::io::Read::take(stream, 8 * 1024));
     let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let target = line.split(' ').nth(1).unwrap_or_default();
-    let url = Url::parse(&format!("http://127.0.0.1{target}")).ok()?;
-    let mut writer = &stream;
-    if url.path() != "/callback" {
-        let _ = writer
-            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-        return None;
+    if reader.read_line(&mut line).is_err() {
+        return Redirect::Other;
     }
-    let param = |name: &str| {
-        url.query_pairs()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.into_owned())
-    };
-    let outcome = if param("state").as_deref() != Some(state) {
-        Err(OidcError::StateMismatch)
-    } else if let Some(error) = param("error") {
-        let description = param("error_description")
-            .map(|d| format!(": {d}"))
-            .unwrap_or_default();
-        Err(OidcError::Denied {
-            error: format!("{error}{description}").chars().take(200).collect(),
-        })
-    } else if let Some(code) = param("code") {
-        Ok(Secret::new(code))
-    } else {
-        Err(OidcError::Denied {
-            error: "the redirect carries no code".into(),
-        })
-    };
-    let page = match &outcome {
-        Ok(_) => "kliento: signed in. You can close this window.",
-        Err(_) => "kliento: sign-in failed. See the terminal.",
-    };
-    let _ = write!(
-        writer,
-        "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
-        page.len()
-    );
-    Some(outcome)
+    let target = line.split(' ').nth(1).unwrap_or_default();
+    match Url::parse(&format!("http://127.0.0.1{target}")) {
+        Ok(url) if url.path() == "/callback" => Redirect::Callback(url),
+        _ => Redirect::Other,
+    }
 }
 
 /// The refresh token file: one line, created 0600, replaced atomically.
