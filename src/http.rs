@@ -537,25 +537,28 @@ fn failure_kind(e: &reqwest::Error) -> TransportFailure {
     }
 }
 
-/// Whether a rustls certificate error is somewhere in the chain of causes.
+/// Whether a rustls certificate error is somewhere in the chain of causes (io::Errors nest
+/// their inner error out of the `source` chain, so they are opened one by one).
 fn bad_certificate(e: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(error) = source {
-        let rustls_error = error.downcast_ref::<rustls::Error>().or_else(|| {
-            error
-                .downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        });
-        if matches!(
-            rustls_error,
-            Some(rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented)
-        ) {
-            return true;
+    fn is_certificate(error: &(dyn std::error::Error + 'static)) -> bool {
+        if let Some(rustls_error) = error.downcast_ref::<rustls::Error>() {
+            return matches!(
+                rustls_error,
+                rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
+            );
         }
-        source = error.source();
+        if let Some(inner) = error
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            let inner: &(dyn std::error::Error + 'static) = inner;
+            if is_certificate(inner) {
+                return true;
+            }
+        }
+        error.source().is_some_and(is_certificate)
     }
-    false
+    is_certificate(e)
 }
 
 /// The innermost reason of a reqwest error, without the URL (callers add it once).

@@ -412,8 +412,9 @@ fn doh_reports_a_dead_port_as_an_http_failure() {
     assert!(text.contains("onnection refused"), "{text}");
 }
 
-/// A TLS listener on loopback whose certificate no root vouches for; it only handshakes.
-fn untrusted_tls_server() -> (u16, std::thread::JoinHandle<()>) {
+/// A TLS listener on loopback whose certificate no root vouches for; it only handshakes, and
+/// counts the connections it accepted.
+fn untrusted_tls_server() -> (u16, Arc<AtomicU32>) {
     let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
     let key =
         rustls::pki_types::PrivateKeyDer::try_from(certified.signing_key.serialize_der()).unwrap();
@@ -428,23 +429,23 @@ fn untrusted_tls_server() -> (u16, std::thread::JoinHandle<()>) {
     let config = Arc::new(config);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let thread = std::thread::spawn(move || {
-        // Two attempts: the client retries a failed connection once.
-        for _ in 0..2 {
-            let Ok((mut stream, _)) = listener.accept() else {
-                return;
-            };
+    let accepted = Arc::new(AtomicU32::new(0));
+    let count = accepted.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            count.fetch_add(1, Ordering::SeqCst);
             let mut connection = rustls::ServerConnection::new(config.clone()).unwrap();
             // The client aborts the handshake; the error is expected and ignored.
             let _ = connection.complete_io(&mut stream);
         }
     });
-    (port, thread)
+    (port, accepted)
 }
 
 #[test]
 fn doh_over_https_rejects_a_certificate_no_root_vouches_for() {
-    let (port, server) = untrusted_tls_server();
+    let (port, accepted) = untrusted_tls_server();
     let url = format!("https://127.0.0.1:{port}/dns-query");
     let transport = DnsOverHttps::new(&url, quick()).unwrap();
     let error = transport
@@ -453,11 +454,12 @@ fn doh_over_https_rejects_a_certificate_no_root_vouches_for() {
     assert_eq!(
         error.to_string(),
         format!(
-            "{url} did not answer com./DS over DNS-over-HTTPS: cannot connect: invalid peer \
-             certificate: UnknownIssuer"
+            "{url} did not answer com./DS over DNS-over-HTTPS: the server's TLS certificate is \
+             not valid (not retried): invalid peer certificate: UnknownIssuer"
         )
     );
-    server.join().unwrap();
+    // Issue 17.10: a bad certificate is permanent: one connection, no retry (quick() allows 2).
+    assert_eq!(accepted.load(Ordering::SeqCst), 1);
 }
 
 #[test]
