@@ -1539,3 +1539,48 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     found
 }
+
+/// 18.5 (for every command): with `--format json` a failure is one JSON object on stderr, usage
+/// errors from the argument parser included.
+#[test]
+fn json_mode_failures_are_one_json_object_on_stderr() {
+    let server = Scripted::start(vec![Answer::Reply(503, None, Vec::new())]);
+    let cases: Vec<(Vec<String>, i32)> = vec![
+        (vec!["exchange".into()], 2),
+        (
+            vec![
+                "exchange".into(),
+                "http://alice:s3cr3tpw@127.0.0.1:1/x".into(),
+            ],
+            2,
+        ),
+        (
+            vec![
+                "exchange".into(),
+                exchange_url(&server),
+                "--jwt-env".into(),
+                "T".into(),
+                "--retries".into(),
+                "0".into(),
+            ],
+            4,
+        ),
+    ];
+    for (args, code) in cases {
+        let output = kliento()
+            .env("T", SAMPLE_JWT)
+            .args(["--format", "json"])
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {stderr}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{stderr}");
+        let failure: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+        assert_eq!(failure["exitCode"], code, "{failure}");
+        assert!(failure["error"].is_string(), "{failure}");
+        assert!(failure.get("hint").is_some(), "{failure}");
+        assert!(!stderr.contains("s3cr3tpw"), "{stderr}");
+    }
+}

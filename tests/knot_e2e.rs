@@ -369,3 +369,146 @@ fn issue_token_retrieves_the_chain_live_and_the_bundle_verifies() {
         .stdout(predicate::str::contains("RRSIG alg 13"))
         .stdout(predicate::str::contains("RRSIG alg 15"));
 }
+
+/// A DoH proxy to Knot that rewrites each answer with `tamper` (question, message).
+fn tampering_proxy(
+    upstream: std::net::SocketAddr,
+    tamper: impl Fn(&mut hickory_proto::op::Message) + Send + Sync + 'static,
+) -> DohServer {
+    DohServer::start(move |request| {
+        let body = tcp_exchange(upstream, &request.body).unwrap();
+        let mut message = hickory_proto::op::Message::from_vec(&body).unwrap();
+        tamper(&mut message);
+        Reply {
+            status: 200,
+            content_type: "application/dns-message",
+            body: message.to_vec().unwrap(),
+        }
+    })
+}
+
+fn is_veraid_txt(message: &hickory_proto::op::Message) -> bool {
+    message.queries[0].query_type() == hickory_proto::rr::RecordType::TXT
+}
+
+/// Runs `issue chain` for `domain` through `doh` with the test root's anchors; returns the exit
+/// code and stderr.
+fn chain_failure(knot: &Knot, domain: &str, doh: &str, json: bool) -> (Option<i32>, String) {
+    let out = tempfile::tempdir().unwrap();
+    let mut command = kliento();
+    if json {
+        command.args(["--format", "json"]);
+    }
+    let output = command
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            domain,
+            "--doh",
+            doh,
+            "--trust-anchors",
+        ])
+        .arg(&knot.anchors)
+        .arg("-o")
+        .arg(out.path().join("chain.der"))
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// 18.4: a replaced TXT value and a stripped TXT RRSIG each get the hint of their reason, not
+/// "check --trust-anchors".
+#[test]
+fn issue_chain_hints_fit_an_altered_or_unsigned_answer() {
+    let Some((knot, _work)) = knot_with_veraid_record() else {
+        return;
+    };
+    let altered = tampering_proxy(knot.address, |message| {
+        if is_veraid_txt(message) {
+            for record in &mut message.answers {
+                if let hickory_proto::rr::RData::TXT(_) = record.data {
+                    record.data =
+                        hickory_proto::rr::RData::TXT(hickory_proto::rr::rdata::TXT::new(vec![
+                            "0 forged".into(),
+                        ]));
+                }
+            }
+        }
+    });
+    let (code, stderr) = chain_failure(&knot, "example.com", &altered.url, false);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("hint: a signature does not verify"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("--trust-anchors holds"), "{stderr}");
+
+    let stripped = tampering_proxy(knot.address, |message| {
+        if is_veraid_txt(message) {
+            message
+                .answers
+                .retain(|r| r.record_type() != hickory_proto::rr::RecordType::RRSIG);
+        }
+    });
+    let (code, stderr) = chain_failure(&knot, "example.com", &stripped.url, false);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("hint: the answer carries no signature"),
+        "{stderr}"
+    );
+}
+
+/// 18.4 and 18.5: an NXDOMAIN and a CNAME at `_veraid` are named as such, with a hint that
+/// fits; in JSON mode the failure is one JSON object on stderr with status and reason.
+#[test]
+fn issue_chain_names_nxdomain_and_cname_and_fails_in_json() {
+    let work = tempfile::tempdir().unwrap();
+    let line = veraid_txt_line(work.path());
+    let Some(knot) = Knot::start(&format!(
+        "{line}\n_veraid.alias.example.com. 3600 IN CNAME _veraid.example.com."
+    )) else {
+        return;
+    };
+    let upstream = knot.address;
+    let proxy = tampering_proxy(upstream, |_| {});
+    let (code, stderr) = chain_failure(&knot, "nothere.example.com", &proxy.url, false);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("NXDOMAIN"), "{stderr}");
+    assert!(stderr.contains("hint: publish the TXT record"), "{stderr}");
+
+    let (code, stderr) = chain_failure(&knot, "alias.example.com", &proxy.url, false);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the name is a CNAME to _veraid.example.com."),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("an alias (CNAME) is not followed"),
+        "{stderr}"
+    );
+
+    let (code, stderr) = chain_failure(&knot, "nothere.example.com", &proxy.url, true);
+    assert_eq!(code, Some(1), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    let failure: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(failure["exitCode"], 1);
+    assert!(failure["status"].is_string(), "{failure}");
+    assert!(
+        failure["reason"]
+            .as_str()
+            .unwrap()
+            .contains("_veraid.nothere.example.com")
+    );
+    assert!(failure["error"].as_str().unwrap().contains("NXDOMAIN"));
+    assert!(
+        failure["hint"]
+            .as_str()
+            .unwrap()
+            .contains("publish the TXT record")
+    );
+}

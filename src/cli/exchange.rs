@@ -5,7 +5,7 @@ use super::exit::Exit;
 use super::failure::Failure;
 use super::io::{self, FileMode};
 use super::output::{self, Destination};
-use super::text::{Esc, escape_bounded};
+use super::text::Esc;
 use super::ui::Ui;
 use super::values::{self, OutputEncoding};
 use base64::Engine;
@@ -630,10 +630,17 @@ fn http_failure(error: &HttpError) -> Option<&'static str> {
 const MESSAGE_LIMIT: usize = 600;
 
 /// An error message that may carry text from a server: every secret sent in this exchange
-/// scrubbed, then control and bidi characters escaped and the whole bounded.
+/// scrubbed, and the whole bounded (control and bidi characters are escaped when it is
+/// printed, as for every error).
 fn server_text(message: &str, secrets: &Secrets) -> String {
     let values: Vec<&str> = secrets.0.iter().map(Secret::expose).collect();
-    escape_bounded(&kliento::http::scrub(message, &values), MESSAGE_LIMIT).into_owned()
+    let scrubbed = kliento::http::scrub(message, &values);
+    let count = scrubbed.chars().count();
+    if count <= MESSAGE_LIMIT {
+        return scrubbed;
+    }
+    let kept: String = scrubbed.chars().take(MESSAGE_LIMIT).collect();
+    format!("{kept}... ({} more characters)", count - MESSAGE_LIMIT)
 }
 
 /// Every secret this exchange sends, so that none is ever printed back.
