@@ -512,3 +512,86 @@ fn issue_chain_names_nxdomain_and_cname_and_fails_in_json() {
             .contains("publish the TXT record")
     );
 }
+
+/// 18.3: a proxy that stuffs every answer with unsigned junk (additional records, trailing
+/// bytes): the chain stored keeps only the question, the answer RRsets and their RRSIGs, is
+/// smaller than what was received, still validates here and in @relaycorp/veraid.
+#[test]
+fn issue_chain_stores_minimised_messages_that_verify_here_and_in_veraid_js() {
+    let Some((knot, work)) = knot_with_veraid_record() else {
+        return;
+    };
+    let upstream = knot.address;
+    let received = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = received.clone();
+    let proxy = DohServer::start(move |request| {
+        let body = tcp_exchange(upstream, &request.body).unwrap();
+        let mut message = hickory_proto::op::Message::from_vec(&body).unwrap();
+        let junk = hickory_proto::rr::Name::from_ascii("junk.example.com.").unwrap();
+        message.add_additionals((0..40).map(|i| {
+            hickory_proto::rr::Record::from_rdata(
+                junk.clone(),
+                300,
+                hickory_proto::rr::RData::TXT(hickory_proto::rr::rdata::TXT::new(vec![format!(
+                    "unsigned junk {i:02} {}",
+                    "x".repeat(100)
+                )])),
+            )
+        }));
+        let mut body = message.to_vec().unwrap();
+        body.extend_from_slice(&[0u8; 64]);
+        counted.fetch_add(body.len(), std::sync::atomic::Ordering::SeqCst);
+        Reply {
+            status: 200,
+            content_type: "application/dns-message",
+            body,
+        }
+    });
+    let chain = work.path().join("chain.der");
+    kliento()
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--doh",
+            &proxy.url,
+        ])
+        .arg("--trust-anchors")
+        .arg(&knot.anchors)
+        .arg("-o")
+        .arg(&chain)
+        .assert()
+        .success();
+    assert_eq!(validate_file(&chain, &knot.anchors), Ok(8));
+    let der = std::fs::read(&chain).unwrap();
+    let stored = DnssecChain::from_der(&der).unwrap();
+    let mut kept = 0;
+    for raw in stored.messages() {
+        kept += raw.len();
+        let message = hickory_proto::op::Message::from_vec(raw).unwrap();
+        assert!(message.additionals.is_empty() && message.authorities.is_empty());
+        let question = message.queries[0].name().clone();
+        assert!(message.answers.iter().all(|r| r.name == question));
+    }
+    let received = received.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(kept * 3 < received, "kept {kept} of {received} bytes");
+    if !support::oracle_available() {
+        return;
+    }
+    let now = Timestamp::now().to_string();
+    let results = support::oracle_script(
+        "dnssec.mjs",
+        "verify",
+        vec![serde_json::json!({
+            "der": chain,
+            "anchors": knot.anchors,
+            "domain": "example.com",
+            "start": now,
+            "end": now,
+            "window": { "start": now, "end": now },
+        })],
+    );
+    assert_eq!(results[0]["lookup"]["status"], "SECURE", "{:?}", results[0]);
+    assert_eq!(results[0]["veraid"], "OK", "{:?}", results[0]);
+}

@@ -13,7 +13,7 @@ use kliento::dnssec::retrieve::{
     Transport,
 };
 use kliento::dnssec::validate::RrType;
-use kliento::dnssec::{DnssecChain, Reason, Rejection, validate_veraid_txt};
+use kliento::dnssec::{DnssecChain, Reason, Rejection, minimise, validate_veraid_txt};
 use kliento::domain::Domain;
 use kliento::http::ProxySettings;
 use kliento::time::{Period, Timestamp};
@@ -237,8 +237,27 @@ impl LiveChain {
         if let Some(proxy) = proxy {
             ui.detail(1, format!("DNS-over-HTTPS goes through the proxy {proxy}"));
         }
-        let responses = retrieve::retrieve(domain, transport.as_ref())
+        let mut responses = retrieve::retrieve(domain, transport.as_ref())
             .map_err(|e| retrieve_failure(e, domain, self.resolver.is_some()))?;
+        // Each response is stored minimised: the question, its answer RRset and their RRSIGs.
+        for response in &mut responses {
+            if let Some(header) = minimise::header_summary(&response.answer.raw) {
+                ui.detail(2, format!("{} as received: {header}", response.question));
+            }
+            let received = response.answer.raw.len();
+            response.answer.raw = minimise::minimise(&response.answer.raw).or_fail(
+                Exit::Malformed,
+                format!("the response from {server} to {}", response.question),
+            )?;
+            ui.detail(
+                2,
+                format!(
+                    "{}: {received} bytes received, {} kept",
+                    response.question,
+                    response.answer.raw.len()
+                ),
+            );
+        }
         for response in &responses {
             ui.detail(
                 1,
