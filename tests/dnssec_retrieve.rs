@@ -154,7 +154,8 @@ fn times_out_naming_the_discarded_answers_when_none_matches_the_question() {
     assert_eq!(
         error.to_string(),
         format!(
-            "{} did not answer com./DS over UDP: no answer within 300 ms (2 attempts); ignored 1 \
+            // Issue 18.6: one discarded datagram per attempt, counted across both attempts.
+            "{} did not answer com./DS over UDP: no answer within 300 ms (2 attempts); ignored 2 \
              unrelated response(s), the last because the response does not answer the query: it \
              answers com./A IN instead of com./DS",
             server.address
@@ -758,4 +759,29 @@ fn doh_url_with_credentials_is_refused_without_showing_them() {
         assert!(error.contains("credentials"), "{error}");
         assert!(!error.contains("s3cr3tpw"), "{error}");
     }
+}
+
+/// 18.6: datagrams dropped are counted across every attempt, not only the last one.
+#[test]
+fn counts_ignored_datagrams_across_attempts() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let server = StubDns::start({
+        let calls = calls.clone();
+        move |_, query| {
+            let mut wrong = reply(query, vec![]);
+            wrong.metadata.id = query.metadata.id.wrapping_add(1);
+            let wrong = wrong.to_vec().unwrap();
+            if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                vec![wrong.clone(), wrong]
+            } else {
+                vec![wrong, reply_bytes(query, txt_for(query, "ok"))]
+            }
+        }
+    });
+    let transport = PlainDns::at(server.address, quick());
+    let answer = transport
+        .exchange(&question("example.com.", RrType::Txt))
+        .unwrap();
+    assert_eq!(answer.ignored, 3);
+    assert!(answer.retried_after.is_some());
 }

@@ -158,6 +158,9 @@ pub struct Answer {
     pub protocol: Protocol,
     /// When the first attempt failed transiently and another succeeded: why it failed.
     pub retried_after: Option<String>,
+    /// UDP datagrams received and dropped across every attempt (late answers to an earlier
+    /// attempt, spoofing attempts, oversized datagrams).
+    pub ignored: u32,
 }
 
 impl Answer {
@@ -584,17 +587,22 @@ fn random_id() -> Result<u16, TransportFailure> {
 }
 
 /// Runs `once` up to `limits.attempts` times while its failures are transient. Returns the
-/// result and, when it took more than one attempt, why the last retried attempt failed.
+/// result, why the last retried attempt failed (when there was one), and how many datagrams the
+/// failed attempts dropped; a final failure counts the dropped datagrams of every attempt.
 fn with_retries<T>(
     limits: &Limits,
     mut once: impl FnMut() -> Result<T, TransportFailure>,
-) -> Result<(T, Option<String>), TransportFailure> {
+) -> Result<(T, Option<String>, u32), TransportFailure> {
     let mut attempt = 1;
     let mut retried_after = None;
+    let mut dropped = 0;
     loop {
         match once() {
-            Ok(done) => return Ok((done, retried_after)),
+            Ok(done) => return Ok((done, retried_after, dropped)),
             Err(failure) if failure.is_transient() && attempt < limits.attempts() => {
+                if let TransportFailure::Timeout { ignored, .. } = &failure {
+                    dropped += ignored;
+                }
                 retried_after = Some(failure.to_string());
                 attempt += 1;
             }
@@ -607,7 +615,7 @@ fn with_retries<T>(
                 return Err(TransportFailure::Timeout {
                     timeout,
                     attempts: attempt,
-                    ignored,
+                    ignored: dropped + ignored,
                     last_ignored,
                 });
             }
@@ -618,7 +626,7 @@ fn with_retries<T>(
             }) => {
                 return Err(TransportFailure::Deadline {
                     attempts: attempt - 1 + attempts,
-                    ignored,
+                    ignored: dropped + ignored,
                     last_ignored,
                 });
             }
@@ -626,6 +634,10 @@ fn with_retries<T>(
         }
     }
 }
+
+/// One UDP attempt's result: the answer (`None` when truncated) and how many datagrams were
+/// dropped on the way.
+type UdpOutcome = (Option<(Vec<u8>, Message)>, u32);
 
 /// Plain DNS to one server: UDP with EDNS0 DO, then TCP (RFC 7766) when the answer is truncated.
 #[derive(Clone, Debug)]
@@ -703,7 +715,7 @@ impl PlainDns {
     fn udp_once(
         &self,
         question: &Question,
-    ) -> Result<Option<(Vec<u8>, Message)>, TransportFailure> {
+    ) -> Result<UdpOutcome, TransportFailure> {
         let deadline = self.limits.attempt_deadline()?;
         let id = random_id()?;
         let query = encode_query(question, id, UDP_PAYLOAD, None)?;
@@ -751,8 +763,8 @@ impl PlainDns {
             // Datagrams that do not answer this query (late answers to an earlier attempt,
             // spoofing attempts) are dropped, and we keep listening until the deadline.
             match check_response(raw, id, question) {
-                Ok(message) if message.metadata.truncation => return Ok(None),
-                Ok(message) => return Ok(Some((raw.to_vec(), message))),
+                Ok(message) if message.metadata.truncation => return Ok((None, ignored)),
+                Ok(message) => return Ok((Some((raw.to_vec(), message)), ignored)),
                 Err(reason) => {
                     ignored += 1;
                     last_ignored = Some(reason.to_string());
@@ -817,12 +829,13 @@ impl PlainDns {
 
 impl Transport for PlainDns {
     fn exchange(&self, question: &Question) -> Result<Answer, TransportError> {
-        let (udp, udp_retried) = with_retries(&self.limits, || self.udp_once(question))
-            .map_err(|f| self.error(question, "UDP", f))?;
+        let ((udp, last_dropped), udp_retried, dropped) =
+            with_retries(&self.limits, || self.udp_once(question))
+                .map_err(|f| self.error(question, "UDP", f))?;
         let (raw, message, protocol, retried_after) = match udp {
             Some((raw, message)) => (raw, message, Protocol::Udp, udp_retried),
             None => {
-                let ((raw, message), tcp_retried) =
+                let ((raw, message), tcp_retried, _) =
                     with_retries(&self.limits, || self.tcp_once(question))
                         .map_err(|f| self.error(question, "TCP", f))?;
                 let retried = tcp_retried.or(udp_retried);
@@ -834,6 +847,7 @@ impl Transport for PlainDns {
             response_code: message.metadata.response_code.into(),
             protocol,
             retried_after,
+            ignored: dropped + last_dropped,
         })
     }
 
@@ -1020,6 +1034,7 @@ impl Transport for DnsOverHttps {
             response_code: message.metadata.response_code.into(),
             protocol: Protocol::Https,
             retried_after,
+            ignored: 0,
         })
     }
 

@@ -262,7 +262,7 @@ impl LiveChain {
             ui.detail(
                 1,
                 format!(
-                    "{}: {}, {} bytes over {}{}",
+                    "{}: {}, {} bytes over {}{}{}",
                     response.question,
                     response.answer.response_code_name(),
                     response.answer.raw.len(),
@@ -271,8 +271,19 @@ impl LiveChain {
                         .answer
                         .retried_after
                         .as_ref()
-                        .map_or(String::new(), |why| format!(", retried after: {why}"))
+                        .map_or(String::new(), |why| format!(", retried after: {why}")),
+                    match response.answer.ignored {
+                        0 => String::new(),
+                        n => format!(", {n} unrelated datagram(s) ignored"),
+                    }
                 ),
+            );
+        }
+        let ignored: u32 = responses.iter().map(|r| r.answer.ignored).sum();
+        if ignored > 0 {
+            ui.detail(
+                1,
+                format!("{ignored} datagram(s) ignored in all (not answers to our queries)"),
             );
         }
         let chain =
