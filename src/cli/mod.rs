@@ -158,7 +158,8 @@ fn clap_exit(cmd: &clap::Command, e: &clap::Error, argv: &[String]) -> ExitCode 
     let json = argv
         .windows(2)
         .any(|pair| pair[0] == "--format" && pair[1] == "json")
-        || argv.iter().any(|arg| arg == "--format=json");
+        || argv.iter().any(|arg| arg == "--format=json")
+        || std::env::var("KLIENTO_FORMAT").is_ok_and(|value| value == "json");
     let message = env::invalid_variable(cmd, e, argv);
     if json {
         // In JSON mode every failure is one JSON object on stderr, usage errors included.
