@@ -595,3 +595,22 @@ fn issue_chain_stores_minimised_messages_that_verify_here_and_in_veraid_js() {
     assert_eq!(results[0]["lookup"]["status"], "SECURE", "{:?}", results[0]);
     assert_eq!(results[0]["veraid"], "OK", "{:?}", results[0]);
 }
+
+/// 18.4: domains are case-insensitive: `--domain Example.COM` gets the SECURE chain.
+#[test]
+fn issue_chain_accepts_a_domain_in_any_case() {
+    let Some((knot, work)) = knot_with_veraid_record() else {
+        return;
+    };
+    let chain = work.path().join("chain.der");
+    kliento()
+        .args(["issue", "chain", "--domain", "Example.COM", "--resolver"])
+        .arg(knot.address.to_string())
+        .arg("--trust-anchors")
+        .arg(&knot.anchors)
+        .arg("-o")
+        .arg(&chain)
+        .assert()
+        .success();
+    assert_eq!(validate_file(&chain, &knot.anchors), Ok(8));
+}
