@@ -711,11 +711,8 @@ impl PlainDns {
         }
     }
 
-    /// One UDP attempt: `Ok(None)` when the answer is truncated.
-    fn udp_once(
-        &self,
-        question: &Question,
-    ) -> Result<UdpOutcome, TransportFailure> {
+    /// One UDP attempt: no answer when it is truncated, and the datagrams dropped meanwhile.
+    fn udp_once(&self, question: &Question) -> Result<UdpOutcome, TransportFailure> {
         let deadline = self.limits.attempt_deadline()?;
         let id = random_id()?;
         let query = encode_query(question, id, UDP_PAYLOAD, None)?;
