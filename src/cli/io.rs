@@ -95,7 +95,7 @@ pub fn read_secret(
 ) -> Result<Vec<u8>, Failure> {
     bounded::read_file_bounded_by(path, cap.bytes, deadline).map_err(|e| match e {
         BoundedReadError::TooLarge { .. } => Failure::new(
-            Exit::Environment,
+            Exit::Malformed,
             format!(
                 "{} is over the {}-byte limit for {}",
                 path.display(),
