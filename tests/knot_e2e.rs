@@ -446,6 +446,29 @@ fn issue_chain_hints_fit_an_altered_or_unsigned_answer() {
         "{stderr}"
     );
     assert!(!stderr.contains("--trust-anchors holds"), "{stderr}");
+    // 18.6: -v shows the zones authenticated before the BOGUS point.
+    let out = tempfile::tempdir().unwrap();
+    let verbose = kliento()
+        .args([
+            "-v",
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--doh",
+            &altered.url,
+        ])
+        .arg("--trust-anchors")
+        .arg(&knot.anchors)
+        .arg("-o")
+        .arg(out.path().join("chain.der"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&verbose.stderr);
+    assert!(
+        stderr.contains("debug: example.com.: DS ") && stderr.contains("matches DNSKEY"),
+        "{stderr}"
+    );
 
     let stripped = tampering_proxy(knot.address, |message| {
         if is_veraid_txt(message) {
