@@ -30,6 +30,9 @@ pub enum BoundedReadError {
         /// The cap that was exceeded.
         limit: usize,
     },
+    /// The input did not end in the time allowed (a FIFO or pipe whose writer does not finish).
+    #[error("it did not end in time (a pipe or FIFO whose writer does not finish?)")]
+    Stalled,
     /// The read itself failed.
     #[error(transparent)]
     Io(#[from] std::io::Error),
@@ -56,9 +59,59 @@ pub fn read_file_bounded(
     read_bounded(std::fs::File::open(path)?, limit)
 }
 
+/// Reads a whole file of at most `limit` bytes without ever blocking past `deadline`: the file
+/// is opened non-blocking, so a FIFO without a writer reads as empty instead of blocking the
+/// open forever, and one whose writer never finishes is given up at the deadline
+/// ([`BoundedReadError::Stalled`]). Regular files read as with [`read_file_bounded`].
+pub fn read_file_bounded_by(
+    path: &std::path::Path,
+    limit: usize,
+    deadline: std::time::Instant,
+) -> Result<Vec<u8>, BoundedReadError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path)?;
+    let mut bytes = Vec::new();
+    let mut buffer = [0u8; 8192];
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => {
+                bytes.extend_from_slice(&buffer[..n]);
+                if bytes.len() > limit {
+                    return Err(BoundedReadError::TooLarge { limit });
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                // Waiting for a local writer: bounded by the caller's deadline.
+                if std::time::Instant::now() >= deadline {
+                    return Err(BoundedReadError::Stalled);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_dev_zero_with_a_deadline_up_to_the_limit_only() {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        assert!(matches!(
+            read_file_bounded_by(std::path::Path::new("/dev/zero"), 4096, deadline),
+            Err(BoundedReadError::TooLarge { limit: 4096 })
+        ));
+    }
 
     #[test]
     fn reads_up_to_the_limit_and_refuses_one_byte_more() {

@@ -205,6 +205,12 @@ fn oidc_client_secret_from_file() {
     let dir = tempfile::tempdir().unwrap();
     let secret_file = dir.path().join("secret");
     std::fs::write(&secret_file, format!("{}\n", peers.get("workloadSecret"))).unwrap();
+    // Issue 17.8: a secret file must be closed to others.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     kliento()
         .args([
             "exchange",
@@ -317,19 +323,27 @@ fn sign_in(
         seen.push_str(&line);
         if let Some(url) = line.trim().strip_prefix("http://").filter(|_| !browsed) {
             browsed = true;
-            let mut browser = std::process::Command::new("node");
-            browser
-                .arg(root().join("tests/peers/browse.mjs"))
-                .arg(format!("http://{url}"));
-            if let Some(state) = replace_state {
-                browser.arg(state);
+            // With a forged state, a first browser run comes back with it (a stray redirect
+            // kliento must ignore), then a genuine one completes the sign-in.
+            let runs = match replace_state {
+                Some(state) if state != "--deny" => vec![Some(state), None],
+                other => vec![other],
+            };
+            for state in runs {
+                let mut browser = std::process::Command::new("node");
+                browser
+                    .arg(root().join("tests/peers/browse.mjs"))
+                    .arg(format!("http://{url}"));
+                if let Some(state) = state {
+                    browser.arg(state);
+                }
+                let page = browser.output().unwrap();
+                assert!(
+                    page.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&page.stderr)
+                );
             }
-            let page = browser.output().unwrap();
-            assert!(
-                page.status.success(),
-                "{}",
-                String::from_utf8_lossy(&page.stderr)
-            );
         }
     }
     let mut output = child.wait_with_output().unwrap();
@@ -383,8 +397,10 @@ fn oidc_authorization_code_with_pkce_then_refreshes_silently() {
     assert_ne!(std::fs::read_to_string(&file).unwrap(), refresh_token);
 }
 
+/// Issue 17.9: a redirect with another state is a stray request: ignored, and the sign-in goes
+/// on to succeed with the genuine redirect.
 #[test]
-fn oidc_redirect_with_wrong_state_is_rejected() {
+fn oidc_redirect_with_wrong_state_is_ignored() {
     if !node_peers_available() {
         return;
     }
@@ -398,17 +414,12 @@ fn oidc_redirect_with_wrong_state_is_rejected() {
         Some("forged-state"),
     );
     assert!(browsed);
-    assert_eq!(output.status.code(), Some(4));
-    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("error: cannot obtain a JWT: oidc: the redirect's state does not match the authorization request's"),
-        "{stderr}"
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
     );
-    assert!(
-        stderr.contains("hint: the redirect did not come from this sign-in"),
-        "{stderr}"
-    );
-    assert!(!config.path().join("kliento/oidc").exists());
+    bundle_from_stdout(&output.stdout);
 }
 
 #[test]

@@ -206,7 +206,10 @@ fn json_report_needs_the_chain_in_a_file() {
         .arg(dir.path().join("a.txt"))
         .assert()
         .code(2)
-        .stderr("error: --format json needs -o FILE: stdout carries the JSON report\n");
+        // Issue 18.5: in JSON mode a failure is one JSON object on stderr.
+        .stderr(
+            "{\"error\":\"--format json needs -o FILE: stdout carries the JSON report\",\"hint\":null,\"exitCode\":2}\n",
+        );
 }
 
 #[test]

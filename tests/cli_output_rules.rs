@@ -210,7 +210,7 @@ fn exchange_details_are_text_not_debug_formats() {
     assert!(!stderr.contains("Credential("), "{stderr}");
     assert!(
         stderr.contains(&format!(
-            "received a signature bundle: {} bytes, sent as binary DER",
+            "received a signature bundle: <redacted, {} bytes>, sent as binary DER",
             bundle.len()
         )),
         "{stderr}"

@@ -40,6 +40,7 @@ fn quick() -> Limits {
     Limits {
         timeout: Duration::from_millis(300),
         attempts: 2,
+        deadline: None,
     }
 }
 
@@ -153,7 +154,8 @@ fn times_out_naming_the_discarded_answers_when_none_matches_the_question() {
     assert_eq!(
         error.to_string(),
         format!(
-            "{} did not answer com./DS over UDP: no answer within 300 ms (2 attempts); ignored 1 \
+            // Issue 18.6: one discarded datagram per attempt, counted across both attempts.
+            "{} did not answer com./DS over UDP: no answer within 300 ms (2 attempts); ignored 2 \
              unrelated response(s), the last because the response does not answer the query: it \
              answers com./A IN instead of com./DS",
             server.address
@@ -411,8 +413,9 @@ fn doh_reports_a_dead_port_as_an_http_failure() {
     assert!(text.contains("onnection refused"), "{text}");
 }
 
-/// A TLS listener on loopback whose certificate no root vouches for; it only handshakes.
-fn untrusted_tls_server() -> (u16, std::thread::JoinHandle<()>) {
+/// A TLS listener on loopback whose certificate no root vouches for; it only handshakes, and
+/// counts the connections it accepted.
+fn untrusted_tls_server() -> (u16, Arc<AtomicU32>) {
     let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
     let key =
         rustls::pki_types::PrivateKeyDer::try_from(certified.signing_key.serialize_der()).unwrap();
@@ -427,23 +430,23 @@ fn untrusted_tls_server() -> (u16, std::thread::JoinHandle<()>) {
     let config = Arc::new(config);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let thread = std::thread::spawn(move || {
-        // Two attempts: the client retries a failed connection once.
-        for _ in 0..2 {
-            let Ok((mut stream, _)) = listener.accept() else {
-                return;
-            };
+    let accepted = Arc::new(AtomicU32::new(0));
+    let count = accepted.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            count.fetch_add(1, Ordering::SeqCst);
             let mut connection = rustls::ServerConnection::new(config.clone()).unwrap();
             // The client aborts the handshake; the error is expected and ignored.
             let _ = connection.complete_io(&mut stream);
         }
     });
-    (port, thread)
+    (port, accepted)
 }
 
 #[test]
 fn doh_over_https_rejects_a_certificate_no_root_vouches_for() {
-    let (port, server) = untrusted_tls_server();
+    let (port, accepted) = untrusted_tls_server();
     let url = format!("https://127.0.0.1:{port}/dns-query");
     let transport = DnsOverHttps::new(&url, quick()).unwrap();
     let error = transport
@@ -452,11 +455,12 @@ fn doh_over_https_rejects_a_certificate_no_root_vouches_for() {
     assert_eq!(
         error.to_string(),
         format!(
-            "{url} did not answer com./DS over DNS-over-HTTPS: cannot connect: invalid peer \
-             certificate: UnknownIssuer"
+            "{url} did not answer com./DS over DNS-over-HTTPS: the server's TLS certificate is \
+             not valid (not retried): invalid peer certificate: UnknownIssuer"
         )
     );
-    server.join().unwrap();
+    // Issue 17.10: a bad certificate is permanent: one connection, no retry (quick() allows 2).
+    assert_eq!(accepted.load(Ordering::SeqCst), 1);
 }
 
 #[test]
@@ -487,9 +491,297 @@ fn asks_every_question_before_any_answer_arrives() {
         Limits {
             timeout: Duration::from_secs(5),
             attempts: 1,
+            deadline: None,
         },
     );
     let responses = retrieve::retrieve(&domain, &transport).unwrap();
     assert_eq!(responses.len(), 8);
     server.join().unwrap();
+}
+
+// Issue 18: deadlines that hold against misbehaving loopback peers.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::Instant;
+
+/// A DNS response of about `size` bytes to `query` (TXT strings of 200 bytes).
+fn big_reply(query: &Message, size: usize) -> Vec<u8> {
+    let name = query.queries[0].name().clone();
+    let records = (0..size / 210)
+        .map(|i| {
+            Record::from_rdata(
+                name.clone(),
+                300,
+                RData::TXT(TXT::new(vec![format!("{i:03}{}", "x".repeat(197))])),
+            )
+        })
+        .collect();
+    reply_bytes(query, records)
+}
+
+/// Writes `bytes` one at a time, `every` apart, until done or the peer leaves.
+fn drip(stream: &mut TcpStream, bytes: &[u8], every: Duration) {
+    for byte in bytes {
+        std::thread::sleep(every);
+        if stream.write_all(&[*byte]).is_err() {
+            return;
+        }
+    }
+}
+
+/// A plain DNS server whose UDP answers are truncated and whose TCP answers are dripped one
+/// byte every `every`.
+fn dripping_dns(every: Duration) -> std::net::SocketAddr {
+    let (udp, tcp) = loop {
+        let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+        if let Ok(tcp) = TcpListener::bind(udp.local_addr().unwrap()) {
+            break (udp, tcp);
+        }
+    };
+    let address = udp.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut buffer = vec![0u8; 65_535];
+        while let Ok((n, peer)) = udp.recv_from(&mut buffer) {
+            let query = Message::from_vec(&buffer[..n]).unwrap();
+            let mut truncated = reply(&query, vec![]);
+            truncated.metadata.truncation = true;
+            let _ = udp.send_to(&truncated.to_vec().unwrap(), peer);
+        }
+    });
+    std::thread::spawn(move || {
+        for stream in tcp.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut prefix = [0u8; 2];
+                stream.read_exact(&mut prefix).unwrap();
+                let mut body = vec![0u8; usize::from(u16::from_be_bytes(prefix))];
+                stream.read_exact(&mut body).unwrap();
+                let query = Message::from_vec(&body).unwrap();
+                let answer = big_reply(&query, 2000);
+                let mut framed = (answer.len() as u16).to_be_bytes().to_vec();
+                framed.extend_from_slice(&answer);
+                drip(&mut stream, &framed, every);
+            });
+        }
+    });
+    address
+}
+
+/// How a [`misbehaving_doh`] server answers after reading the request.
+#[derive(Clone, Copy)]
+enum Doh {
+    /// Headers at once, then a 2000-byte body one byte every 100 ms.
+    DripBody,
+    /// A chunked body that never ends, 32 bytes a second.
+    EndlessChunks,
+    /// Nothing at all.
+    Silent,
+}
+
+/// A plain-HTTP DoH server on loopback that misbehaves as `mode` says.
+fn misbehaving_doh(mode: Doh) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/dns-query", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = value.trim().parse().unwrap();
+                    }
+                }
+                let mut body = vec![0u8; length];
+                reader.read_exact(&mut body).unwrap();
+                let query = Message::from_vec(&body).unwrap();
+                match mode {
+                    Doh::DripBody => {
+                        let answer = big_reply(&query, 2000);
+                        let head = format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/dns-message\r\n\
+                             Content-Length: {}\r\n\r\n",
+                            answer.len()
+                        );
+                        stream.write_all(head.as_bytes()).unwrap();
+                        drip(&mut stream, &answer, Duration::from_millis(100));
+                    }
+                    Doh::EndlessChunks => {
+                        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/dns-message\r\n\
+                                    Transfer-Encoding: chunked\r\n\r\n";
+                        stream.write_all(head.as_bytes()).unwrap();
+                        loop {
+                            std::thread::sleep(Duration::from_millis(31));
+                            if stream.write_all(b"1\r\nx\r\n").is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    Doh::Silent => std::thread::sleep(Duration::from_secs(30)),
+                }
+            });
+        }
+    });
+    url
+}
+
+fn one_attempt(timeout: Duration) -> Limits {
+    Limits {
+        timeout,
+        attempts: 1,
+        deadline: None,
+    }
+}
+
+/// 18.1: over TCP, `--timeout` bounds the whole answer; a server dripping one byte every 50 ms
+/// (each read well within the timeout) is cut at the deadline (before: about 100 s).
+#[test]
+fn tcp_timeout_bounds_the_whole_answer_of_a_dripping_server() {
+    let address = dripping_dns(Duration::from_millis(50));
+    let transport = PlainDns::at(address, one_attempt(Duration::from_secs(1)));
+    let started = Instant::now();
+    let error = transport
+        .exchange(&question("example.com.", RrType::Dnskey))
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+    assert_eq!(error.protocol, "TCP");
+    assert!(
+        error.to_string().contains("no answer within 1000 ms"),
+        "{error}"
+    );
+}
+
+/// 18.1: over DoH, the headers at once and then a dripping body are cut at the deadline
+/// (before: about 200 s).
+#[test]
+fn doh_timeout_bounds_the_whole_body_of_a_dripping_server() {
+    let url = misbehaving_doh(Doh::DripBody);
+    let transport = DnsOverHttps::new(&url, one_attempt(Duration::from_secs(1))).unwrap();
+    let started = Instant::now();
+    let error = transport
+        .exchange(&question("example.com.", RrType::Dnskey))
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+    assert!(
+        error.to_string().contains("no answer within 1000 ms"),
+        "{error}"
+    );
+}
+
+/// 18.1: an endless chunked body is cut at the deadline too (before: until the 64 KiB cap,
+/// about 34 minutes at 32 bytes a second).
+#[test]
+fn doh_timeout_bounds_an_endless_chunked_body() {
+    let url = misbehaving_doh(Doh::EndlessChunks);
+    let transport = DnsOverHttps::new(&url, one_attempt(Duration::from_secs(1))).unwrap();
+    let started = Instant::now();
+    assert!(
+        transport
+            .exchange(&question("example.com.", RrType::Dnskey))
+            .is_err()
+    );
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+}
+
+/// 18.1: the overall deadline ends the retries of a DoH query, whatever the attempts left.
+#[test]
+fn doh_overall_deadline_ends_the_retries() {
+    let url = misbehaving_doh(Doh::Silent);
+    let limits = Limits {
+        timeout: Duration::from_secs(1),
+        attempts: 10,
+        deadline: Some(Instant::now() + Duration::from_millis(1500)),
+    };
+    let transport = DnsOverHttps::new(&url, limits).unwrap();
+    let started = Instant::now();
+    let error = transport
+        .exchange(&question("example.com.", RrType::Dnskey))
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+    assert!(error.to_string().contains("overall deadline"), "{error}");
+}
+
+/// 18.1: the overall deadline ends the retries of a plain DNS query to a silent server.
+#[test]
+fn udp_overall_deadline_ends_the_retries() {
+    let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let limits = Limits {
+        timeout: Duration::from_secs(1),
+        attempts: 10,
+        deadline: Some(Instant::now() + Duration::from_millis(1500)),
+    };
+    let transport = PlainDns::at(silent.local_addr().unwrap(), limits);
+    let started = Instant::now();
+    let error = transport
+        .exchange(&question("example.com.", RrType::Dnskey))
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+    assert!(error.to_string().contains("overall deadline"), "{error}");
+}
+
+/// 18.3: a UDP datagram larger than the payload size kliento advertised (1232) is dropped; the
+/// conforming answer that follows is the one kept.
+#[test]
+fn udp_datagram_larger_than_advertised_is_ignored() {
+    let server = StubDns::start(|_, query| {
+        vec![
+            big_reply(query, 4000),
+            reply_bytes(query, txt_for(query, "small")),
+        ]
+    });
+    let transport = PlainDns::at(server.address, quick());
+    let answer = transport
+        .exchange(&question("example.com.", RrType::Dnskey))
+        .unwrap();
+    assert!(answer.raw.len() <= 1232, "{} bytes kept", answer.raw.len());
+    assert_eq!(answer.protocol, Protocol::Udp);
+}
+
+/// 18.2: credentials in a DoH URL are refused, and never shown.
+#[test]
+fn doh_url_with_credentials_is_refused_without_showing_them() {
+    for url in [
+        "http://alice:s3cr3tpw@127.0.0.1:1/dns-query",
+        "https://alice:s3cr3tpw@dns.example/dns-query",
+    ] {
+        let error = DnsOverHttps::new(url, quick()).unwrap_err().to_string();
+        assert!(error.contains("credentials"), "{error}");
+        assert!(!error.contains("s3cr3tpw"), "{error}");
+    }
+}
+
+/// 18.6: datagrams dropped are counted across every attempt, not only the last one.
+#[test]
+fn counts_ignored_datagrams_across_attempts() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let server = StubDns::start({
+        let calls = calls.clone();
+        move |_, query| {
+            let mut wrong = reply(query, vec![]);
+            wrong.metadata.id = query.metadata.id.wrapping_add(1);
+            let wrong = wrong.to_vec().unwrap();
+            if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                vec![wrong.clone(), wrong]
+            } else {
+                vec![wrong, reply_bytes(query, txt_for(query, "ok"))]
+            }
+        }
+    });
+    let transport = PlainDns::at(server.address, quick());
+    let answer = transport
+        .exchange(&question("example.com.", RrType::Txt))
+        .unwrap();
+    assert_eq!(answer.ignored, 3);
+    assert!(answer.retried_after.is_some());
 }

@@ -269,3 +269,61 @@ fn rejects_a_domain_too_long_for_its_veraid_query_name() {
             "_veraid.{domain}. is not a usable DNS query name"
         )));
 }
+
+/// 18.2: credentials in `--doh` are refused (usage error) and never printed, in text or JSON.
+#[test]
+fn refuses_credentials_in_the_doh_url_without_printing_them() {
+    let out = tempfile::tempdir().unwrap();
+    for json in [false, true] {
+        let mut command = kliento();
+        if json {
+            command.args(["--format", "json"]);
+        }
+        let output = command
+            .args(["-v", "issue", "chain", "--domain", "example.com"])
+            .args(["--doh", "http://alice:s3cr3tpw@127.0.0.1:1/dns-query", "-o"])
+            .arg(out.path().join("chain.der"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("credentials"), "{stderr}");
+        assert!(!stderr.contains("s3cr3tpw"), "{stderr}");
+        assert!(!String::from_utf8_lossy(&output.stdout).contains("s3cr3tpw"));
+    }
+}
+
+/// 18.1: a silent resolver ends within the overall deadline that `-v` states
+/// (`4 × 2 attempts × --timeout`).
+#[test]
+fn a_silent_resolver_ends_within_the_stated_overall_deadline() {
+    let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let output = kliento()
+        .args([
+            "-v",
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--timeout",
+            "1",
+        ])
+        .args([
+            "--resolver",
+            &silent.local_addr().unwrap().to_string(),
+            "-o",
+        ])
+        .arg(out.path().join("chain.der"))
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("deadlines: 1 s per attempt (connect, send and the complete answer), 8 s for all queries"),
+        "{stderr}"
+    );
+    assert!(took < std::time::Duration::from_secs(9), "took {took:?}");
+}

@@ -369,3 +369,271 @@ fn issue_token_retrieves_the_chain_live_and_the_bundle_verifies() {
         .stdout(predicate::str::contains("RRSIG alg 13"))
         .stdout(predicate::str::contains("RRSIG alg 15"));
 }
+
+/// A DoH proxy to Knot that rewrites each answer with `tamper` (question, message).
+fn tampering_proxy(
+    upstream: std::net::SocketAddr,
+    tamper: impl Fn(&mut hickory_proto::op::Message) + Send + Sync + 'static,
+) -> DohServer {
+    DohServer::start(move |request| {
+        let body = tcp_exchange(upstream, &request.body).unwrap();
+        let mut message = hickory_proto::op::Message::from_vec(&body).unwrap();
+        tamper(&mut message);
+        Reply {
+            status: 200,
+            content_type: "application/dns-message",
+            body: message.to_vec().unwrap(),
+        }
+    })
+}
+
+fn is_veraid_txt(message: &hickory_proto::op::Message) -> bool {
+    message.queries[0].query_type() == hickory_proto::rr::RecordType::TXT
+}
+
+/// Runs `issue chain` for `domain` through `doh` with the test root's anchors; returns the exit
+/// code and stderr.
+fn chain_failure(knot: &Knot, domain: &str, doh: &str, json: bool) -> (Option<i32>, String) {
+    let out = tempfile::tempdir().unwrap();
+    let mut command = kliento();
+    if json {
+        command.args(["--format", "json"]);
+    }
+    let output = command
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            domain,
+            "--doh",
+            doh,
+            "--trust-anchors",
+        ])
+        .arg(&knot.anchors)
+        .arg("-o")
+        .arg(out.path().join("chain.der"))
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// 18.4: a replaced TXT value and a stripped TXT RRSIG each get the hint of their reason, not
+/// "check --trust-anchors".
+#[test]
+fn issue_chain_hints_fit_an_altered_or_unsigned_answer() {
+    let Some((knot, _work)) = knot_with_veraid_record() else {
+        return;
+    };
+    let altered = tampering_proxy(knot.address, |message| {
+        if is_veraid_txt(message) {
+            for record in &mut message.answers {
+                if let hickory_proto::rr::RData::TXT(_) = record.data {
+                    record.data =
+                        hickory_proto::rr::RData::TXT(hickory_proto::rr::rdata::TXT::new(vec![
+                            "0 forged".into(),
+                        ]));
+                }
+            }
+        }
+    });
+    let (code, stderr) = chain_failure(&knot, "example.com", &altered.url, false);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("hint: a signature does not verify"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("--trust-anchors holds"), "{stderr}");
+    // 18.6: -v shows the zones authenticated before the BOGUS point.
+    let out = tempfile::tempdir().unwrap();
+    let verbose = kliento()
+        .args([
+            "-v",
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--doh",
+            &altered.url,
+        ])
+        .arg("--trust-anchors")
+        .arg(&knot.anchors)
+        .arg("-o")
+        .arg(out.path().join("chain.der"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&verbose.stderr);
+    assert!(
+        stderr.contains("debug: example.com.: DS ") && stderr.contains("matches DNSKEY"),
+        "{stderr}"
+    );
+
+    let stripped = tampering_proxy(knot.address, |message| {
+        if is_veraid_txt(message) {
+            message
+                .answers
+                .retain(|r| r.record_type() != hickory_proto::rr::RecordType::RRSIG);
+        }
+    });
+    let (code, stderr) = chain_failure(&knot, "example.com", &stripped.url, false);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("hint: the answer carries no signature"),
+        "{stderr}"
+    );
+}
+
+/// 18.4 and 18.5: an NXDOMAIN and a CNAME at `_veraid` are named as such, with a hint that
+/// fits; in JSON mode the failure is one JSON object on stderr with status and reason.
+#[test]
+fn issue_chain_names_nxdomain_and_cname_and_fails_in_json() {
+    let work = tempfile::tempdir().unwrap();
+    let line = veraid_txt_line(work.path());
+    let Some(knot) = Knot::start(&format!(
+        "{line}\n_veraid.alias.example.com. 3600 IN CNAME _veraid.example.com."
+    )) else {
+        return;
+    };
+    let upstream = knot.address;
+    let proxy = tampering_proxy(upstream, |_| {});
+    let (code, stderr) = chain_failure(&knot, "nothere.example.com", &proxy.url, false);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("NXDOMAIN"), "{stderr}");
+    assert!(stderr.contains("hint: publish the TXT record"), "{stderr}");
+
+    let (code, stderr) = chain_failure(&knot, "alias.example.com", &proxy.url, false);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the name is a CNAME to _veraid.example.com."),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("an alias (CNAME) is not followed"),
+        "{stderr}"
+    );
+
+    let (code, stderr) = chain_failure(&knot, "nothere.example.com", &proxy.url, true);
+    assert_eq!(code, Some(1), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    let failure: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(failure["exitCode"], 1);
+    assert!(failure["status"].is_string(), "{failure}");
+    assert!(
+        failure["reason"]
+            .as_str()
+            .unwrap()
+            .contains("_veraid.nothere.example.com")
+    );
+    assert!(failure["error"].as_str().unwrap().contains("NXDOMAIN"));
+    assert!(
+        failure["hint"]
+            .as_str()
+            .unwrap()
+            .contains("publish the TXT record")
+    );
+}
+
+/// 18.3: a proxy that stuffs every answer with unsigned junk (additional records, trailing
+/// bytes): the chain stored keeps only the question, the answer RRsets and their RRSIGs, is
+/// smaller than what was received, still validates here and in @relaycorp/veraid.
+#[test]
+fn issue_chain_stores_minimised_messages_that_verify_here_and_in_veraid_js() {
+    let Some((knot, work)) = knot_with_veraid_record() else {
+        return;
+    };
+    let upstream = knot.address;
+    let received = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = received.clone();
+    let proxy = DohServer::start(move |request| {
+        let body = tcp_exchange(upstream, &request.body).unwrap();
+        let mut message = hickory_proto::op::Message::from_vec(&body).unwrap();
+        let junk = hickory_proto::rr::Name::from_ascii("junk.example.com.").unwrap();
+        message.add_additionals((0..40).map(|i| {
+            hickory_proto::rr::Record::from_rdata(
+                junk.clone(),
+                300,
+                hickory_proto::rr::RData::TXT(hickory_proto::rr::rdata::TXT::new(vec![format!(
+                    "unsigned junk {i:02} {}",
+                    "x".repeat(100)
+                )])),
+            )
+        }));
+        let mut body = message.to_vec().unwrap();
+        body.extend_from_slice(&[0u8; 64]);
+        counted.fetch_add(body.len(), std::sync::atomic::Ordering::SeqCst);
+        Reply {
+            status: 200,
+            content_type: "application/dns-message",
+            body,
+        }
+    });
+    let chain = work.path().join("chain.der");
+    kliento()
+        .args([
+            "issue",
+            "chain",
+            "--domain",
+            "example.com",
+            "--doh",
+            &proxy.url,
+        ])
+        .arg("--trust-anchors")
+        .arg(&knot.anchors)
+        .arg("-o")
+        .arg(&chain)
+        .assert()
+        .success();
+    assert_eq!(validate_file(&chain, &knot.anchors), Ok(8));
+    let der = std::fs::read(&chain).unwrap();
+    let stored = DnssecChain::from_der(&der).unwrap();
+    let mut kept = 0;
+    for raw in stored.messages() {
+        kept += raw.len();
+        let message = hickory_proto::op::Message::from_vec(raw).unwrap();
+        assert!(message.additionals.is_empty() && message.authorities.is_empty());
+        let question = message.queries[0].name().clone();
+        assert!(message.answers.iter().all(|r| r.name == question));
+    }
+    let received = received.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(kept * 3 < received, "kept {kept} of {received} bytes");
+    if !support::oracle_available() {
+        return;
+    }
+    let now = Timestamp::now().to_string();
+    let results = support::oracle_script(
+        "dnssec.mjs",
+        "verify",
+        vec![serde_json::json!({
+            "der": chain,
+            "anchors": knot.anchors,
+            "domain": "example.com",
+            "start": now,
+            "end": now,
+            "window": { "start": now, "end": now },
+        })],
+    );
+    assert_eq!(results[0]["lookup"]["status"], "SECURE", "{:?}", results[0]);
+    assert_eq!(results[0]["veraid"], "OK", "{:?}", results[0]);
+}
+
+/// 18.4: domains are case-insensitive: `--domain Example.COM` gets the SECURE chain.
+#[test]
+fn issue_chain_accepts_a_domain_in_any_case() {
+    let Some((knot, work)) = knot_with_veraid_record() else {
+        return;
+    };
+    let chain = work.path().join("chain.der");
+    kliento()
+        .args(["issue", "chain", "--domain", "Example.COM", "--resolver"])
+        .arg(knot.address.to_string())
+        .arg("--trust-anchors")
+        .arg(&knot.anchors)
+        .arg("-o")
+        .arg(&chain)
+        .assert()
+        .success();
+    assert_eq!(validate_file(&chain, &knot.anchors), Ok(8));
+}

@@ -1,8 +1,8 @@
 //! `GET <exchange URL>` with `Authorization: Bearer <jwt>`, as VeraId Authority serves it
 //! (kliento-authority digest §4.1): the answer is a signature bundle, binary or base64.
 
-use super::http::{Http, HttpError, Reply, require_secure};
 use super::secret::Jwt;
+use crate::http::{Http, HttpError, Reply, require_secure};
 use crate::veraid::bundle::{BundleError, SignatureBundle};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -21,7 +21,15 @@ pub const PROBLEM_PREFIX: &str = "https://veraid.net/problems/";
 /// third), small enough that a misbehaving server cannot exhaust memory.
 pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
-/// An exchange URL: absolute, HTTPS unless the host is loopback.
+/// The largest signature bundle any verifier accepts (VeraId and Kliento cap bundles at
+/// 16 KiB): a larger answer is refused rather than printed.
+pub const MAX_BUNDLE_BYTES: usize = 16 * 1024;
+
+/// Longest problem type (or other server string) kept from an answer.
+const MAX_SERVER_TEXT: usize = 200;
+
+/// An exchange URL: absolute, HTTPS unless the host is loopback, without credentials or
+/// fragment.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExchangeUrl(Url);
 
@@ -39,6 +47,28 @@ pub enum ExchangeUrlError {
     /// Plain HTTP to a remote host, or not HTTP at all.
     #[error("the exchange URL must use https (plain http is allowed to loopback hosts only)")]
     Insecure,
+    /// Userinfo (`user:password@`) in the URL: a credential that would end up in the JWT
+    /// audience, in logs and in messages.
+    #[error(
+        "the exchange URL must not hold credentials (user:password@); the JWT is the credential"
+    )]
+    Credentials,
+    /// A fragment (`#...`): never sent in the request, yet it would be part of the audience.
+    #[error("the exchange URL must not have a fragment (#...): it is not sent to the server")]
+    Fragment,
+}
+
+/// `text` with what looks like userinfo (`scheme://user:password@`) cut out, for messages
+/// about a URL that did not parse.
+fn without_userinfo(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => text.to_string(),
+    }
 }
 
 impl std::str::FromStr for ExchangeUrl {
@@ -46,9 +76,15 @@ impl std::str::FromStr for ExchangeUrl {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let url = Url::parse(text).map_err(|e| ExchangeUrlError::Syntax {
-            text: text.to_string(),
+            text: without_userinfo(text),
             reason: e.to_string(),
         })?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(ExchangeUrlError::Credentials);
+        }
+        if url.fragment().is_some() {
+            return Err(ExchangeUrlError::Fragment);
+        }
         require_secure(&url).map_err(|_| ExchangeUrlError::Insecure)?;
         Ok(Self(url))
     }
@@ -119,7 +155,7 @@ impl Problem {
             Some("jwt-verification-invalid-jwt") => Problem::InvalidJwt,
             Some("jwt-verification-expired-jwt") => Problem::ExpiredJwt,
             Some("dnssec-chain-retrieval-failed") => Problem::DnssecChain,
-            _ => Problem::Other(uri.to_string()),
+            _ => Problem::Other(uri.chars().take(MAX_SERVER_TEXT).collect()),
         })
     }
 }
@@ -151,6 +187,14 @@ pub enum ExchangeError {
         /// The problem type from the body, if any.
         problem: Option<Problem>,
     },
+    /// A redirect, which is never followed (the Bearer JWT must not go elsewhere).
+    #[error("the server answered with a redirect (HTTP {status}) to {}, which is not followed", location.as_deref().unwrap_or("an unstated location"))]
+    Redirect {
+        /// HTTP status.
+        status: u16,
+        /// The `Location` header, escaped and bounded by the caller before display.
+        location: Option<String>,
+    },
     /// A success answer with a content type that is not a signature bundle.
     #[error("the answer is not a signature bundle (content type {})", found.as_deref().unwrap_or("missing"))]
     ContentType {
@@ -160,6 +204,14 @@ pub enum ExchangeError {
     /// A base64 answer that does not decode.
     #[error("the base64 answer does not decode")]
     Base64,
+    /// The bundle is larger than any verifier accepts.
+    #[error(
+        "the signature bundle is {size} bytes, over the {MAX_BUNDLE_BYTES}-byte limit every verifier applies"
+    )]
+    TooLarge {
+        /// Its size in bytes.
+        size: usize,
+    },
     /// The answer does not decode as a signature bundle.
     #[error("the answer is not a valid signature bundle: {0}")]
     Bundle(#[from] BundleError),
@@ -212,6 +264,12 @@ pub fn exchange(
 }
 
 fn credential_from(reply: Reply) -> Result<Credential, ExchangeError> {
+    if reply.is_redirect() {
+        return Err(ExchangeError::Redirect {
+            status: reply.status,
+            location: reply.location,
+        });
+    }
     if !reply.is_success() {
         return Err(ExchangeError::Rejected {
             status: reply.status,
@@ -236,6 +294,9 @@ fn credential_from(reply: Reply) -> Result<Credential, ExchangeError> {
             });
         }
     };
+    if der.len() > MAX_BUNDLE_BYTES {
+        return Err(ExchangeError::TooLarge { size: der.len() });
+    }
     let bundle = SignatureBundle::decode(&der)?;
     Ok(Credential {
         der,
@@ -253,6 +314,7 @@ mod tests {
             status,
             content_type: Some(content_type.to_string()),
             body: body.to_vec(),
+            ..Reply::default()
         }
     }
 
@@ -273,6 +335,22 @@ mod tests {
         ] {
             assert!(url.parse::<ExchangeUrl>().is_ok(), "{url}");
         }
+    }
+
+    #[test]
+    fn exchange_url_refuses_credentials_and_fragments() {
+        assert_eq!(
+            "https://user:pw@authority.example/x".parse::<ExchangeUrl>(),
+            Err(ExchangeUrlError::Credentials)
+        );
+        assert_eq!(
+            "https://authority.example/x#frag".parse::<ExchangeUrl>(),
+            Err(ExchangeUrlError::Fragment)
+        );
+        let error = "https://user:s3cr3t@[bad/x"
+            .parse::<ExchangeUrl>()
+            .unwrap_err();
+        assert!(!error.to_string().contains("s3cr3t"), "{error}");
     }
 
     #[test]

@@ -5,9 +5,9 @@
 //! its own flag (`--jwt-file`, `--jwt-env`, `--oidc-issuer`), then GitHub Actions, Kubernetes,
 //! GCP, Azure. The first whose signals are present is used; none is tried blindly.
 
-use super::http::{Http, HttpError, Reply};
 use super::secret::{Jwt, JwtFormatError};
 use super::sources::oidc::OidcError;
+use crate::http::{Http, HttpError, Reply};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

@@ -64,6 +64,9 @@ pub enum JwtFormatError {
     /// The first segment is not base64url JSON.
     #[error("the JWT header is not base64url-encoded JSON")]
     Header,
+    /// A character outside the base64url alphabet and the dots (a control character, a space).
+    #[error("the token has a character that cannot be in a JWT (only base64url and '.')")]
+    Characters,
 }
 
 impl Jwt {
@@ -77,6 +80,14 @@ impl Jwt {
         let parts: Vec<&str> = token.split('.').collect();
         if parts.len() != 3 {
             return Err(JwtFormatError::Parts { parts: parts.len() });
+        }
+        // Malformed input, refused here rather than as a header value the HTTP client rejects
+        // (which would look like a network failure and be retried).
+        if !token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'='))
+        {
+            return Err(JwtFormatError::Characters);
         }
         let header = URL_SAFE_NO_PAD
             .decode(parts[0])
@@ -145,6 +156,14 @@ mod tests {
     #[test]
     fn rejects_token_whose_header_is_not_json() {
         assert_eq!(Jwt::parse("bm9wZQ.e30.c2ln"), Err(JwtFormatError::Header));
+    }
+
+    #[test]
+    fn rejects_control_characters() {
+        assert_eq!(
+            Jwt::parse("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2\x01ln"),
+            Err(JwtFormatError::Characters)
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ use kliento::authority::sources::gcp::GcpSource;
 use kliento::authority::sources::github::{self, GithubSource};
 use kliento::authority::sources::kubernetes::{self, KubernetesSource};
 use kliento::authority::sources::oidc::{Grant, OidcConfig, OidcError, OidcSource, TokenKind};
-use kliento::authority::{Http, HttpError, HttpPolicy, Secret, TransportFailure};
+use kliento::authority::{Http, HttpError, HttpPolicy, ProxySettings, Secret, TransportFailure};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -49,7 +49,7 @@ const OUTPUT: &str = "Output";
 pub struct Args {
     /// The signature spec's exchange URL (https; plain http only to loopback hosts)
     #[arg(value_name = "URL")]
-    url: ExchangeUrl,
+    url: String,
 
     /// Where the JWT comes from
     #[arg(long, value_enum, value_name = "SOURCE", default_value_t = SourceName::Auto)]
@@ -132,6 +132,16 @@ pub struct Args {
     retries: u32,
 }
 
+/// Room for three requests (OIDC discovery or a platform token endpoint, a token request, the
+/// exchange), each with every attempt at its full timeout; backoff sleeps fit within it.
+const REQUESTS_BUDGETED: u32 = 3;
+
+/// How long the network part of `exchange` may take as a whole:
+/// `3 × (--retries + 1) × --timeout` (time spent signing in a browser is not counted).
+fn overall_deadline(timeout: Duration, retries: u32) -> Duration {
+    timeout.saturating_mul(REQUESTS_BUDGETED.saturating_mul(retries.saturating_add(1)))
+}
+
 fn timeout(text: &str) -> Result<Duration, String> {
     match values::seconds(text)? {
         0 => Err("the timeout must be at least 1 second".into()),
@@ -201,13 +211,21 @@ struct Report<'a> {
 
 /// Obtains the JWT, exchanges it and writes the bundle.
 pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+    // Parsed here rather than by clap, whose error would repeat the value, password included.
+    let url: ExchangeUrl = args
+        .url
+        .parse()
+        .map_err(|e: exchange::ExchangeUrlError| Failure::new(Exit::Usage, e))?;
     if args.github_output.is_some() && args.encoding == OutputEncoding::Der {
         return Err(Failure::new(
             Exit::Usage,
             "--github-output needs a text encoding (base64 or header)",
         ));
     }
-    if ui.json() && args.encoding == OutputEncoding::Der && args.output.is_none() {
+    if ui.json()
+        && args.encoding == OutputEncoding::Der
+        && args.output.as_deref().is_none_or(io::is_stdio)
+    {
         return Err(Failure::new(
             Exit::Usage,
             "--format json cannot carry --encoding der on stdout",
@@ -216,9 +234,11 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     }
     // Every usage check on the outputs happens before any secret is read or request is sent.
     let binary = args.encoding == OutputEncoding::Der;
+    // `-o -` is stdout, as for every other command.
     let output = args
         .output
         .as_deref()
+        .filter(|path| !io::is_stdio(path))
         .map(|path| {
             // A bundle is a bearer credential: files holding it are private.
             let mode = FileMode {
@@ -243,15 +263,49 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     let audience = args
         .jwt_audience
         .clone()
-        .unwrap_or_else(|| args.url.audience().to_string());
-    let http = Http::new(HttpPolicy {
-        timeout: args.timeout,
-        retries: args.retries,
-        backoff: Duration::from_millis(500),
-    })
+        .unwrap_or_else(|| url.audience().to_string());
+    // Monotonic time bounds the network part of the command; it is never a validation time.
+    let overall = overall_deadline(args.timeout, args.retries);
+    let proxies = ProxySettings::from_vars(|name| env.get(name).map(str::to_string));
+    let http = Http::new(
+        HttpPolicy {
+            timeout: args.timeout,
+            retries: args.retries,
+            backoff: Duration::from_millis(500),
+            deadline: Some(std::time::Instant::now() + overall),
+        },
+        proxies,
+    )
     .map_err(|e| Failure::new(Exit::Environment, e))?;
+    ui.detail(
+        1,
+        format!(
+            "deadlines: {} s per attempt (connect, headers and body), {} s for the whole command \
+             (every request, retry and backoff)",
+            args.timeout.as_secs(),
+            overall.as_secs()
+        ),
+    );
+    match http.proxy_for(url.url()) {
+        Some(proxy) => ui.detail(1, format!("the exchange goes through the proxy {proxy}")),
+        None => ui.detail(1, "the exchange goes direct (no proxy)"),
+    }
 
-    let source = choose_source(&args, &env)?;
+    let (source, client_secret) = choose_source(&args, &env)?;
+    let mut secrets = Secrets::default();
+    if let Some(secret) = &client_secret {
+        secrets.add(secret.expose());
+        if let Some(client_id) = &args.client_id {
+            // client_secret_basic sends base64(id:secret) (form-encoded parts, RFC 6749 §2.3.1).
+            let form = |text: &str| -> String {
+                url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+            };
+            secrets.add(&STANDARD.encode(format!("{}:{}", form(client_id), form(secret.expose()))));
+        }
+    }
+    if let Some(token) = env.get(github::REQUEST_TOKEN_VAR) {
+        secrets.add(token);
+    }
     ui.detail(1, format!("JWT source: {}", source.name()));
     let jwt = source
         .fetch(&Request {
@@ -259,19 +313,20 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             env: &env,
             audience: &audience,
         })
-        .map_err(source_failure)?;
+        .map_err(|e| source_failure(e, &secrets))?;
     ui.detail(1, format!("obtained a JWT for audience {audience}: {jwt}"));
 
     let transfer = match args.transfer {
         TransferName::Binary => Transfer::Binary,
         TransferName::Base64 => Transfer::Base64,
     };
-    let credential =
-        exchange::exchange(&http, &args.url, &jwt, transfer).map_err(exchange_failure)?;
+    secrets.add(jwt.expose());
+    let credential = exchange::exchange(&http, &url, &jwt, transfer)
+        .map_err(|e| exchange_failure(e, &secrets))?;
     ui.detail(
         1,
         format!(
-            "received a signature bundle: {} bytes, sent as {}",
+            "received a signature bundle: <redacted, {} bytes>, sent as {}",
             credential.der.len(),
             match credential.transfer {
                 Transfer::Binary => "binary DER",
@@ -287,9 +342,11 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     Ok(Exit::Success)
 }
 
-fn choose_source(args: &Args, env: &Env) -> Result<Box<dyn JwtSource>, Failure> {
+fn choose_source(args: &Args, env: &Env) -> Result<(Box<dyn JwtSource>, Option<Secret>), Failure> {
+    let secret = client_secret(args, env)?;
+    let client_secret = secret.clone();
     let usage = |message: &str| Err(Failure::new(Exit::Usage, message));
-    Ok(match args.jwt_source {
+    let source: Box<dyn JwtSource> = match args.jwt_source {
         SourceName::Github => Box::new(GithubSource),
         SourceName::Gcp => Box::new(GcpSource),
         SourceName::Azure => Box::new(AzureSource),
@@ -302,7 +359,7 @@ fn choose_source(args: &Args, env: &Env) -> Result<Box<dyn JwtSource>, Failure> 
             Some(variable) => Box::new(EnvSource::new(variable.clone())),
             None => return usage("--jwt-source env needs --jwt-env VAR"),
         },
-        SourceName::Oidc => match oidc_source(args, env)? {
+        SourceName::Oidc => match oidc_source(args, env, client_secret.clone())? {
             Some(source) => Box::new(source),
             None => return usage("--jwt-source oidc needs --oidc-issuer URL"),
         },
@@ -314,7 +371,7 @@ fn choose_source(args: &Args, env: &Env) -> Result<Box<dyn JwtSource>, Failure> 
             if let Some(variable) = &args.jwt_env {
                 candidates.push(Box::new(EnvSource::new(variable.clone())));
             }
-            if let Some(source) = oidc_source(args, env)? {
+            if let Some(source) = oidc_source(args, env, client_secret.clone())? {
                 candidates.push(Box::new(source));
             }
             candidates.push(Box::new(GithubSource));
@@ -327,20 +384,17 @@ fn choose_source(args: &Args, env: &Env) -> Result<Box<dyn JwtSource>, Failure> 
                 )
             })?
         }
-    })
+    };
+    Ok((source, secret))
 }
 
-fn oidc_source(args: &Args, env: &Env) -> Result<Option<OidcSource>, Failure> {
-    let Some(issuer) = args.oidc_issuer.clone() else {
+/// The OIDC client secret (`--client-secret-env` or `--client-secret-file`), read only with
+/// `--oidc-issuer`.
+fn client_secret(args: &Args, env: &Env) -> Result<Option<Secret>, Failure> {
+    if args.oidc_issuer.is_none() {
         return Ok(None);
-    };
-    let Some(client_id) = args.client_id.clone() else {
-        return Err(Failure::new(
-            Exit::Usage,
-            "--oidc-issuer needs --client-id ID",
-        ));
-    };
-    let client_secret = match (&args.client_secret_env, &args.client_secret_file) {
+    }
+    Ok(match (&args.client_secret_env, &args.client_secret_file) {
         (Some(variable), _) => Some(Secret::new(env.get(variable).ok_or_else(|| {
             Failure::new(
                 Exit::Environment,
@@ -348,7 +402,13 @@ fn oidc_source(args: &Args, env: &Env) -> Result<Option<OidcSource>, Failure> {
             )
         })?)),
         (None, Some(path)) => {
-            let bytes = io::read_input(path, io::SECRET)?;
+            // ssh's rule for secrets: a regular file of the user's, closed to others.
+            kliento::authority::private::check_private_file(path).map_err(|e| {
+                Failure::new(Exit::Environment, format!("the client secret file: {e}"))
+            })?;
+            // A FIFO without data is waited for at most --timeout, never forever.
+            let deadline = std::time::Instant::now() + args.timeout;
+            let bytes = io::read_secret(path, io::SECRET, deadline)?;
             let text = String::from_utf8(bytes).map_err(|_| {
                 Failure::new(
                     Exit::Environment,
@@ -358,6 +418,22 @@ fn oidc_source(args: &Args, env: &Env) -> Result<Option<OidcSource>, Failure> {
             Some(Secret::new(text.trim()))
         }
         (None, None) => None,
+    })
+}
+
+fn oidc_source(
+    args: &Args,
+    env: &Env,
+    client_secret: Option<Secret>,
+) -> Result<Option<OidcSource>, Failure> {
+    let Some(issuer) = args.oidc_issuer.clone() else {
+        return Ok(None);
+    };
+    let Some(client_id) = args.client_id.clone() else {
+        return Err(Failure::new(
+            Exit::Usage,
+            "--oidc-issuer needs --client-id ID",
+        ));
     };
     let grant = match args.oidc_grant {
         Some(GrantName::ClientCredentials) => Grant::ClientCredentials,
@@ -528,6 +604,18 @@ fn http_failure(error: &HttpError) -> Option<&'static str> {
             ..
         } => Some("the server did not answer in time; raise --timeout or check the network"),
         HttpError::Transport {
+            failure: TransportFailure::Deadline,
+            ..
+        } => Some(
+            "the command's overall deadline (3 × (--retries + 1) × --timeout) passed; raise --timeout or check the network",
+        ),
+        HttpError::Transport {
+            failure: TransportFailure::Certificate,
+            ..
+        } => Some(
+            "the server's certificate is not trusted for this name: this does not change by retrying; check the URL or the server's certificate",
+        ),
+        HttpError::Transport {
             failure: TransportFailure::Connect,
             ..
         } => Some("check the URL and that the server is reachable"),
@@ -538,7 +626,36 @@ fn http_failure(error: &HttpError) -> Option<&'static str> {
     }
 }
 
-fn exchange_failure(error: ExchangeError) -> Failure {
+/// Longest error message shown from an exchange (server text included).
+const MESSAGE_LIMIT: usize = 600;
+
+/// An error message that may carry text from a server: every secret sent in this exchange
+/// scrubbed, and the whole bounded (control and bidi characters are escaped when it is
+/// printed, as for every error).
+fn server_text(message: &str, secrets: &Secrets) -> String {
+    let values: Vec<&str> = secrets.0.iter().map(Secret::expose).collect();
+    let scrubbed = kliento::http::scrub(message, &values);
+    let count = scrubbed.chars().count();
+    if count <= MESSAGE_LIMIT {
+        return scrubbed;
+    }
+    let kept: String = scrubbed.chars().take(MESSAGE_LIMIT).collect();
+    format!("{kept}... ({} more characters)", count - MESSAGE_LIMIT)
+}
+
+/// Every secret this exchange sends, so that none is ever printed back.
+#[derive(Default)]
+struct Secrets(Vec<Secret>);
+
+impl Secrets {
+    fn add(&mut self, value: &str) {
+        if !value.is_empty() {
+            self.0.push(Secret::new(value));
+        }
+    }
+}
+
+fn exchange_failure(error: ExchangeError, secrets: &Secrets) -> Failure {
     let hint = match &error {
         ExchangeError::Http(e) => http_failure(e).map(str::to_string),
         ExchangeError::Rejected { status, problem } => Some(
@@ -564,20 +681,32 @@ fn exchange_failure(error: ExchangeError) -> Failure {
             }
             .to_string(),
         ),
+        ExchangeError::Redirect { .. } => Some(
+            "kliento never follows redirects with a Bearer JWT: if the new location is the \
+             Authority, pass its exchange URL instead"
+                .to_string(),
+        ),
+        ExchangeError::TooLarge { .. } => Some(
+            "no verifier accepts a bundle this large: check the Authority's signature spec"
+                .to_string(),
+        ),
         ExchangeError::ContentType { .. }
         | ExchangeError::Base64
         | ExchangeError::Bundle(_) => {
             Some("check that the URL is a VeraId Authority exchange URL".to_string())
         }
     };
-    let failure = Failure::new(Exit::Environment, format!("exchange failed: {error}"));
+    let failure = Failure::new(
+        Exit::Environment,
+        server_text(&format!("exchange failed: {error}"), secrets),
+    );
     match hint {
         Some(hint) => failure.hint(hint),
         None => failure,
     }
 }
 
-fn source_failure(error: JwtSourceError) -> Failure {
+fn source_failure(error: JwtSourceError, secrets: &Secrets) -> Failure {
     let hint = match &error {
         JwtSourceError::MissingVariable { variable, .. }
             if variable == github::REQUEST_URL_VAR || variable == github::REQUEST_TOKEN_VAR =>
@@ -605,7 +734,10 @@ fn source_failure(error: JwtSourceError) -> Failure {
         }
         _ => None,
     };
-    let failure = Failure::new(Exit::Environment, format!("cannot obtain a JWT: {error}"));
+    let failure = Failure::new(
+        Exit::Environment,
+        server_text(&format!("cannot obtain a JWT: {error}"), secrets),
+    );
     match hint {
         Some(hint) => failure.hint(hint),
         None => failure,

@@ -11,6 +11,8 @@ pub struct Failure {
     pub error: anyhow::Error,
     /// What to do about it.
     pub hint: Option<String>,
+    /// Extra members of the JSON failure object (`--format json`), e.g. a chain's `status`.
+    pub fields: Vec<(&'static str, String)>,
 }
 
 impl Failure {
@@ -20,7 +22,14 @@ impl Failure {
             exit,
             error: anyhow::anyhow!("{message}"),
             hint: None,
+            fields: Vec::new(),
         }
+    }
+
+    /// Adds a member to the JSON failure object.
+    pub fn field(mut self, key: &'static str, value: impl Into<String>) -> Self {
+        self.fields.push((key, value.into()));
+        self
     }
 
     /// Adds a hint line.
@@ -45,6 +54,7 @@ where
             exit,
             error: e.into().context(context.to_string()),
             hint: None,
+            fields: Vec::new(),
         })
     }
 }

@@ -79,7 +79,39 @@ pub fn read_bounded(path: &Path, limit: usize) -> Result<Option<Vec<u8>>, Failur
             Exit::Environment,
             format!("cannot read {}: {}", source_name(path), io_reason(&e)),
         )),
+        Err(stalled @ BoundedReadError::Stalled) => Err(Failure::new(
+            Exit::Environment,
+            format!("cannot read {}: {stalled}", source_name(path)),
+        )),
     }
+}
+
+/// Reads a secret file (a client secret) of at most `cap` bytes, never blocking past
+/// `deadline` (a FIFO without data) nor reading more than the cap (`/dev/zero`).
+pub fn read_secret(
+    path: &Path,
+    cap: Cap,
+    deadline: std::time::Instant,
+) -> Result<Vec<u8>, Failure> {
+    bounded::read_file_bounded_by(path, cap.bytes, deadline).map_err(|e| match e {
+        BoundedReadError::TooLarge { .. } => Failure::new(
+            Exit::Malformed,
+            format!(
+                "{} is over the {}-byte limit for {}",
+                path.display(),
+                cap.bytes,
+                cap.what
+            ),
+        ),
+        BoundedReadError::Io(e) => Failure::new(
+            Exit::Environment,
+            format!("cannot read {}: {}", path.display(), io_reason(&e)),
+        ),
+        stalled @ BoundedReadError::Stalled => Failure::new(
+            Exit::Environment,
+            format!("cannot read {}: {stalled}", path.display()),
+        ),
+    })
 }
 
 /// `stdin` for `-`, else the path.

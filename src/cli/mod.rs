@@ -155,7 +155,32 @@ fn clap_exit(cmd: &clap::Command, e: &clap::Error, argv: &[String]) -> ExitCode 
             }
         };
     }
-    match env::invalid_variable(cmd, e, argv) {
+    let json = argv
+        .windows(2)
+        .any(|pair| pair[0] == "--format" && pair[1] == "json")
+        || argv.iter().any(|arg| arg == "--format=json")
+        || std::env::var("KLIENTO_FORMAT").is_ok_and(|value| value == "json");
+    let message = env::invalid_variable(cmd, e, argv);
+    if json {
+        // In JSON mode every failure is one JSON object on stderr, usage errors included.
+        let rendered = e.render().to_string();
+        let text = message.unwrap_or_else(|| {
+            rendered
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("error: ")
+                .to_string()
+        });
+        let object = serde_json::json!({
+            "error": text,
+            "hint": serde_json::Value::Null,
+            "exitCode": Exit::Usage as i32,
+        });
+        io::stderr_line(format_args!("{object}"));
+        return Exit::Usage.into();
+    }
+    match message {
         Some(message) => io::stderr_line(format_args!("error: {message}")),
         None => {
             let _ = e.print();

@@ -131,6 +131,29 @@ impl Ui {
         }
         // Errors quote what servers, files and bundles said: escaped and bounded.
         let error = format!("{:#}", failure.error);
+        if self.json() {
+            // One JSON object on stderr, so that scripts never parse text (serde escapes
+            // control characters; the bound still applies).
+            let mut object = serde_json::Map::new();
+            let bounded = |text: &str| {
+                let kept: String = text.chars().take(DIAGNOSTIC_LIMIT).collect();
+                serde_json::Value::String(kept)
+            };
+            object.insert("error".into(), bounded(&error));
+            object.insert(
+                "hint".into(),
+                failure
+                    .hint
+                    .as_deref()
+                    .map_or(serde_json::Value::Null, bounded),
+            );
+            object.insert("exitCode".into(), (failure.exit as i32).into());
+            for (key, value) in &failure.fields {
+                object.insert((*key).into(), bounded(value));
+            }
+            io::stderr_line(format_args!("{}", serde_json::Value::Object(object)));
+            return;
+        }
         io::stderr_line(format_args!(
             "{} {}",
             self.paint("1;31", "error:"),

@@ -6,6 +6,7 @@
 
 pub mod anchors;
 pub mod chain;
+pub mod minimise;
 pub mod retrieve;
 pub mod test_chain;
 pub mod validate;

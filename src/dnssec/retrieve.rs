@@ -12,7 +12,7 @@
 
 use super::validate::RrType;
 use crate::domain::Domain;
-use crate::http;
+use crate::http::{self, Http, HttpError, HttpPolicy, ProxySettings};
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
 use hickory_proto::rr::rdata::opt::EdnsOption;
 use hickory_proto::rr::{DNSClass, Name, RecordType};
@@ -158,6 +158,9 @@ pub struct Answer {
     pub protocol: Protocol,
     /// When the first attempt failed transiently and another succeeded: why it failed.
     pub retried_after: Option<String>,
+    /// UDP datagrams received and dropped across every attempt (late answers to an earlier
+    /// attempt, spoofing attempts, oversized datagrams).
+    pub ignored: u32,
 }
 
 impl Answer {
@@ -205,6 +208,16 @@ pub enum TransportFailure {
     Timeout {
         /// The wait per attempt.
         timeout: Duration,
+        /// How many attempts were made.
+        attempts: u32,
+        /// Datagrams received and discarded because they did not answer the query.
+        ignored: u32,
+        /// Why the last discarded datagram did not qualify.
+        last_ignored: Option<String>,
+    },
+    /// The overall deadline passed before a usable answer came.
+    #[error("the overall deadline passed ({attempts} attempt{} made){}", plural(*attempts), ignored_note(*ignored, last_ignored))]
+    Deadline {
         /// How many attempts were made.
         attempts: u32,
         /// Datagrams received and discarded because they did not answer the query.
@@ -353,6 +366,9 @@ pub struct Limits {
     pub timeout: Duration,
     /// Attempts per query (at least 1); only transient failures are retried.
     pub attempts: u32,
+    /// When every query must be over, retries included: no attempt runs past it. `None`: only
+    /// the per-attempt timeout applies.
+    pub deadline: Option<Instant>,
 }
 
 impl Default for Limits {
@@ -361,6 +377,7 @@ impl Default for Limits {
         Self {
             timeout: Duration::from_secs(5),
             attempts: 2,
+            deadline: None,
         }
     }
 }
@@ -368,6 +385,41 @@ impl Default for Limits {
 impl Limits {
     fn attempts(&self) -> u32 {
         self.attempts.max(1)
+    }
+
+    /// When the attempt starting now must end: the timeout, or the overall deadline if sooner.
+    /// `Err` when the overall deadline has passed.
+    fn attempt_deadline(&self) -> Result<Instant, TransportFailure> {
+        // Monotonic time bounds network waits only; it is never a validation time.
+        let by_timeout = Instant::now() + self.timeout;
+        match self.deadline {
+            Some(deadline) if deadline <= Instant::now() => Err(TransportFailure::Deadline {
+                attempts: 0,
+                ignored: 0,
+                last_ignored: None,
+            }),
+            Some(deadline) => Ok(by_timeout.min(deadline)),
+            None => Ok(by_timeout),
+        }
+    }
+
+    /// The failure for an attempt that ran out of time at `deadline`: the overall deadline when
+    /// that is what ended it, else the per-attempt timeout.
+    fn out_of_time(&self, ignored: u32, last_ignored: Option<String>) -> TransportFailure {
+        if self.deadline.is_some_and(|d| d <= Instant::now()) {
+            TransportFailure::Deadline {
+                attempts: 1,
+                ignored,
+                last_ignored,
+            }
+        } else {
+            TransportFailure::Timeout {
+                timeout: self.timeout,
+                attempts: 1,
+                ignored,
+                last_ignored,
+            }
+        }
     }
 }
 
@@ -535,17 +587,22 @@ fn random_id() -> Result<u16, TransportFailure> {
 }
 
 /// Runs `once` up to `limits.attempts` times while its failures are transient. Returns the
-/// result and, when it took more than one attempt, why the last retried attempt failed.
+/// result, why the last retried attempt failed (when there was one), and how many datagrams the
+/// failed attempts dropped; a final failure counts the dropped datagrams of every attempt.
 fn with_retries<T>(
     limits: &Limits,
     mut once: impl FnMut() -> Result<T, TransportFailure>,
-) -> Result<(T, Option<String>), TransportFailure> {
+) -> Result<(T, Option<String>, u32), TransportFailure> {
     let mut attempt = 1;
     let mut retried_after = None;
+    let mut dropped = 0;
     loop {
         match once() {
-            Ok(done) => return Ok((done, retried_after)),
+            Ok(done) => return Ok((done, retried_after, dropped)),
             Err(failure) if failure.is_transient() && attempt < limits.attempts() => {
+                if let TransportFailure::Timeout { ignored, .. } = &failure {
+                    dropped += ignored;
+                }
                 retried_after = Some(failure.to_string());
                 attempt += 1;
             }
@@ -558,7 +615,18 @@ fn with_retries<T>(
                 return Err(TransportFailure::Timeout {
                     timeout,
                     attempts: attempt,
-                    ignored,
+                    ignored: dropped + ignored,
+                    last_ignored,
+                });
+            }
+            Err(TransportFailure::Deadline {
+                attempts,
+                ignored,
+                last_ignored,
+            }) => {
+                return Err(TransportFailure::Deadline {
+                    attempts: attempt - 1 + attempts,
+                    ignored: dropped + ignored,
                     last_ignored,
                 });
             }
@@ -566,6 +634,10 @@ fn with_retries<T>(
         }
     }
 }
+
+/// One UDP attempt's result: the answer (`None` when truncated) and how many datagrams were
+/// dropped on the way.
+type UdpOutcome = (Option<(Vec<u8>, Message)>, u32);
 
 /// Plain DNS to one server: UDP with EDNS0 DO, then TCP (RFC 7766) when the answer is truncated.
 #[derive(Clone, Debug)]
@@ -639,11 +711,9 @@ impl PlainDns {
         }
     }
 
-    /// One UDP attempt: `Ok(None)` when the answer is truncated.
-    fn udp_once(
-        &self,
-        question: &Question,
-    ) -> Result<Option<(Vec<u8>, Message)>, TransportFailure> {
+    /// One UDP attempt: no answer when it is truncated, and the datagrams dropped meanwhile.
+    fn udp_once(&self, question: &Question) -> Result<UdpOutcome, TransportFailure> {
+        let deadline = self.limits.attempt_deadline()?;
         let id = random_id()?;
         let query = encode_query(question, id, UDP_PAYLOAD, None)?;
         let local: SocketAddr = match self.address {
@@ -654,20 +724,13 @@ impl PlainDns {
         // A connected socket only receives datagrams from the server's address.
         socket.connect(self.address).map_err(TransportFailure::Io)?;
         socket.send(&query).map_err(TransportFailure::Io)?;
-        // Monotonic time bounds the wait for a network answer; it is not a validation time.
-        let deadline = Instant::now() + self.limits.timeout;
         let mut buffer = vec![0u8; MAX_MESSAGE];
         let mut ignored = 0;
         let mut last_ignored = None;
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
-                return Err(TransportFailure::Timeout {
-                    timeout: self.limits.timeout,
-                    attempts: 1,
-                    ignored,
-                    last_ignored,
-                });
+                return Err(self.limits.out_of_time(ignored, last_ignored));
             }
             socket
                 .set_read_timeout(Some(remaining))
@@ -685,11 +748,20 @@ impl PlainDns {
                 Err(e) => return Err(TransportFailure::Io(e)),
             };
             let raw = &buffer[..received];
+            // We advertised UDP_PAYLOAD bytes (RFC 6891 §6.2.5): a larger datagram is not an
+            // answer a conforming server sends, and is dropped like any other stray datagram.
+            if received > usize::from(UDP_PAYLOAD) {
+                ignored += 1;
+                last_ignored = Some(format!(
+                    "it has {received} bytes, more than the {UDP_PAYLOAD} advertised"
+                ));
+                continue;
+            }
             // Datagrams that do not answer this query (late answers to an earlier attempt,
             // spoofing attempts) are dropped, and we keep listening until the deadline.
             match check_response(raw, id, question) {
-                Ok(message) if message.metadata.truncation => return Ok(None),
-                Ok(message) => return Ok(Some((raw.to_vec(), message))),
+                Ok(message) if message.metadata.truncation => return Ok((None, ignored)),
+                Ok(message) => return Ok((Some((raw.to_vec(), message)), ignored)),
                 Err(reason) => {
                     ignored += 1;
                     last_ignored = Some(reason.to_string());
@@ -698,34 +770,55 @@ impl PlainDns {
         }
     }
 
-    /// One TCP attempt (RFC 1035 §4.2.2: each message behind a two-byte length).
+    /// One TCP attempt (RFC 1035 §4.2.2: each message behind a two-byte length). The whole
+    /// attempt (connect, send, the complete answer) ends by one deadline: each read waits only
+    /// for the time left, so a server dripping bytes cannot stretch it.
     fn tcp_once(&self, question: &Question) -> Result<(Vec<u8>, Message), TransportFailure> {
-        let timeout = |e: io::Error| match e.kind() {
-            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => TransportFailure::Timeout {
-                timeout: self.limits.timeout,
-                attempts: 1,
-                ignored: 0,
-                last_ignored: None,
-            },
+        let deadline = self.limits.attempt_deadline()?;
+        let left = || {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                Err(self.limits.out_of_time(0, None))
+            } else {
+                Ok(remaining)
+            }
+        };
+        let failed = |e: io::Error| match e.kind() {
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => self.limits.out_of_time(0, None),
             _ => TransportFailure::Io(e),
         };
         let id = random_id()?;
         let query = encode_query(question, id, UDP_PAYLOAD, None)?;
-        let mut stream =
-            TcpStream::connect_timeout(&self.address, self.limits.timeout).map_err(timeout)?;
-        stream
-            .set_read_timeout(Some(self.limits.timeout))
-            .and_then(|()| stream.set_write_timeout(Some(self.limits.timeout)))
-            .map_err(TransportFailure::Io)?;
+        let mut stream = TcpStream::connect_timeout(&self.address, left()?).map_err(failed)?;
         let length = u16::try_from(query.len())
             .map_err(|_| TransportFailure::Encode("the query exceeds 65535 bytes".into()))?;
         let mut framed = length.to_be_bytes().to_vec();
         framed.extend_from_slice(&query);
-        stream.write_all(&framed).map_err(timeout)?;
+        stream
+            .set_write_timeout(Some(left()?))
+            .map_err(TransportFailure::Io)?;
+        stream.write_all(&framed).map_err(failed)?;
+        let mut read_by_deadline = |buffer: &mut [u8]| -> Result<(), TransportFailure> {
+            let mut filled = 0;
+            while filled < buffer.len() {
+                stream
+                    .set_read_timeout(Some(left()?))
+                    .map_err(TransportFailure::Io)?;
+                match stream.read(&mut buffer[filled..]) {
+                    Ok(0) => {
+                        return Err(TransportFailure::Io(io::ErrorKind::UnexpectedEof.into()));
+                    }
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(failed(e)),
+                }
+            }
+            Ok(())
+        };
         let mut prefix = [0u8; 2];
-        stream.read_exact(&mut prefix).map_err(timeout)?;
+        read_by_deadline(&mut prefix)?;
         let mut raw = vec![0u8; usize::from(u16::from_be_bytes(prefix))];
-        stream.read_exact(&mut raw).map_err(timeout)?;
+        read_by_deadline(&mut raw)?;
         let message = check_response(&raw, id, question)?;
         Ok((raw, message))
     }
@@ -733,12 +826,13 @@ impl PlainDns {
 
 impl Transport for PlainDns {
     fn exchange(&self, question: &Question) -> Result<Answer, TransportError> {
-        let (udp, udp_retried) = with_retries(&self.limits, || self.udp_once(question))
-            .map_err(|f| self.error(question, "UDP", f))?;
+        let ((udp, last_dropped), udp_retried, dropped) =
+            with_retries(&self.limits, || self.udp_once(question))
+                .map_err(|f| self.error(question, "UDP", f))?;
         let (raw, message, protocol, retried_after) = match udp {
             Some((raw, message)) => (raw, message, Protocol::Udp, udp_retried),
             None => {
-                let ((raw, message), tcp_retried) =
+                let ((raw, message), tcp_retried, _) =
                     with_retries(&self.limits, || self.tcp_once(question))
                         .map_err(|f| self.error(question, "TCP", f))?;
                 let retried = tcp_retried.or(udp_retried);
@@ -750,6 +844,7 @@ impl Transport for PlainDns {
             response_code: message.metadata.response_code.into(),
             protocol,
             retried_after,
+            ignored: dropped + last_dropped,
         })
     }
 
@@ -758,40 +853,54 @@ impl Transport for PlainDns {
     }
 }
 
-/// DNS-over-HTTPS (RFC 8484): each query POSTed as `application/dns-message` with id 0.
+/// DNS-over-HTTPS (RFC 8484): each query POSTed as `application/dns-message` with id 0, through
+/// the one HTTP client of kliento ([`crate::http`]): the same whole-attempt timeout, overall
+/// deadline, retry policy and proxy rules as every other request.
 ///
 /// HTTPS is required, except to a loopback address (127.0.0.0/8, ::1, `localhost`), where plain
-/// HTTP is accepted for local test servers and proxies.
+/// HTTP is accepted for local test servers and proxies. Credentials in the URL are refused.
 #[derive(Clone, Debug)]
 pub struct DnsOverHttps {
     url: reqwest::Url,
-    client: reqwest::blocking::Client,
+    http: Http,
     limits: Limits,
 }
 
-fn is_loopback(url: &reqwest::Url) -> bool {
-    let Some(host) = url.host_str() else {
-        return false;
-    };
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    match bare.parse::<IpAddr>() {
-        Ok(ip) => ip.is_loopback(),
-        Err(_) => bare.eq_ignore_ascii_case("localhost"),
-    }
-}
+/// Backoff before the first DoH retry (doubled, capped, within the deadline).
+const DOH_BACKOFF: Duration = Duration::from_millis(200);
 
 impl DnsOverHttps {
-    /// A transport to `url`; see the type's notes on HTTPS.
+    /// A transport to `url` with no proxy; see the type's notes on HTTPS.
     pub fn new(url: &str, limits: Limits) -> Result<Self, SetupError> {
+        Self::with_proxies(url, limits, ProxySettings::default())
+    }
+
+    /// A transport to `url` that may go through the `https` proxy in `proxies` (never for a
+    /// loopback or link-local server).
+    pub fn with_proxies(
+        url: &str,
+        limits: Limits,
+        proxies: ProxySettings,
+    ) -> Result<Self, SetupError> {
+        let parsed = reqwest::Url::parse(url);
+        // The URL as it may be shown: never with its userinfo (a credential).
+        let shown = match &parsed {
+            Ok(parsed) => http::redact(parsed),
+            Err(_) => "(unparsable URL)".to_string(),
+        };
         let invalid = |reason: String| SetupError::DohUrl {
-            url: url.to_string(),
+            url: shown.clone(),
             reason,
         };
-        let parsed = reqwest::Url::parse(url).map_err(|e| invalid(e.to_string()))?;
-        let loopback = is_loopback(&parsed);
+        let parsed = parsed.map_err(|e| invalid(e.to_string()))?;
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(invalid(
+                "credentials in the URL (user:password@) are not supported".into(),
+            ));
+        }
         match parsed.scheme() {
             "https" => {}
-            "http" if loopback => {}
+            "http" if http::is_loopback(&parsed) => {}
             "http" => {
                 return Err(invalid(
                     "plain http is only accepted for loopback addresses; use https".into(),
@@ -799,146 +908,135 @@ impl DnsOverHttps {
             }
             other => return Err(invalid(format!("unsupported scheme {other:?}; use https"))),
         }
-        http::install_crypto_provider();
-        let mut builder = reqwest::blocking::Client::builder()
-            .timeout(limits.timeout)
-            .connect_timeout(limits.timeout)
-            // RFC 8484 POSTs must not silently turn into GETs on a redirect.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("kliento/", env!("CARGO_PKG_VERSION")));
-        builder = if loopback {
-            // A proxy from the environment must not capture loopback test traffic.
-            builder.no_proxy()
-        } else {
-            builder.https_only(true)
-        };
-        let client = builder
-            .build()
-            .map_err(|e| SetupError::HttpClient(error_chain(&e)))?;
+        let http = Http::new(
+            HttpPolicy {
+                timeout: limits.timeout,
+                retries: limits.attempts() - 1,
+                backoff: DOH_BACKOFF,
+                deadline: limits.deadline,
+            },
+            proxies,
+        )
+        .map_err(|e| SetupError::HttpClient(e.to_string()))?;
         Ok(Self {
             url: parsed,
-            client,
+            http,
             limits,
         })
     }
 
-    fn post_once(
+    /// The proxy the queries go through, if any (userinfo removed).
+    pub fn proxy(&self) -> Option<String> {
+        self.http.proxy_for(&self.url)
+    }
+
+    /// Posts the query (retrying per the policy) and checks the answer.
+    fn post(
         &self,
         question: &Question,
         query: &[u8],
-    ) -> Result<(Vec<u8>, Message), TransportFailure> {
-        let response = self
-            .client
-            .post(self.url.clone())
-            .header(reqwest::header::CONTENT_TYPE, DNS_MESSAGE)
-            .header(reqwest::header::ACCEPT, DNS_MESSAGE)
-            .body(query.to_vec())
-            .send()
-            .map_err(|e| self.http_failure(&e))?;
-        let status = response.status();
-        if !status.is_success() {
+    ) -> Result<(Vec<u8>, Message, Option<String>), TransportFailure> {
+        let reply = self
+            .http
+            .send(
+                &self.url,
+                |client| {
+                    client
+                        .post(self.url.clone())
+                        .header(reqwest::header::CONTENT_TYPE, DNS_MESSAGE)
+                        .header(reqwest::header::ACCEPT, DNS_MESSAGE)
+                        .body(query.to_vec())
+                },
+                MAX_MESSAGE,
+                true,
+            )
+            .map_err(|e| self.http_failure(e))?;
+        if !reply.is_success() {
             return Err(TransportFailure::HttpStatus {
-                status: status.as_u16(),
+                status: reply.status,
             });
         }
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .unwrap_or_default();
-        let media_type = content_type.split(';').next().unwrap_or("").trim();
-        if !media_type.eq_ignore_ascii_case(DNS_MESSAGE) {
+        let content_type = reply.content_type.clone().unwrap_or_default();
+        if reply.media_type().as_deref() != Some(DNS_MESSAGE) {
             return Err(TransportFailure::ContentType {
                 found: content_type,
             });
         }
-        let raw = crate::bounded::read_bounded(response, MAX_MESSAGE).map_err(|e| match e {
-            crate::bounded::BoundedReadError::TooLarge { .. } => TransportFailure::TooLarge,
-            crate::bounded::BoundedReadError::Io(e) => {
-                TransportFailure::Http(format!("cannot read the response body: {}", io_text(&e)))
-            }
-        })?;
         // RFC 8484 §4.1: the query id is 0, and the response carries it back.
-        let message = check_response(&raw, 0, question)?;
+        let message = check_response(&reply.body, 0, question)?;
         if message.metadata.truncation {
             return Err(TransportFailure::Mismatch(
                 "it is truncated (TC bit), which a DoH server must not send".into(),
             ));
         }
-        Ok((raw, message))
+        Ok((reply.body, message, reply.retried_after))
     }
 
-    fn http_failure(&self, e: &reqwest::Error) -> TransportFailure {
-        if e.is_timeout() {
-            TransportFailure::Timeout {
+    fn http_failure(&self, error: HttpError) -> TransportFailure {
+        use crate::http::TransportFailure as Kind;
+        match error {
+            HttpError::Transport {
+                failure: Kind::Timeout,
+                attempts,
+                ..
+            } => TransportFailure::Timeout {
                 timeout: self.limits.timeout,
-                attempts: 1,
+                attempts,
                 ignored: 0,
                 last_ignored: None,
+            },
+            HttpError::Transport {
+                failure: Kind::Deadline,
+                attempts,
+                ..
+            } => TransportFailure::Deadline {
+                attempts,
+                ignored: 0,
+                last_ignored: None,
+            },
+            HttpError::Transport {
+                failure: Kind::Connect,
+                detail,
+                ..
+            } => TransportFailure::Http(format!("cannot connect: {detail}")),
+            HttpError::Transport {
+                failure: Kind::Certificate,
+                detail,
+                ..
+            } => TransportFailure::Http(format!(
+                "the server's TLS certificate is not valid (not retried): {detail}"
+            )),
+            HttpError::Transport { detail, .. } => TransportFailure::Http(detail),
+            HttpError::TooLarge { .. } => TransportFailure::TooLarge,
+            HttpError::Insecure { .. } | HttpError::Setup(_) => {
+                TransportFailure::Http(error.to_string())
             }
-        } else {
-            TransportFailure::Http(http_reason(e))
         }
-    }
-}
-
-/// An error and its causes on one line; reqwest's own message alone hides the reason.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
-}
-
-/// The root cause of a failed HTTP request, in a few words: reqwest wraps it in layers that
-/// repeat the URL ("error sending request for url (...): client error (Connect): ...").
-fn http_reason(e: &reqwest::Error) -> String {
-    let mut innermost: &dyn std::error::Error = e;
-    while let Some(cause) = innermost.source() {
-        innermost = cause;
-    }
-    let reason = match innermost.downcast_ref::<io::Error>() {
-        Some(io_error) => io_text(io_error),
-        None => innermost.to_string(),
-    };
-    if e.is_connect() {
-        format!("cannot connect: {reason}")
-    } else if e.is_body() || e.is_decode() {
-        format!("cannot read the response: {reason}")
-    } else {
-        reason
     }
 }
 
 impl Transport for DnsOverHttps {
     fn exchange(&self, question: &Question) -> Result<Answer, TransportError> {
         let error = |failure| TransportError {
-            server: self.url.to_string(),
+            server: http::redact(&self.url),
             question: question.to_string(),
             protocol: "DNS-over-HTTPS",
             failure,
         };
         let query =
             encode_query(question, 0, DOH_PAYLOAD, Some(DOH_PADDING_BLOCK)).map_err(error)?;
-        let ((raw, message), retried_after) =
-            with_retries(&self.limits, || self.post_once(question, &query)).map_err(error)?;
+        let (raw, message, retried_after) = self.post(question, &query).map_err(error)?;
         Ok(Answer {
             raw,
             response_code: message.metadata.response_code.into(),
             protocol: Protocol::Https,
             retried_after,
+            ignored: 0,
         })
     }
 
     fn server(&self) -> String {
-        self.url.to_string()
+        http::redact(&self.url)
     }
 }
 

@@ -157,6 +157,11 @@ pub enum Answer {
     Reply(u16, Option<&'static str>, Vec<u8>),
     /// Read the request, then never answer (until the test ends).
     Hang,
+    /// Send these bytes verbatim (a whole HTTP answer, head and body).
+    Raw(String),
+    /// Send the head at once (status, content type, a Content-Length of `length`), then one
+    /// body byte every `every` (until the test ends).
+    Drip(u16, &'static str, usize, Duration),
 }
 
 /// A loopback HTTP server answering each connection with the next scripted answer (the last
@@ -170,8 +175,14 @@ pub struct Scripted {
 impl Scripted {
     /// Starts the server in a background thread.
     pub fn start(answers: Vec<Answer>) -> Self {
+        Self::start_with(|_| answers)
+    }
+
+    /// Starts the server with answers that may name its own base URL.
+    pub fn start_with(answers: impl FnOnce(&str) -> Vec<Answer>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let answers = answers(&base);
         let requests = Arc::new(Mutex::new(Vec::new()));
         let seen = Arc::clone(&requests);
         std::thread::spawn(move || {
@@ -185,6 +196,24 @@ impl Scripted {
                         std::thread::spawn(move || {
                             std::thread::sleep(Duration::from_secs(60));
                             drop(stream);
+                        });
+                    }
+                    Answer::Raw(bytes) => {
+                        let _ = stream.write_all(bytes.as_bytes());
+                    }
+                    Answer::Drip(status, content_type, length, every) => {
+                        std::thread::spawn(move || {
+                            let head = format!(
+                                "HTTP/1.1 {status} X\r\nContent-Length: {length}\r\n\
+                                 Content-Type: {content_type}\r\nConnection: close\r\n\r\n"
+                            );
+                            let _ = stream.write_all(head.as_bytes());
+                            for _ in 0..length {
+                                std::thread::sleep(every);
+                                if stream.write_all(b"0").is_err() {
+                                    break;
+                                }
+                            }
                         });
                     }
                     Answer::Reply(status, content_type, body) => {

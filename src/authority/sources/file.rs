@@ -2,7 +2,7 @@
 
 use crate::authority::jwt_source::{Env, JwtSource, JwtSourceError, Request, jwt_from};
 use crate::authority::secret::Jwt;
-use crate::bounded::{BoundedReadError, caps, read_file_bounded};
+use crate::bounded::{BoundedReadError, caps, read_file_bounded_by};
 use std::path::{Path, PathBuf};
 
 /// A JWT in a file.
@@ -31,8 +31,8 @@ impl JwtSource for FileSource {
         true
     }
 
-    fn fetch(&self, _: &Request<'_>) -> Result<Jwt, JwtSourceError> {
-        read_token_file(self.name(), &self.path)
+    fn fetch(&self, request: &Request<'_>) -> Result<Jwt, JwtSourceError> {
+        read_token_file(self.name(), &self.path, request.http.policy().timeout)
     }
 }
 
@@ -40,6 +40,7 @@ impl JwtSource for FileSource {
 pub(crate) fn read_token_file(
     source_name: &'static str,
     path: &Path,
+    wait: std::time::Duration,
 ) -> Result<Jwt, JwtSourceError> {
     let failed = |reason: String| JwtSourceError::File {
         source_name,
@@ -47,7 +48,10 @@ pub(crate) fn read_token_file(
         reason,
     };
     // JWTs are a few KiB: more is not a token, and is not read.
-    let bytes = read_file_bounded(path, caps::SECRET).map_err(|e| match e {
+    // A FIFO may have no writer, or one that never finishes: wait at most `wait` (the request
+    // timeout), never forever.
+    let deadline = std::time::Instant::now() + wait;
+    let bytes = read_file_bounded_by(path, caps::SECRET, deadline).map_err(|e| match e {
         BoundedReadError::Io(e) => failed(io_reason(&e)),
         too_large => failed(too_large.to_string()),
     })?;

@@ -2,11 +2,11 @@
 //! `ACTIONS_ID_TOKEN_REQUEST_URL` and `ACTIONS_ID_TOKEN_REQUEST_TOKEN` only to jobs granted
 //! `permissions: id-token: write`; the token's audience is a query parameter.
 
-use crate::authority::http::require_secure;
 use crate::authority::jwt_source::{
     Env, JwtSource, JwtSourceError, MAX_TOKEN_ANSWER_BYTES, Request, TokenAnswer, fetch_token,
 };
 use crate::authority::secret::Jwt;
+use crate::http::require_secure;
 use url::Url;
 
 /// The token endpoint URL (already carrying a query string).

@@ -39,7 +39,7 @@ impl JwtSource for KubernetesSource {
         self.path.is_file()
     }
 
-    fn fetch(&self, _: &Request<'_>) -> Result<Jwt, JwtSourceError> {
-        read_token_file(self.name(), &self.path)
+    fn fetch(&self, request: &Request<'_>) -> Result<Jwt, JwtSourceError> {
+        read_token_file(self.name(), &self.path, request.http.policy().timeout)
     }
 }

@@ -9,11 +9,14 @@
 //! The exchange URL is asked for as the audience with both `resource` (RFC 8707) and `audience`
 //! (the non-standard name Auth0 and others use); providers ignore the parameter they lack.
 
-use crate::authority::http::{Http, HttpError, Reply, require_secure};
 use crate::authority::jwt_source::{
     Env, JwtSource, JwtSourceError, MAX_TOKEN_ANSWER_BYTES, Request, endpoint_of, error_detail,
 };
+use crate::authority::private::{
+    PrivacyError, check_private_dir, check_private_file, create_private_dir,
+};
 use crate::authority::secret::{Jwt, JwtFormatError, Secret};
+use crate::http::{Http, HttpError, Reply, require_secure};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
@@ -256,13 +259,16 @@ impl OidcSource {
                 Err(other) => return Err(other),
             }
         }
-        let (tokens, nonce) = provider.login(
+        let (tokens, nonce, browser) = provider.login(
             self.config.redirect_port,
             self.config.login_wait,
             audience,
             &self.show_url,
         )?;
-        let jwt = provider.pick(&tokens, Some(&nonce))?;
+        // The browser hears "signed in" only once the answer passed every check.
+        let picked = provider.pick(&tokens, Some(&nonce));
+        browser.finish(picked.is_ok());
+        let jwt = picked?;
         if let (Some(store), Some(new)) = (&store, tokens.answer.refresh_token.as_deref()) {
             store.save(Some(new), &Secret::new(""))?;
         }
@@ -353,6 +359,7 @@ impl<'a> Provider<'a> {
             ("grant_type", "refresh_token".to_string()),
             ("refresh_token", refresh_token.expose().to_string()),
             ("resource", audience.to_string()),
+            ("audience", audience.to_string()),
         ];
         // Not retried: with rotation, replaying a refresh token can revoke the whole grant.
         self.token_request(form, false)
@@ -365,7 +372,7 @@ impl<'a> Provider<'a> {
         wait: Duration,
         audience: &str,
         show_url: &ShowUrl,
-    ) -> Result<(Tokens, String), OidcError> {
+    ) -> Result<(Tokens, String, Browser), OidcError> {
         self.supports_grant("authorization_code")?;
         if let Some(methods) = &self.metadata.code_challenge_methods_supported
             && !methods.iter().any(|m| m == "S256")
@@ -410,20 +417,31 @@ impl<'a> Provider<'a> {
             .append_pair("nonce", nonce.expose())
             .append_pair("code_challenge", &challenge)
             .append_pair("code_challenge_method", "S256")
-            .append_pair("resource", audience);
+            .append_pair("resource", audience)
+            .append_pair("audience", audience);
         show_url(&authorize);
 
-        let code = wait_for_code(&listener, wait, state.expose())?;
+        // Time spent signing in is the person's, not the network's: it does not count against
+        // the overall deadline.
+        let (code, browser) = self
+            .http
+            .pausing_deadline(|| wait_for_code(&listener, wait, state.expose()))?;
         let form = vec![
             ("grant_type", "authorization_code".to_string()),
             ("code", code.expose().to_string()),
             ("redirect_uri", redirect_uri),
             ("code_verifier", verifier.expose().to_string()),
             ("resource", audience.to_string()),
+            ("audience", audience.to_string()),
         ];
         // Not retried: codes are single-use (RFC 6749 §4.1.2).
-        let tokens = self.token_request(form, false)?;
-        Ok((tokens, nonce.expose().to_string()))
+        match self.token_request(form, false) {
+            Ok(tokens) => Ok((tokens, nonce.expose().to_string(), browser)),
+            Err(e) => {
+                browser.finish(false);
+                Err(e)
+            }
+        }
     }
 
     /// POSTs a form to the token endpoint with the client's authentication.
@@ -480,7 +498,33 @@ impl<'a> Provider<'a> {
                 retry,
             )
             .map_err(OidcError::Http)?;
-        token_answer(url, &reply)
+        token_answer(url, &reply).map_err(|error| match error {
+            // A provider that reflects the request into its error text must not make us print
+            // the code, verifier, refresh token or client secret we sent.
+            OidcError::Refused {
+                endpoint,
+                status,
+                detail,
+            } => {
+                let sent: Vec<&str> = form
+                    .iter()
+                    .filter(|(key, _)| {
+                        matches!(
+                            *key,
+                            "code" | "code_verifier" | "refresh_token" | "client_secret"
+                        )
+                    })
+                    .map(|(_, value)| value.as_str())
+                    .chain(secret.map(Secret::expose))
+                    .collect();
+                OidcError::Refused {
+                    endpoint,
+                    status,
+                    detail: detail.map(|d| crate::http::scrub(&d, &sent)),
+                }
+            }
+            other => other,
+        })
     }
 
     /// The token to send to the Authority; checks the ID token's nonce after a login.
@@ -491,6 +535,11 @@ impl<'a> Provider<'a> {
         };
         let token = token.ok_or(OidcError::MissingToken { field })?;
         let jwt = Jwt::parse(token).map_err(|error| OidcError::NotAJwt { field, error })?;
+        // After a sign-in, the ID token is what proves the answer belongs to it (its nonce):
+        // without one, nothing is accepted (nor its refresh token stored).
+        if nonce.is_some() && tokens.answer.id_token.is_none() {
+            return Err(OidcError::MissingToken { field: "id_token" });
+        }
         if let (Some(expected), Some(id_token)) = (nonce, tokens.answer.id_token.as_deref()) {
             let claims = claims_of(id_token).ok_or(OidcError::NotAJwt {
                 field: "id_token",
@@ -548,9 +597,47 @@ fn random_token(n: usize) -> Result<Secret, OidcError> {
     Ok(Secret::new(URL_SAFE_NO_PAD.encode(bytes)))
 }
 
-/// Serves the loopback redirect until it brings a code (or an error) with our `state`.
-/// Requests for other paths (a browser's favicon) are answered 404 and ignored.
-fn wait_for_code(listener: &TcpListener, wait: Duration, state: &str) -> Result<Secret, OidcError> {
+/// The browser's connection for the redirect, answered once the sign-in is checked.
+struct Browser(TcpStream);
+
+impl Browser {
+    /// Tells the browser how the sign-in ended and closes the connection.
+    fn finish(self, signed_in: bool) {
+        let page = if signed_in {
+            "kliento: signed in. You can close this window."
+        } else {
+            "kliento: sign-in failed. See the terminal."
+        };
+        answer(&self.0, "200 OK", page);
+    }
+}
+
+fn answer(mut stream: &TcpStream, status: &str, page: &str) {
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+        page.len()
+    );
+}
+
+/// What a connection to the redirect listener asked for.
+enum Redirect {
+    /// Not `/callback` (a favicon), or unreadable: ignored.
+    Other,
+    /// `/callback` with these query parameters.
+    Callback(Url),
+}
+
+/// Waits up to `wait` for the browser's redirect to `/callback` with our `state`, serving every
+/// connection concurrently (idle or slow local connections cannot delay the real callback).
+/// Requests for other paths and callbacks with another `state` (stray or forged requests) are
+/// answered and ignored; the sign-in goes on. Returns the code and the browser's connection, to
+/// be answered after the checks.
+fn wait_for_code(
+    listener: &TcpListener,
+    wait: Duration,
+    state: &str,
+) -> Result<(Secret, Browser), OidcError> {
     let local = |what: &str, e: std::io::Error| OidcError::Local {
         what: what.into(),
         reason: e.to_string(),
@@ -558,18 +645,64 @@ fn wait_for_code(listener: &TcpListener, wait: Duration, state: &str) -> Result<
     listener
         .set_nonblocking(true)
         .map_err(|e| local("cannot poll the redirect listener", e))?;
+    let (sender, received) = std::sync::mpsc::channel::<(TcpStream, Redirect)>();
     // Polling counts ticks rather than reading the clock (the library never reads it).
-    const TICK: Duration = Duration::from_millis(100);
+    const TICK: Duration = Duration::from_millis(20);
     let ticks = (wait.as_millis() / TICK.as_millis()).max(1);
     for _ in 0..ticks {
         match listener.accept() {
             Ok((stream, _)) => {
-                if let Some(outcome) = handle_redirect(stream, state) {
-                    return outcome;
-                }
+                let sender = sender.clone();
+                std::thread::spawn(move || {
+                    let redirect = read_redirect(&stream);
+                    let _ = sender.send((stream, redirect));
+                });
+                continue;
             }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(TICK),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
             Err(e) => return Err(local("the redirect listener failed", e)),
+        }
+        match received.recv_timeout(TICK) {
+            Ok((stream, Redirect::Other)) => {
+                let mut writer = &stream;
+                let _ = writer.write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+            Ok((stream, Redirect::Callback(url))) => {
+                let param = |name: &str| {
+                    url.query_pairs()
+                        .find(|(key, _)| key == name)
+                        .map(|(_, value)| value.into_owned())
+                };
+                if param("state").as_deref() != Some(state) {
+                    // Not this sign-in: a stray or forged request, which must not end it.
+                    answer(&stream, "400 Bad Request", "kliento: not this sign-in.");
+                    continue;
+                }
+                let outcome = if let Some(error) = param("error") {
+                    let description = param("error_description")
+                        .map(|d| format!(": {d}"))
+                        .unwrap_or_default();
+                    Err(OidcError::Denied {
+                        error: format!("{error}{description}").chars().take(200).collect(),
+                    })
+                } else if let Some(code) = param("code") {
+                    Ok(Secret::new(code))
+                } else {
+                    Err(OidcError::Denied {
+                        error: "the redirect carries no code".into(),
+                    })
+                };
+                return match outcome {
+                    Ok(code) => Ok((code, Browser(stream))),
+                    Err(e) => {
+                        Browser(stream).finish(false);
+                        Err(e)
+                    }
+                };
+            }
+            Err(_) => {}
         }
     }
     Err(OidcError::LoginTimeout {
@@ -577,52 +710,20 @@ fn wait_for_code(listener: &TcpListener, wait: Duration, state: &str) -> Result<
     })
 }
 
-/// Reads one redirect request; `None` when it is not for `/callback`.
-fn handle_redirect(stream: TcpStream, state: &str) -> Option<Result<Secret, OidcError>> {
+/// Reads the request line of one connection (at most 5 s).
+fn read_redirect(stream: &TcpStream) -> Redirect {
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut reader = BufReader::new(&stream);
+    let mut reader = BufReader::new(std::io::Read::take(stream, 8 * 1024));
     let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let target = line.split(' ').nth(1).unwrap_or_default();
-    let url = Url::parse(&format!("http://127.0.0.1{target}")).ok()?;
-    let mut writer = &stream;
-    if url.path() != "/callback" {
-        let _ = writer
-            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-        return None;
+    if reader.read_line(&mut line).is_err() {
+        return Redirect::Other;
     }
-    let param = |name: &str| {
-        url.query_pairs()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.into_owned())
-    };
-    let outcome = if param("state").as_deref() != Some(state) {
-        Err(OidcError::StateMismatch)
-    } else if let Some(error) = param("error") {
-        let description = param("error_description")
-            .map(|d| format!(": {d}"))
-            .unwrap_or_default();
-        Err(OidcError::Denied {
-            error: format!("{error}{description}").chars().take(200).collect(),
-        })
-    } else if let Some(code) = param("code") {
-        Ok(Secret::new(code))
-    } else {
-        Err(OidcError::Denied {
-            error: "the redirect carries no code".into(),
-        })
-    };
-    let page = match &outcome {
-        Ok(_) => "kliento: signed in. You can close this window.",
-        Err(_) => "kliento: sign-in failed. See the terminal.",
-    };
-    let _ = write!(
-        writer,
-        "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
-        page.len()
-    );
-    Some(outcome)
+    let target = line.split(' ').nth(1).unwrap_or_default();
+    match Url::parse(&format!("http://127.0.0.1{target}")) {
+        Ok(url) if url.path() == "/callback" => Redirect::Callback(url),
+        _ => Redirect::Other,
+    }
 }
 
 /// The refresh token file: one line, created 0600, replaced atomically.
@@ -647,7 +748,32 @@ impl RefreshStore {
         }
     }
 
+    fn private(&self, e: PrivacyError) -> OidcError {
+        OidcError::Local {
+            what: "refusing the refresh token store".into(),
+            reason: e.to_string(),
+        }
+    }
+
+    /// Checks the store's directory (and the file, when it exists) as ssh does.
+    fn check(&self) -> Result<bool, OidcError> {
+        if let Some(dir) = self.path.parent()
+            && dir.exists()
+        {
+            check_private_dir(dir).map_err(|e| self.private(e))?;
+        }
+        match std::fs::symlink_metadata(&self.path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            _ => check_private_file(&self.path)
+                .map(|()| true)
+                .map_err(|e| self.private(e)),
+        }
+    }
+
     fn load(&self) -> Result<Option<Secret>, OidcError> {
+        if !self.check()? {
+            return Ok(None);
+        }
         let text = match crate::bounded::read_file_bounded(&self.path, crate::bounded::caps::SECRET)
         {
             Ok(bytes) => String::from_utf8(bytes)
@@ -671,8 +797,10 @@ impl RefreshStore {
             return Ok(());
         };
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| self.failed("create the directory of", e))?;
+            create_private_dir(dir).map_err(|e| self.failed("create the directory of", e))?;
         }
+        // Never write a refresh token into a directory others can read, nor over a symlink.
+        self.check()?;
         let temporary = self
             .path
             .with_extension(format!("tmp{}", std::process::id()));
@@ -738,6 +866,80 @@ mod tests {
         assert_eq!(
             URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[cfg(unix)]
+    fn chmod(path: &Path, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refresh_store_directories_are_created_0700() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = RefreshStore::new(&dir.path().join("kliento/oidc/x.refresh"));
+        store.save(Some("rt-1"), &Secret::new("")).unwrap();
+        for sub in ["kliento", "kliento/oidc"] {
+            let mode = std::fs::metadata(dir.path().join(sub))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o700, "{sub}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refresh_store_refuses_a_symlink_without_reading_or_replacing_it() {
+        let dir = tempfile::tempdir().unwrap();
+        chmod(dir.path(), 0o700);
+        let target = dir.path().join("target");
+        std::fs::write(&target, "not-a-refresh-token").unwrap();
+        chmod(&target, 0o600);
+        let link = dir.path().join("x.refresh");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let store = RefreshStore::new(&link);
+        let error = store.load().unwrap_err().to_string();
+        assert!(error.contains("not a regular file"), "{error}");
+        assert!(store.save(Some("rt-2"), &Secret::new("")).is_err());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "not-a-refresh-token"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refresh_store_refuses_a_file_or_directory_open_to_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let store_dir = dir.path().join("oidc");
+        std::fs::create_dir(&store_dir).unwrap();
+        chmod(&store_dir, 0o700);
+        let path = store_dir.join("x.refresh");
+        std::fs::write(&path, "rt-1").unwrap();
+        chmod(&path, 0o644);
+        let store = RefreshStore::new(&path);
+        let error = store.load().unwrap_err().to_string();
+        assert!(
+            error.contains("mode 0644") && error.contains("chmod 600"),
+            "{error}"
+        );
+        chmod(&path, 0o600);
+        assert_eq!(store.load().unwrap().unwrap().expose(), "rt-1");
+        chmod(&store_dir, 0o777);
+        let error = store.load().unwrap_err().to_string();
+        assert!(
+            error.contains("mode 0777") && error.contains("chmod 700"),
+            "{error}"
         );
     }
 

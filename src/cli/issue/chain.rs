@@ -12,8 +12,10 @@ use kliento::dnssec::retrieve::{
     self, DEFAULT_DOH_URL, DnsOverHttps, Limits, PlainDns, Response, RetrieveError, SetupError,
     Transport,
 };
-use kliento::dnssec::{DnssecChain, validate_veraid_txt};
+use kliento::dnssec::validate::RrType;
+use kliento::dnssec::{DnssecChain, Reason, Rejection, minimise, validate_veraid_txt};
 use kliento::domain::Domain;
+use kliento::http::ProxySettings;
 use kliento::time::{Period, Timestamp};
 use serde::Serialize;
 use std::io::IsTerminal;
@@ -65,6 +67,13 @@ pub struct LiveChain {
     /// Time to wait for each answer: seconds or a duration (30s, 2m), 1s to 300s
     #[arg(long, value_name = "DURATION", default_value = "5", value_parser = timeout)]
     timeout: Duration,
+}
+
+/// How long retrieving a chain may take as a whole: `4 × attempts × --timeout`, i.e. room for
+/// every query in two rounds of parallel queries, each over UDP then TCP, every attempt at its
+/// full timeout (`8 × --timeout` with the default two attempts).
+fn chain_deadline(timeout: Duration, attempts: u32) -> Duration {
+    timeout.saturating_mul(4u32.saturating_mul(attempts.max(1)))
 }
 
 fn timeout(text: &str) -> Result<Duration, String> {
@@ -190,26 +199,70 @@ impl LiveChain {
     /// returned (exit 1 otherwise, exit 4 on network failure).
     pub fn retrieve_secure(&self, ui: &Ui, domain: &Domain) -> Result<Retrieved, Failure> {
         let anchors = load_anchors(self.trust_anchors.as_deref())?;
+        let attempts = Limits::default().attempts;
+        let overall = chain_deadline(self.timeout, attempts);
         let limits = Limits {
             timeout: self.timeout,
-            ..Limits::default()
+            attempts,
+            // Monotonic time bounds the network part only; validation uses Timestamp::now below.
+            deadline: Some(std::time::Instant::now() + overall),
         };
+        let mut proxy = None;
         let transport: Box<dyn Transport> = match &self.resolver {
             Some(server) => Box::new(PlainDns::new(server, limits).map_err(setup_failure)?),
-            None => Box::new(DnsOverHttps::new(&self.doh, limits).map_err(setup_failure)?),
+            None => {
+                let proxies = ProxySettings::from_vars(|name| {
+                    std::env::var(name).ok().filter(|v| !v.is_empty())
+                });
+                let doh = DnsOverHttps::with_proxies(&self.doh, limits, proxies)
+                    .map_err(setup_failure)?;
+                proxy = doh.proxy();
+                Box::new(doh)
+            }
         };
         let server = transport.server();
         ui.detail(
             1,
             format!("asking {server} for the chain of _veraid.{domain}"),
         );
-        let responses = retrieve::retrieve(domain, transport.as_ref())
+        ui.detail(
+            1,
+            format!(
+                "deadlines: {} s per attempt (connect, send and the complete answer), {} s for \
+                 all queries with their retries",
+                self.timeout.as_secs(),
+                overall.as_secs()
+            ),
+        );
+        if let Some(proxy) = proxy {
+            ui.detail(1, format!("DNS-over-HTTPS goes through the proxy {proxy}"));
+        }
+        let mut responses = retrieve::retrieve(domain, transport.as_ref())
             .map_err(|e| retrieve_failure(e, domain, self.resolver.is_some()))?;
+        // Each response is stored minimised: the question, its answer RRset and their RRSIGs.
+        for response in &mut responses {
+            if let Some(header) = minimise::header_summary(&response.answer.raw) {
+                ui.detail(2, format!("{} as received: {header}", response.question));
+            }
+            let received = response.answer.raw.len();
+            response.answer.raw = minimise::minimise(&response.answer.raw).or_fail(
+                Exit::Malformed,
+                format!("the response from {server} to {}", response.question),
+            )?;
+            ui.detail(
+                2,
+                format!(
+                    "{}: {received} bytes received, {} kept",
+                    response.question,
+                    response.answer.raw.len()
+                ),
+            );
+        }
         for response in &responses {
             ui.detail(
                 1,
                 format!(
-                    "{}: {}, {} bytes over {}{}",
+                    "{}: {}, {} bytes over {}{}{}",
                     response.question,
                     response.answer.response_code_name(),
                     response.answer.raw.len(),
@@ -218,8 +271,19 @@ impl LiveChain {
                         .answer
                         .retried_after
                         .as_ref()
-                        .map_or(String::new(), |why| format!(", retried after: {why}"))
+                        .map_or(String::new(), |why| format!(", retried after: {why}")),
+                    match response.answer.ignored {
+                        0 => String::new(),
+                        n => format!(", {n} unrelated datagram(s) ignored"),
+                    }
                 ),
+            );
+        }
+        let ignored: u32 = responses.iter().map(|r| r.answer.ignored).sum();
+        if ignored > 0 {
+            ui.detail(
+                1,
+                format!("{ignored} datagram(s) ignored in all (not answers to our queries)"),
             );
         }
         let chain =
@@ -232,15 +296,30 @@ impl LiveChain {
         let now = Timestamp::now();
         let outcome = validate_veraid_txt(&chain, domain, &Period::instant(now), &anchors);
         let walk = outcome.into_result().map_err(|rejection| {
-            Failure::new(
-                Exit::Invalid,
-                format!("the DNSSEC chain for _veraid.{domain} is unusable: {rejection}"),
-            )
-            .hint(rejection_hint(
-                &responses,
-                self.trust_anchors.is_some(),
-                foreign_root(Some(&chain), &anchors),
-            ))
+            // -v: what was authenticated before the failure.
+            for line in rejection.walk.to_string().lines() {
+                ui.detail(1, line);
+            }
+            let note = match rejection.reason {
+                Reason::Answer(_) | Reason::NoRecords { .. } => txt_note(&responses),
+                _ => None,
+            };
+            let mut message =
+                format!("the DNSSEC chain for _veraid.{domain} is unusable: {rejection}");
+            if let Some(note) = &note {
+                message.push_str(&format!(" ({})", note.describe()));
+            }
+            Failure::new(Exit::Invalid, message)
+                .hint(rejection_hint(
+                    &rejection,
+                    note.as_ref(),
+                    &responses,
+                    domain,
+                    self.trust_anchors.is_some(),
+                    foreign_root(Some(&chain), &anchors),
+                ))
+                .field("status", rejection.status.to_string())
+                .field("reason", rejection.reason.to_string())
         })?;
         for line in walk.to_string().lines() {
             ui.detail(1, line);
@@ -254,15 +333,91 @@ impl LiveChain {
     }
 }
 
-/// What to do about a chain that is not SECURE: name a server that refused or failed, else point
-/// at the anchors or the zone's signing.
-fn rejection_hint(responses: &[Response], custom_anchors: bool, foreign_root: bool) -> String {
+/// What the TXT response really held, when it holds no TXT record: another RCODE, or a CNAME.
+enum TxtNote {
+    /// The RCODE is not NOERROR (NXDOMAIN...).
+    Rcode(String),
+    /// The name is an alias.
+    Cname(String),
+}
+
+impl TxtNote {
+    fn describe(&self) -> String {
+        match self {
+            TxtNote::Rcode(rcode) => format!("the TXT response has RCODE {rcode}"),
+            TxtNote::Cname(target) => format!("the name is a CNAME to {target}"),
+        }
+    }
+}
+
+/// Looks into the TXT response for why it holds no TXT record.
+fn txt_note(responses: &[Response]) -> Option<TxtNote> {
+    use hickory_proto::op::Message;
+    use hickory_proto::rr::RData;
+    let response = responses
+        .iter()
+        .find(|r| r.question.record_type() == RrType::Txt)?;
+    let message = Message::from_vec(&response.answer.raw).ok()?;
+    if message.metadata.response_code != hickory_proto::op::ResponseCode::NoError {
+        return Some(TxtNote::Rcode(response.answer.response_code_name()));
+    }
+    message
+        .answers
+        .iter()
+        .find_map(|record| match &record.data {
+            RData::CNAME(target) => Some(TxtNote::Cname(target.0.to_string())),
+            _ => None,
+        })
+}
+
+/// What to do about a chain that is not SECURE, for the reason it is not: a server that refused,
+/// a missing or aliased record, an altered or unsigned answer, or anchors that do not fit.
+fn rejection_hint(
+    rejection: &Rejection,
+    note: Option<&TxtNote>,
+    responses: &[Response],
+    domain: &Domain,
+    custom_anchors: bool,
+    foreign_root: bool,
+) -> String {
     if let Some(r) = responses.iter().find(|r| r.answer.server_declined()) {
         return format!(
             "the server answered {} to {}; it may not be a resolver for this name",
             r.answer.response_code_name(),
             r.question
         );
+    }
+    match (note, &rejection.reason) {
+        (Some(TxtNote::Cname(_)), _) => {
+            return format!(
+                "VeraId needs the TXT record at _veraid.{domain} itself: an alias (CNAME) is not \
+                 followed"
+            );
+        }
+        (Some(TxtNote::Rcode(_)), _) | (None, Reason::ResponseCode { .. }) => {
+            return format!(
+                "publish the TXT record at _veraid.{domain} (kliento txt-record prints it), or \
+                 check the domain name"
+            );
+        }
+        (None, Reason::NoValidSignature { .. }) => {
+            return "a signature does not verify: the answer was altered on the way, or the \
+                    zone's signatures are wrong or expired (check the zone's signing and this \
+                    machine's clock)"
+                .into();
+        }
+        (None, Reason::Unsigned { .. } | Reason::NoRecords { .. }) => {
+            return "the answer carries no signature: the zone may be unsigned, or something on \
+                    the way strips DNSSEC records (try --doh or another --resolver)"
+                .into();
+        }
+        (None, Reason::NoDnskeyMatchesDs { zone, .. }) if zone != "." => {
+            return format!(
+                "the DS records for {zone} in its parent match none of its keys: a broken \
+                 delegation or a key rollover gone wrong"
+            );
+        }
+        _ => {}
     }
     if foreign_root && !custom_anchors {
         "the chain's root key matches none of the built-in IANA trust anchors: for a test DNS \
