@@ -23,6 +23,7 @@ pub mod caps {
 
 /// Why a bounded read failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BoundedReadError {
     /// The input has more than `limit` bytes.
     #[error("it is over the {limit}-byte limit")]

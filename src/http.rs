@@ -122,6 +122,7 @@ impl TransportFailure {
 
 /// A request that did not produce a usable answer.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HttpError {
     /// Network failure on every attempt.
     #[error("{}: {detail} (after {attempts} attempt{})", describe(*failure, url), if *attempts == 1 { "" } else { "s" })]

@@ -35,6 +35,7 @@ pub struct ExchangeUrl(Url);
 
 /// Why a string is not a usable exchange URL.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ExchangeUrlError {
     /// Not an absolute URL.
     #[error("\"{text}\" is not an absolute URL: {reason}")]
@@ -175,6 +176,7 @@ impl fmt::Display for Problem {
 
 /// Why the exchange failed.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ExchangeError {
     /// The request did not produce an answer.
     #[error(transparent)]

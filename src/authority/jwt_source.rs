@@ -63,6 +63,7 @@ pub trait JwtSource {
 
 /// Why no token was obtained.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum JwtSourceError {
     /// A variable the source needs is unset or empty.
     #[error("{source_name}: {variable} is not set")]

@@ -7,6 +7,7 @@ use std::path::Path;
 
 /// Why a secret file or its directory is not private.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PrivacyError {
     /// A symlink, FIFO, device or directory where a regular file belongs.
     #[error("{} is not a regular file (a symlink or special file is never followed for a secret)", .0.display())]

@@ -51,6 +51,7 @@ pub struct Jwt(Secret);
 
 /// Why a token is not a compact JWT.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum JwtFormatError {
     /// The token is empty (after trimming whitespace).
     #[error("the token is empty")]

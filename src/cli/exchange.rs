@@ -695,6 +695,7 @@ fn exchange_failure(error: ExchangeError, secrets: &Secrets) -> Failure {
         | ExchangeError::Bundle(_) => {
             Some("check that the URL is a VeraId Authority exchange URL".to_string())
         }
+        _ => None,
     };
     let failure = Failure::new(
         Exit::Environment,

@@ -79,9 +79,9 @@ pub fn read_bounded(path: &Path, limit: usize) -> Result<Option<Vec<u8>>, Failur
             Exit::Environment,
             format!("cannot read {}: {}", source_name(path), io_reason(&e)),
         )),
-        Err(stalled @ BoundedReadError::Stalled) => Err(Failure::new(
+        Err(other) => Err(Failure::new(
             Exit::Environment,
-            format!("cannot read {}: {stalled}", source_name(path)),
+            format!("cannot read {}: {other}", source_name(path)),
         )),
     }
 }
@@ -107,9 +107,9 @@ pub fn read_secret(
             Exit::Environment,
             format!("cannot read {}: {}", path.display(), io_reason(&e)),
         ),
-        stalled @ BoundedReadError::Stalled => Failure::new(
+        other => Failure::new(
             Exit::Environment,
-            format!("cannot read {}: {stalled}", path.display()),
+            format!("cannot read {}: {other}", path.display()),
         ),
     })
 }

@@ -9,6 +9,7 @@ use hickory_proto::rr::{RData, RecordType};
 
 /// Why a response cannot be minimised.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MinimiseError {
     /// It is not a DNS message.
     #[error("the response is not a valid DNS message: {0}")]

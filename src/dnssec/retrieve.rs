@@ -318,6 +318,7 @@ pub struct TransportError {
 
 /// A transport could not be set up from the user's settings.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SetupError {
     /// The resolver address is not `HOST:PORT` (or a bare IP address).
     #[error("invalid resolver address {input:?}: {reason}")]
@@ -350,6 +351,7 @@ pub enum SetupError {
 
 /// Why a chain could not be retrieved.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RetrieveError {
     /// The domain does not make a valid query name.
     #[error(transparent)]

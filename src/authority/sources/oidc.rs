@@ -71,6 +71,7 @@ pub struct OidcConfig {
 
 /// OIDC-specific failures.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum OidcError {
     /// A URL (issuer or endpoint) is not allowed.
     #[error(transparent)]

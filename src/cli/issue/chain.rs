@@ -442,6 +442,7 @@ fn retrieve_failure(e: RetrieveError, domain: &Domain, plain_dns: bool) -> Failu
         ),
         RetrieveError::Transport(_) => Failure::new(Exit::Environment, message)
             .hint("check the network and the --doh URL, or use --resolver HOST:PORT"),
+        _ => Failure::new(Exit::Environment, message),
     }
 }
 
@@ -449,7 +450,7 @@ fn retrieve_failure(e: RetrieveError, domain: &Domain, plain_dns: bool) -> Failu
 fn setup_failure(e: SetupError) -> Failure {
     let exit = match e {
         SetupError::ResolverSyntax { .. } | SetupError::DohUrl { .. } => Exit::Usage,
-        SetupError::ResolverLookup { .. } | SetupError::HttpClient(_) => Exit::Environment,
+        _ => Exit::Environment,
     };
     Failure::new(exit, e)
 }
