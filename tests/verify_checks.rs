@@ -921,3 +921,68 @@ fn the_server_api_tells_invalid_from_malformed_by_type() {
     ));
     assert!(TokenBundle::from_auth_header("Bearer eyJ.eyJ.x").is_err());
 }
+
+#[test]
+fn rejects_a_member_certificate_whose_name_is_not_a_user_name() {
+    // A member signature whose member certificate's CN is rewritten from `alice` to `al@ce`:
+    // the CMS signature still verifies (the key is unchanged), the certificate chain does not,
+    // and diagnosing goes on to the member name, which is no VeraId user name.
+    let (messages, anchor) = chain(org_key(), 3600, None, period(-HOUR, DAY));
+    let org = org_certificate(org_key(), period(-HOUR, DAY));
+    let options = CertificateOptions {
+        start: at(-HOUR),
+        expiry: at(DAY),
+        hash: HashAlgorithm::Sha256,
+    };
+    let member_key = other_key();
+    let member_cert = issue_member_certificate(
+        &alice(),
+        &member_key.to_public_key(),
+        &org,
+        org_key(),
+        &options,
+    )
+    .unwrap();
+    let signer = Signer::Member {
+        certificate: &member_cert,
+    };
+    let mut bytes = bundle::issue(
+        &token(),
+        signer,
+        member_key,
+        &messages,
+        &org,
+        period(-60, 300),
+    )
+    .unwrap();
+    replace_all(
+        &mut bytes,
+        b"\x00a\x00l\x00i\x00c\x00e",
+        b"\x00a\x00l\x00@\x00c\x00e",
+    );
+    let verification = bundle::verify_with(
+        &bytes,
+        Some(AUDIENCE),
+        Period::instant(now()),
+        std::slice::from_ref(&anchor),
+        Mode::Diagnose,
+    );
+    let report = verification.report();
+    let outcome = |id| report.outcome(id).unwrap();
+    assert!(
+        matches!(outcome(CheckId::Signature), Outcome::Passed),
+        "{report:#?}"
+    );
+    assert!(matches!(
+        outcome(CheckId::CertificateChain),
+        Outcome::Failed(Failure::MemberNotIssued(_))
+    ));
+    assert!(
+        matches!(
+            outcome(CheckId::MemberName),
+            Outcome::Failed(Failure::MemberName(e)) if e.name == "al@ce"
+        ),
+        "{report:#?}"
+    );
+    assert_eq!(verification.verified(), None);
+}
