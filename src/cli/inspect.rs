@@ -17,7 +17,8 @@ use kliento::token::encoding::{BundleEncoding, MAX_INPUT_SIZE};
 use kliento::veraid::certificate::Certificate;
 use kliento::veraid::hex;
 use kliento::veraid::verify::{Findings, Mode};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -153,53 +154,74 @@ impl<'a> View<'a> {
         self.verification.map(TokenVerification::findings)
     }
 
-    fn json(&self) -> Value {
+    fn json(&self) -> InspectJson {
         let findings = self.findings();
         let verified = self.verification.and_then(TokenVerification::verified);
-        let signature = findings.and_then(|f| {
-            f.metadata.as_ref().map(|m| {
-                json!({
-                    "service": m.service.to_string(),
-                    "start": m.start.to_string(),
-                    "end": m.end.to_string(),
-                    "encapsulated": f.signed_data.as_ref().map(|s| s.encapsulated_plaintext().is_some()),
-                })
-            })
-        });
-        json!({
-            "schemaVersion": SCHEMA_VERSION,
-            "input": { "bytes": self.read_whole().then_some(self.size), "encoding": self.encoding },
-            "status": self.status(),
-            "error": self.error(),
-            "subjectId": verified.map(|v| v.subject_id.clone()),
-            "organisation": findings.and_then(|f| f.organisation_certificate.as_ref()).map(|c| json!({
-                "name": c.common_name().strip_suffix('.').unwrap_or(c.common_name()),
-                "certificate": certificate_json(c),
-            })),
-            "member": verified.map(|v| json!({
-                "kind": if v.member.user().is_some() { "user" } else { "bot" },
-                "name": v.member.name(),
-                "signedBy": if v.signed_by_member { "member" } else { "organisation" },
-            })),
-            "memberCertificate": findings.and_then(|f| f.member_certificate.as_ref()).map(certificate_json),
-            "signature": signature,
-            "token": verified.map(|v| json!({
-                "audience": v.token.audience,
-                "claims": v.token.claims.to_json(),
-            })),
-            "dnssec": findings.and_then(|f| f.chain.as_ref().map(|chain| json!({
-                "messages": chain.summaries().iter().map(message_json).collect::<Vec<_>>(),
-                "txtRecord": f.txt_record.as_ref().map(ToString::to_string),
-                "window": f.dnssec_window.map(|w| w.to_string()),
-                "walk": f.walk.as_ref().map(walk_json),
-                "work": {
-                    "signatureVerifications": f.dnssec_work.verifications,
-                    "cost": f.dnssec_work.cost,
-                    "dsDigests": f.dnssec_work.ds_digests,
+        InspectJson {
+            schema_version: SCHEMA_VERSION,
+            input: InputJson {
+                bytes: self.read_whole().then_some(self.size),
+                encoding: self.encoding.map(str::to_string),
+            },
+            status: self.status(),
+            error: self.error(),
+            subject_id: verified.map(|v| v.subject_id.clone()),
+            organisation: findings
+                .and_then(|f| f.organisation_certificate.as_ref())
+                .map(|c| OrganisationJson {
+                    name: c
+                        .common_name()
+                        .strip_suffix('.')
+                        .unwrap_or(c.common_name())
+                        .into(),
+                    certificate: CertificateJson::of(c),
+                }),
+            member: verified.map(|v| MemberJson {
+                kind: if v.member.user().is_some() {
+                    "user"
+                } else {
+                    "bot"
                 },
-            }))),
-            "checks": self.report.checks.iter().map(check_json).collect::<Vec<_>>(),
-        })
+                name: v.member.name().to_string(),
+                signed_by: if v.signed_by_member {
+                    "member"
+                } else {
+                    "organisation"
+                },
+            }),
+            member_certificate: findings
+                .and_then(|f| f.member_certificate.as_ref())
+                .map(CertificateJson::of),
+            signature: findings.and_then(|f| {
+                f.metadata.as_ref().map(|m| SignatureJson {
+                    service: m.service.to_string(),
+                    start: m.start.to_string(),
+                    end: m.end.to_string(),
+                    encapsulated: f
+                        .signed_data
+                        .as_ref()
+                        .map(|s| s.encapsulated_plaintext().is_some()),
+                })
+            }),
+            token: verified.map(|v| TokenJson {
+                audience: v.token.audience.clone(),
+                claims: v.token.claims.to_json(),
+            }),
+            dnssec: findings.and_then(|f| {
+                f.chain.as_ref().map(|chain| DnssecJson {
+                    messages: chain.summaries().iter().map(MessageJson::of).collect(),
+                    txt_record: f.txt_record.as_ref().map(ToString::to_string),
+                    window: f.dnssec_window.map(|w| w.to_string()),
+                    walk: f.walk.as_ref().map(WalkJson::of),
+                    work: WorkJson {
+                        signature_verifications: f.dnssec_work.verifications,
+                        cost: f.dnssec_work.cost,
+                        ds_digests: f.dnssec_work.ds_digests,
+                    },
+                })
+            }),
+            checks: self.report.checks.iter().map(CheckJson::of).collect(),
+        }
     }
 
     fn text(&self, verbosity: u8) -> String {
@@ -296,89 +318,327 @@ fn certificate_key(certificate: &Certificate) -> Option<(OrgKeyAlgorithm, String
         .and_then(|k| kliento::keys::key_id(&k).ok())
 }
 
-fn certificate_json(certificate: &Certificate) -> Value {
-    let key = certificate_key(certificate);
-    json!({
-        "commonName": certificate.common_name(),
-        "issuer": certificate.issuer_common_name(),
-        "serialNumber": certificate.serial_number().to_string(),
-        "notBefore": certificate.not_before().to_string(),
-        "notAfter": certificate.not_after().to_string(),
-        "signatureAlgorithm": certificate.signature_algorithm().map(|a| a.webcrypto_name()).ok(),
-        "keyBits": key.as_ref().map(|(a, _)| a.bits()),
-        "keyAlgorithm": key.as_ref().map(|(a, _)| a.id()),
-        "keyId": key.map(|(_, id)| id),
-        "subjectKeyId": certificate.subject_key_id().map(hex),
-        "authorityKeyId": certificate.authority_key_id().map(hex),
-        "isCa": certificate.basic_constraints().map(|b| b.ca),
-    })
+/// `signed by <signer> key <tag> (algorithm <n>), valid <inception>..<expiration>`.
+fn signature_use_text(signature: &SignatureUse) -> String {
+    format!(
+        "{}: signed by {} key {} (algorithm {}), valid {}",
+        signature.rrset,
+        signature.signer,
+        signature.key_tag,
+        signature.algorithm,
+        signature.validity
+    )
 }
 
-fn message_json(summary: &MessageSummary) -> Value {
-    json!({
-        "question": summary.questions.join(", "),
-        "rcode": summary.response_code,
-        "bytes": summary.bytes,
-        "rrsets": summary.rrsets.iter().map(|r| json!({
-            "name": r.name,
-            "ttl": r.ttl,
-            "records": r.records,
-            "rrsigs": r.signatures.iter().map(|s| json!({
-                "algorithm": s.algorithm,
-                "keyTag": s.key_tag,
-                "signer": s.signer,
-                "inception": from_unix_seconds(s.inception).to_string(),
-                "expiration": from_unix_seconds(s.expiration).to_string(),
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
+/// The walk as text, one line per step, root first (for `-v`): the window, which DS matched
+/// which key, and which RRSIG authenticated each RRset.
+pub fn walk_lines(walk: &Walk) -> Vec<String> {
+    let mut lines = vec![format!("window {}", walk.window)];
+    for zone in &walk.zones {
+        let source = if zone.ds_signature.is_some() {
+            "DS"
+        } else {
+            "trust anchor"
+        };
+        lines.extend(zone.ds_signature.as_ref().map(signature_use_text));
+        for m in &zone.ds_matches {
+            lines.push(format!(
+                "{}: {source} {}/{}/{} matches DNSKEY {}",
+                zone.zone, m.ds_key_tag, m.algorithm, m.digest_type, m.dnskey_tag
+            ));
+        }
+        lines.extend(zone.dnskey_signature.as_ref().map(signature_use_text));
+    }
+    lines.extend(walk.answer_signature.as_ref().map(signature_use_text));
+    lines
 }
 
-fn signature_use_json(signature: &SignatureUse) -> Value {
-    json!({
-        "rrset": signature.rrset,
-        "signer": signature.signer,
-        "keyTag": signature.key_tag,
-        "algorithm": signature.algorithm,
-        "inception": signature.validity.start.to_string(),
-        "expiration": signature.validity.end.to_string(),
-    })
+/// `inspect --format json`, schema version [`SCHEMA_VERSION`]: every key always present
+/// (`null` where there is nothing to show), as the README's "inspect" section documents.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InspectJson {
+    schema_version: u32,
+    input: InputJson,
+    status: &'static str,
+    error: Option<String>,
+    subject_id: Option<String>,
+    organisation: Option<OrganisationJson>,
+    member: Option<MemberJson>,
+    member_certificate: Option<CertificateJson>,
+    signature: Option<SignatureJson>,
+    token: Option<TokenJson>,
+    dnssec: Option<DnssecJson>,
+    checks: Vec<CheckJson>,
+}
+
+#[derive(Serialize)]
+struct InputJson {
+    bytes: Option<usize>,
+    encoding: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OrganisationJson {
+    name: String,
+    certificate: CertificateJson,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MemberJson {
+    kind: &'static str,
+    name: String,
+    signed_by: &'static str,
+}
+
+#[derive(Serialize)]
+struct SignatureJson {
+    service: String,
+    start: String,
+    end: String,
+    encapsulated: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct TokenJson {
+    audience: String,
+    claims: Value,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CertificateJson {
+    common_name: String,
+    issuer: Option<String>,
+    serial_number: String,
+    not_before: String,
+    not_after: String,
+    signature_algorithm: Option<&'static str>,
+    key_bits: Option<usize>,
+    key_algorithm: Option<u8>,
+    key_id: Option<String>,
+    subject_key_id: Option<String>,
+    authority_key_id: Option<String>,
+    is_ca: Option<bool>,
+}
+
+impl CertificateJson {
+    fn of(certificate: &Certificate) -> Self {
+        let key = certificate_key(certificate);
+        Self {
+            common_name: certificate.common_name().to_string(),
+            issuer: certificate.issuer_common_name().map(str::to_string),
+            serial_number: certificate.serial_number().to_string(),
+            not_before: certificate.not_before().to_string(),
+            not_after: certificate.not_after().to_string(),
+            signature_algorithm: certificate
+                .signature_algorithm()
+                .map(|a| a.webcrypto_name())
+                .ok(),
+            key_bits: key.as_ref().map(|(a, _)| a.bits()),
+            key_algorithm: key.as_ref().map(|(a, _)| a.id()),
+            key_id: key.map(|(_, id)| id),
+            subject_key_id: certificate.subject_key_id().map(hex),
+            authority_key_id: certificate.authority_key_id().map(hex),
+            is_ca: certificate.basic_constraints().map(|b| b.ca),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DnssecJson {
+    messages: Vec<MessageJson>,
+    txt_record: Option<String>,
+    window: Option<String>,
+    walk: Option<WalkJson>,
+    work: WorkJson,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WorkJson {
+    signature_verifications: u32,
+    cost: u32,
+    ds_digests: u32,
+}
+
+#[derive(Serialize)]
+struct MessageJson {
+    question: String,
+    rcode: u16,
+    bytes: usize,
+    rrsets: Vec<RrsetJson>,
+}
+
+#[derive(Serialize)]
+struct RrsetJson {
+    name: String,
+    ttl: u32,
+    records: Vec<String>,
+    rrsigs: Vec<RrsigJson>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RrsigJson {
+    algorithm: u8,
+    key_tag: u16,
+    signer: String,
+    inception: String,
+    expiration: String,
+}
+
+impl MessageJson {
+    fn of(summary: &MessageSummary) -> Self {
+        Self {
+            question: summary.questions.join(", "),
+            rcode: summary.response_code,
+            bytes: summary.bytes,
+            rrsets: summary
+                .rrsets
+                .iter()
+                .map(|r| RrsetJson {
+                    name: r.name.clone(),
+                    ttl: r.ttl,
+                    records: r.records.clone(),
+                    rrsigs: r
+                        .signatures
+                        .iter()
+                        .map(|s| RrsigJson {
+                            algorithm: s.algorithm,
+                            key_tag: s.key_tag,
+                            signer: s.signer.clone(),
+                            inception: from_unix_seconds(s.inception).to_string(),
+                            expiration: from_unix_seconds(s.expiration).to_string(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The walk zone by zone, as data: which DS matched which key and which RRSIG authenticated
 /// each RRset.
-fn walk_json(walk: &Walk) -> Value {
-    json!({
-        "window": walk.window.to_string(),
-        "zones": walk.zones.iter().map(|zone| json!({
-            "zone": zone.zone,
-            "dsSignature": zone.ds_signature.as_ref().map(signature_use_json),
-            "dsMatches": zone.ds_matches.iter().map(|m| json!({
-                "dsKeyTag": m.ds_key_tag,
-                "digestType": m.digest_type,
-                "dnskeyTag": m.dnskey_tag,
-                "algorithm": m.algorithm,
-            })).collect::<Vec<_>>(),
-            "dnskeySignature": zone.dnskey_signature.as_ref().map(signature_use_json),
-            "keys": zone.keys.iter().map(|k| json!({
-                "keyTag": k.key_tag,
-                "algorithm": k.algorithm,
-                "flags": k.flags,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "answerSignature": walk.answer_signature.as_ref().map(signature_use_json),
-    })
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WalkJson {
+    window: String,
+    zones: Vec<ZoneJson>,
+    answer_signature: Option<SignatureUseJson>,
 }
 
-fn check_json(check: &Check) -> Value {
-    json!({
-        "name": check.id.name(),
-        "title": check.id.title(),
-        "outcome": outcome_name(&check.outcome),
-        "detail": check.detail,
-        "expected": check.expected,
-        "actual": check.actual,
-    })
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ZoneJson {
+    zone: String,
+    ds_signature: Option<SignatureUseJson>,
+    ds_matches: Vec<DsMatchJson>,
+    dnskey_signature: Option<SignatureUseJson>,
+    keys: Vec<KeyJson>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DsMatchJson {
+    ds_key_tag: u16,
+    digest_type: u8,
+    dnskey_tag: u16,
+    algorithm: u8,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KeyJson {
+    key_tag: u16,
+    algorithm: u8,
+    flags: u16,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignatureUseJson {
+    rrset: String,
+    signer: String,
+    key_tag: u16,
+    algorithm: u8,
+    inception: String,
+    expiration: String,
+}
+
+impl SignatureUseJson {
+    fn of(signature: &SignatureUse) -> Self {
+        Self {
+            rrset: signature.rrset.clone(),
+            signer: signature.signer.clone(),
+            key_tag: signature.key_tag,
+            algorithm: signature.algorithm,
+            inception: signature.validity.start.to_string(),
+            expiration: signature.validity.end.to_string(),
+        }
+    }
+}
+
+impl WalkJson {
+    fn of(walk: &Walk) -> Self {
+        Self {
+            window: walk.window.to_string(),
+            zones: walk
+                .zones
+                .iter()
+                .map(|zone| ZoneJson {
+                    zone: zone.zone.clone(),
+                    ds_signature: zone.ds_signature.as_ref().map(SignatureUseJson::of),
+                    ds_matches: zone
+                        .ds_matches
+                        .iter()
+                        .map(|m| DsMatchJson {
+                            ds_key_tag: m.ds_key_tag,
+                            digest_type: m.digest_type,
+                            dnskey_tag: m.dnskey_tag,
+                            algorithm: m.algorithm,
+                        })
+                        .collect(),
+                    dnskey_signature: zone.dnskey_signature.as_ref().map(SignatureUseJson::of),
+                    keys: zone
+                        .keys
+                        .iter()
+                        .map(|k| KeyJson {
+                            key_tag: k.key_tag,
+                            algorithm: k.algorithm,
+                            flags: k.flags,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            answer_signature: walk.answer_signature.as_ref().map(SignatureUseJson::of),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct CheckJson {
+    name: &'static str,
+    title: &'static str,
+    outcome: &'static str,
+    detail: String,
+    expected: Option<String>,
+    actual: Option<String>,
+}
+
+impl CheckJson {
+    fn of(check: &Check) -> Self {
+        Self {
+            name: check.id.name(),
+            title: check.id.title(),
+            outcome: outcome_name(&check.outcome),
+            detail: check.detail.clone(),
+            expected: check.expected.clone(),
+            actual: check.actual.clone(),
+        }
+    }
 }
 
 fn certificate_text(out: &mut String, label: &str, certificate: &Certificate, organisation: bool) {
@@ -470,14 +730,70 @@ fn findings_text(out: &mut String, findings: &Findings, verbosity: u8) {
         && let Some(walk) = &findings.walk
     {
         let _ = writeln!(out, "DNSSEC walk:");
-        for line in walk.to_string().lines() {
-            let _ = writeln!(out, "  {}", escape(line));
+        for line in walk_lines(walk) {
+            let _ = writeln!(out, "  {}", escape(&line));
         }
         let work = findings.dnssec_work;
         let _ = writeln!(
             out,
             "  work: {} signature verifications (cost {}), {} DS digests",
             work.verifications, work.cost, work.ds_digests
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kliento::dnssec::test_chain::{ChainSpec, TestZones, ZoneAlgorithm};
+    use kliento::dnssec::validate_veraid_txt;
+    use kliento::time::Period;
+
+    #[test]
+    fn walk_renders_one_line_per_step() {
+        let ts = |t: &str| t.parse::<kliento::time::Timestamp>().unwrap();
+        let domain: kliento::domain::Domain = "example.com".parse().unwrap();
+        let zones = TestZones::generate(&domain, &[ZoneAlgorithm::EcdsaP256Sha256]).unwrap();
+        let validity = Period::new(ts("2026-01-01T00:00:00Z"), ts("2026-02-01T00:00:00Z")).unwrap();
+        let test = zones
+            .build(&ChainSpec::new(
+                "1 LWXQVKQjBF7FkDWwFMfQvFsiB/qlgx1fL4FQcHLu6KM= 3600",
+                validity,
+            ))
+            .unwrap();
+        let walk = validate_veraid_txt(
+            &test.chain().unwrap(),
+            &domain,
+            &Period::instant(ts("2026-01-15T00:00:00Z")),
+            std::slice::from_ref(&test.root_anchor),
+        )
+        .into_result()
+        .unwrap();
+        let lines = walk_lines(&walk);
+        assert_eq!(lines.len(), 1 + 2 + 3 * 2 + 1, "{lines:#?}");
+        assert_eq!(
+            lines[0],
+            "window 2026-01-15T00:00:00Z..2026-01-15T00:00:00Z"
+        );
+        let root_tag = walk.zones[0].keys[0].key_tag;
+        assert_eq!(
+            lines[1],
+            format!(".: trust anchor {root_tag}/13/2 matches DNSKEY {root_tag}")
+        );
+        assert_eq!(
+            lines[2],
+            format!(
+                "./DNSKEY: signed by . key {root_tag} (algorithm 13), valid \
+                 2026-01-01T00:00:00Z..2026-02-01T00:00:00Z"
+            )
+        );
+        assert!(
+            lines[3].starts_with("com./DS: signed by . key "),
+            "{lines:#?}"
+        );
+        assert!(
+            lines[9].starts_with("_veraid.example.com./TXT: signed by example.com. key "),
+            "{lines:#?}"
         );
     }
 }

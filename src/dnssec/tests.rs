@@ -582,35 +582,6 @@ fn ds_of_unsupported_digest_type_matches_no_key() {
 }
 
 #[test]
-fn walk_renders_one_line_per_step() {
-    let walk = validate(&build(&spec())).into_result().unwrap();
-    let text = walk.to_string();
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 1 + 2 + 3 * 2 + 1, "{text}");
-    assert_eq!(
-        lines[0],
-        "window 2026-01-15T00:00:00Z..2026-01-15T00:00:00Z"
-    );
-    let root_tag = walk.zones[0].keys[0].key_tag;
-    assert_eq!(
-        lines[1],
-        format!(".: trust anchor {root_tag}/13/2 matches DNSKEY {root_tag}")
-    );
-    assert_eq!(
-        lines[2],
-        format!(
-            "./DNSKEY: signed by . key {root_tag} (algorithm 13), valid \
-             2026-01-01T00:00:00Z..2026-02-01T00:00:00Z"
-        )
-    );
-    assert!(lines[3].starts_with("com./DS: signed by . key "), "{text}");
-    assert!(
-        lines[9].starts_with("_veraid.example.com./TXT: signed by example.com. key "),
-        "{text}"
-    );
-}
-
-#[test]
 fn rejects_domain_whose_veraid_name_exceeds_255_octets() {
     let long: Domain = format!("{0}.{0}.{0}.{1}", "a".repeat(63), "b".repeat(57))
         .parse()

@@ -442,49 +442,6 @@ pub struct Walk {
     pub answer_signature: Option<SignatureUse>,
 }
 
-impl fmt::Display for SignatureUse {
-    /// `signed by <signer> key <tag> (algorithm <n>), valid <inception>..<expiration>`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "signed by {} key {} (algorithm {}), valid {}",
-            self.signer, self.key_tag, self.algorithm, self.validity
-        )
-    }
-}
-
-impl fmt::Display for Walk {
-    /// One line per step, root first, for `-v` output: which DS matched which key, which RRSIG
-    /// authenticated each RRset, and the window.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "window {}", self.window)?;
-        for zone in &self.zones {
-            let source = if zone.ds_signature.is_some() {
-                "DS"
-            } else {
-                "trust anchor"
-            };
-            if let Some(signature) = &zone.ds_signature {
-                writeln!(f, "{}: {}", signature.rrset, signature)?;
-            }
-            for m in &zone.ds_matches {
-                writeln!(
-                    f,
-                    "{}: {source} {}/{}/{} matches DNSKEY {}",
-                    zone.zone, m.ds_key_tag, m.algorithm, m.digest_type, m.dnskey_tag
-                )?;
-            }
-            if let Some(signature) = &zone.dnskey_signature {
-                writeln!(f, "{}: {}", signature.rrset, signature)?;
-            }
-        }
-        if let Some(signature) = &self.answer_signature {
-            writeln!(f, "{}: {}", signature.rrset, signature)?;
-        }
-        Ok(())
-    }
-}
-
 /// Why one RRSIG could not authenticate its RRset.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RrsigProblem {

@@ -4,6 +4,7 @@
 use crate::cli::anchors::{foreign_root, load_anchors};
 use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
+use crate::cli::inspect::walk_lines;
 use crate::cli::io::{self, FileMode};
 use crate::cli::ui::Ui;
 use crate::cli::values;
@@ -297,7 +298,7 @@ impl LiveChain {
         let outcome = validate_veraid_txt(&chain, domain, &Period::instant(now), &anchors);
         let walk = outcome.into_result().map_err(|rejection| {
             // -v: what was authenticated before the failure.
-            for line in rejection.walk.to_string().lines() {
+            for line in walk_lines(&rejection.walk) {
                 ui.detail(1, line);
             }
             let note = match rejection.reason {
@@ -321,7 +322,7 @@ impl LiveChain {
                 .field("status", rejection.status.to_string())
                 .field("reason", rejection.reason.to_string())
         })?;
-        for line in walk.to_string().lines() {
+        for line in walk_lines(&walk) {
             ui.detail(1, line);
         }
         Ok(Retrieved {
