@@ -38,6 +38,7 @@ pub mod report;
 pub mod time;
 pub mod token;
 pub mod veraid;
+pub mod warm;
 
 pub use token::bundle::VerifiedToken;
 pub use token::verifier::{Malformed, Rejection, TokenBundle, Verifier};

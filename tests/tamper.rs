@@ -21,8 +21,11 @@ use kliento::veraid::certificate::{
 use kliento::veraid::member::Member;
 use kliento::veraid::signature::Signer;
 use kliento::veraid::txt::{TtlOverride, TxtRdata};
+use kliento::veraid::verify::Mode;
+use kliento::warm::WarmCache;
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::OnceLock;
 
 const AUDIENCE: &str = "https://api.example.com";
 
@@ -82,13 +85,36 @@ enum Fate {
     Panicked,
 }
 
+/// Shared by every variant: what one variant's verification leaves in it must never change
+/// another's report (warm and cold verification agree).
+fn warm_cache() -> &'static WarmCache {
+    static CACHE: OnceLock<WarmCache> = OnceLock::new();
+    CACHE.get_or_init(|| WarmCache::new(1_000_000))
+}
+
 fn verify(variant: &[u8], anchors: &[TrustAnchor], at: Timestamp, original: &Token) -> Fate {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        bundle::verify(variant, AUDIENCE, Period::instant(at), anchors)
+        let cold = bundle::verify(variant, AUDIENCE, Period::instant(at), anchors);
+        let warm = bundle::verify_warm(
+            variant,
+            Some(AUDIENCE),
+            Period::instant(at),
+            anchors,
+            Mode::FirstFailure,
+            Some(warm_cache()),
+        );
+        (cold, warm)
     }));
-    let Ok(verification) = outcome else {
+    let Ok((verification, warm)) = outcome else {
         return Fate::Panicked;
     };
+    if warm.report() != verification.report() || warm.verified() != verification.verified() {
+        return Fate::Forged(format!(
+            "warm verification differs: {:?} vs {:?}",
+            warm.report(),
+            verification.report()
+        ));
+    }
     if verification.verdict() != Verdict::Valid {
         return Fate::Rejected;
     }

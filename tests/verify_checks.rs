@@ -23,6 +23,7 @@ use kliento::veraid::signature::SignatureError;
 use kliento::veraid::signature::{self, SignOptions, SignatureMetadata, Signer};
 use kliento::veraid::txt::{TtlOverride, TxtRdata};
 use kliento::veraid::verify::{Expectations, Mode, verify_signature_bundle};
+use kliento::warm::WarmCache;
 use std::sync::OnceLock;
 
 const AUDIENCE: &str = "https://api.example.com";
@@ -121,12 +122,38 @@ fn valid_fixture() -> Fixture {
 }
 
 fn verify_at(bytes: &[u8], anchor: &TrustAnchor, when: Timestamp) -> TokenVerification {
-    bundle::verify(
+    verify_compared(
         bytes,
-        AUDIENCE,
+        Some(AUDIENCE),
         Period::instant(when),
         std::slice::from_ref(anchor),
+        Mode::FirstFailure,
     )
+}
+
+/// One warm cache for the whole test binary: what one test's bundles leave in it must never
+/// change another's verdict.
+fn warm_cache() -> &'static WarmCache {
+    static CACHE: OnceLock<WarmCache> = OnceLock::new();
+    CACHE.get_or_init(|| WarmCache::new(100_000))
+}
+
+/// Verifies cold, then twice warm (filling the cache, then using it), and asserts that the
+/// three give the same report and the same verified token.
+fn verify_compared(
+    bytes: &[u8],
+    audience: Option<&str>,
+    period: Period,
+    anchors: &[TrustAnchor],
+    mode: Mode,
+) -> TokenVerification {
+    let cold = bundle::verify_with(bytes, audience, period, anchors, mode);
+    for _ in 0..2 {
+        let warm = bundle::verify_warm(bytes, audience, period, anchors, mode, Some(warm_cache()));
+        assert_eq!(warm.report(), cold.report(), "warm and cold reports differ");
+        assert_eq!(warm.verified(), cold.verified());
+    }
+    cold
 }
 
 /// Asserts that `check` failed first, with a failure matching `$variant` (the typed reason) and
@@ -322,7 +349,7 @@ fn rejects_signature_metadata_whose_period_ends_before_it_starts() {
         stopped.report().first_failure().unwrap().id,
         CheckId::Signature
     );
-    let verification = bundle::verify_with(
+    let verification = verify_compared(
         &bytes,
         Some(AUDIENCE),
         Period::instant(now()),
@@ -472,6 +499,7 @@ fn rejects_certificate_and_signature_periods_that_never_meet() {
         anchors: std::slice::from_ref(&anchor),
         detached_plaintext: None,
         mode: Mode::FirstFailure,
+        cache: None,
     };
     let verification = verify_signature_bundle(&bytes, &expected);
     let failure = verification.report.first_failure().unwrap();
@@ -526,6 +554,7 @@ fn ttl_override_limits_how_old_the_dnssec_signatures_may_be() {
             anchors: std::slice::from_ref(&anchor),
             detached_plaintext: None,
             mode: Mode::FirstFailure,
+            cache: None,
         };
         verify_signature_bundle(&bytes, &expected)
     };
@@ -796,7 +825,7 @@ fn a_bundle_signed_with_a_key_outside_dns_hands_out_no_claims() {
     let certificate = org_certificate(org_key(), period(-HOUR, DAY));
     let bytes = alice_bundle(&messages, &certificate, period(-60, 300));
     for mode in [Mode::FirstFailure, Mode::Diagnose] {
-        let verification = bundle::verify_with(
+        let verification = verify_compared(
             &bytes,
             Some(AUDIENCE),
             Period::instant(now()),
@@ -854,7 +883,7 @@ fn keytrap_bundle(tamper_signature: bool) -> Fixture {
 fn a_keytrap_chain_costs_a_bounded_number_of_signature_operations() {
     let fixture = keytrap_bundle(false);
     for mode in [Mode::FirstFailure, Mode::Diagnose] {
-        let verification = bundle::verify_with(
+        let verification = verify_compared(
             &fixture.bundle,
             Some(AUDIENCE),
             Period::instant(now()),
@@ -880,6 +909,7 @@ fn a_keytrap_chain_costs_a_bounded_number_of_signature_operations() {
         anchors: std::slice::from_ref(&fixture.anchor),
         detached_plaintext: None,
         mode: Mode::Diagnose,
+        cache: None,
     };
     let verification = verify_signature_bundle(&fixture.bundle, &expected);
     assert!(verification.verified.is_none());
@@ -960,7 +990,7 @@ fn rejects_a_member_certificate_whose_name_is_not_a_user_name() {
         b"\x00a\x00l\x00i\x00c\x00e",
         b"\x00a\x00l\x00@\x00c\x00e",
     );
-    let verification = bundle::verify_with(
+    let verification = verify_compared(
         &bytes,
         Some(AUDIENCE),
         Period::instant(now()),

@@ -34,6 +34,7 @@ use super::anchors::TrustAnchor;
 use super::chain::DnssecChain;
 use crate::domain::Domain;
 use crate::time::{self, Period, Timestamp};
+use crate::warm::WarmCache;
 use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS, RRSIG};
 use hickory_proto::dnssec::{Algorithm, DigestType, PublicKey, TBS, Verifier};
 use hickory_proto::op::{Message, ResponseCode};
@@ -292,18 +293,27 @@ pub struct Work {
 /// The limits and the work done so far; one budget can span several validations of the same
 /// bundle (for example at two windows) so that together they stay within the limits.
 #[derive(Clone, Debug, Default)]
-pub struct Budget {
+pub struct Budget<'c> {
     limits: Limits,
     spent: Work,
+    cache: Option<&'c WarmCache>,
 }
 
-impl Budget {
+impl<'c> Budget<'c> {
     /// A fresh budget with these limits.
     pub fn new(limits: Limits) -> Self {
         Self {
             limits,
             spent: Work::default(),
+            cache: None,
         }
+    }
+
+    /// The same budget, taking RRSIG verification outcomes from `cache` when it remembers them
+    /// (and remembering new ones). The work is counted alike, remembered or not.
+    pub fn with_cache(mut self, cache: Option<&'c WarmCache>) -> Self {
+        self.cache = cache;
+        self
     }
 
     /// The work done so far.
@@ -842,10 +852,10 @@ fn veraid_name(domain: &Domain) -> Result<Name, AnswerError> {
 }
 
 /// One validation in progress: the chain, the window, the budget and the walk recorded so far.
-struct Walker<'a> {
+struct Walker<'a, 'c> {
     chain: &'a DnssecChain,
     window: &'a Period,
-    budget: &'a mut Budget,
+    budget: &'a mut Budget<'c>,
     walk: &'a mut Walk,
 }
 
@@ -875,7 +885,7 @@ impl RrsetToVerify<'_> {
     }
 }
 
-impl Walker<'_> {
+impl Walker<'_, '_> {
     fn walk(&mut self, domain: &Domain, anchors: &[TrustAnchor]) -> Result<(), Reason> {
         let answer = TxtAnswer::from_chain(self.chain, domain).map_err(Reason::Answer)?;
         let owner = veraid_name(domain).map_err(Reason::Answer)?;
@@ -1112,11 +1122,21 @@ impl Walker<'_> {
                 self.budget
                     .charge_verification(&key.dnskey)
                     .map_err(exceeded)?;
-                if key
-                    .dnskey
-                    .verify(signed_data.as_ref(), signature.sig())
-                    .is_ok()
-                {
+                let verify = || {
+                    key.dnskey
+                        .verify(signed_data.as_ref(), signature.sig())
+                        .is_ok()
+                };
+                let valid = match self.budget.cache {
+                    Some(cache) => cache.rrsig(
+                        &dnskey_bytes(&key.dnskey),
+                        signed_data.as_ref(),
+                        signature.sig(),
+                        verify,
+                    ),
+                    None => verify(),
+                };
+                if valid {
                     verified_by = Some(key.tag);
                     break;
                 }
@@ -1316,6 +1336,14 @@ fn rrsigs<'m>(answers: &'m [Record], name: &Name, rtype: RecordType) -> Vec<&'m 
 fn differing_ttls<'r>(mut records: impl Iterator<Item = &'r Record>) -> Option<(u32, u32)> {
     let first = records.next()?.ttl;
     records.find(|r| r.ttl != first).map(|r| (first, r.ttl))
+}
+
+/// What identifies a key for the warm cache: its algorithm and public key bytes.
+fn dnskey_bytes(key: &DNSKEY) -> Vec<u8> {
+    let public = key.public_key();
+    let mut bytes = vec![u8::from(public.algorithm())];
+    bytes.extend_from_slice(public.public_bytes());
+    bytes
 }
 
 fn algorithm_of(key: &DNSKEY) -> u8 {

@@ -12,6 +12,7 @@ use crate::veraid::certificate::Certificate;
 use crate::veraid::member::Member;
 use crate::veraid::signature::{self, SignError, SignOptions, SignatureMetadata, Signer};
 use crate::veraid::verify::{Expectations, Findings, Mode, Verification, verify_signature_bundle};
+use crate::warm::WarmCache;
 
 /// Why a token bundle could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -139,12 +140,26 @@ pub fn verify_with(
     anchors: &[TrustAnchor],
     mode: Mode,
 ) -> TokenVerification {
+    verify_warm(bytes, audience, period, anchors, mode, None)
+}
+
+/// [`verify_with`] taking the outcomes `cache` remembers from earlier bundles (and remembering
+/// new ones): the same report as a cold verification, in less time for a known organisation.
+pub fn verify_warm(
+    bytes: &[u8],
+    audience: Option<&str>,
+    period: Period,
+    anchors: &[TrustAnchor],
+    mode: Mode,
+    cache: Option<&WarmCache>,
+) -> TokenVerification {
     let expected = Expectations {
         service: KLIENTO_SERVICE_OID,
         period,
         anchors,
         detached_plaintext: None,
         mode,
+        cache,
     };
     let mut veraid = verify_signature_bundle(bytes, &expected);
     let report = &mut veraid.report;

@@ -6,12 +6,13 @@
 //! as Kliento Verifier's `malformed` and `invalid` statuses are. [`Verifier`] is cheap to clone
 //! and share between threads (`Send + Sync`, the anchors behind an `Arc`).
 
-use super::bundle::{TokenVerification, VerifiedToken, verify_with};
+use super::bundle::{TokenVerification, VerifiedToken, verify_warm};
 use super::encoding::{self, BundleEncoding, BundleInputError};
 use crate::dnssec::{TrustAnchor, iana_root_anchors};
 use crate::report::{CheckId, Verdict};
 use crate::time::{Period, Timestamp};
 use crate::veraid::verify::Mode;
+use crate::warm::{DEFAULT_ENTRIES, WarmCache};
 use std::sync::Arc;
 
 /// A token bundle as received: its DER bytes, at most 16 KiB, not yet verified.
@@ -113,10 +114,14 @@ impl TokenVerification {
 }
 
 /// Verifies token bundles against a set of DNSSEC root trust anchors (the IANA root's by
-/// default). Cheap to clone; `Send + Sync`.
+/// default). Cheap to clone; `Send + Sync`. It remembers what does not change between bundles of
+/// one organisation (verified DNSSEC signatures, checked certificates: see [`crate::warm`]), so
+/// a new bundle over a known chain costs little more than its own signature; clones share that
+/// memory. The report is the same as a cold verification's.
 #[derive(Clone, Debug)]
 pub struct Verifier {
     anchors: Arc<[TrustAnchor]>,
+    cache: Option<Arc<WarmCache>>,
 }
 
 impl Default for Verifier {
@@ -135,7 +140,15 @@ impl Verifier {
     pub fn with_trust_anchors(anchors: impl Into<Arc<[TrustAnchor]>>) -> Self {
         Self {
             anchors: anchors.into(),
+            cache: Some(Arc::new(WarmCache::new(DEFAULT_ENTRIES))),
         }
+    }
+
+    /// The same verifier remembering at most `entries` outcomes (0: none, every verification
+    /// cold). Clones made before share the old memory; this one starts empty.
+    pub fn with_cache_entries(mut self, entries: usize) -> Self {
+        self.cache = (entries > 0).then(|| Arc::new(WarmCache::new(entries)));
+        self
     }
 
     /// The trust anchors in use.
@@ -173,12 +186,13 @@ impl Verifier {
         at: Timestamp,
         mode: Mode,
     ) -> TokenVerification {
-        verify_with(
+        verify_warm(
             &bundle.der,
             audience,
             Period::instant(at),
             &self.anchors,
             mode,
+            self.cache.as_deref(),
         )
     }
 }

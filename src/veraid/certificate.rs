@@ -108,6 +108,9 @@ pub struct Certificate {
     authority_key_id: Option<Vec<u8>>,
     signature_algorithm: Vec<u8>,
     signature: Vec<u8>,
+    /// The subject key, parsed on first use: building an `rsa::PublicKey` precomputes its
+    /// Montgomery parameters, which cost more than a verification with it.
+    rsa_key: std::sync::OnceLock<Result<rsa::PublicKey, CertificateError>>,
 }
 
 impl PartialEq for Certificate {
@@ -198,6 +201,7 @@ impl Certificate {
             authority_key_id: None,
             signature_algorithm: signature_algorithm.to_vec(),
             signature,
+            rsa_key: std::sync::OnceLock::new(),
         };
         certificate.read_extensions(&raw.extensions)?;
         Ok(certificate)
@@ -330,12 +334,16 @@ impl Certificate {
 
     /// The subject public key, when it is an RSA key (rsaEncryption or id-RSASSA-PSS).
     pub fn rsa_public_key(&self) -> Result<rsa::PublicKey, CertificateError> {
-        RsaKey::from_bytes(&self.spki)
-            .map(|key| key.public_key())
-            .map_err(|e| CertificateError::UnusableKey {
-                subject: self.common_name.clone(),
-                detail: e.to_string(),
+        self.rsa_key
+            .get_or_init(|| {
+                RsaKey::from_bytes(&self.spki)
+                    .map(|key| key.public_key())
+                    .map_err(|e| CertificateError::UnusableKey {
+                        subject: self.common_name.clone(),
+                        detail: e.to_string(),
+                    })
             })
+            .clone()
     }
 
     /// The basicConstraints extension, if present.

@@ -25,6 +25,7 @@ use crate::domain::Domain;
 use crate::keys::{self, OrgKeyAlgorithm};
 use crate::report::{CheckId, Failure, Report};
 use crate::time::Period;
+use crate::warm::WarmCache;
 
 /// The largest bundle verified, in bytes (Kliento's limit, digest §1.6): anything larger is
 /// malformed before it is parsed.
@@ -54,6 +55,8 @@ pub struct Expectations<'a> {
     pub detached_plaintext: Option<&'a [u8]>,
     /// Whether to stop at the first failing check.
     pub mode: Mode,
+    /// Outcomes remembered from earlier bundles (warm verification), if any.
+    pub cache: Option<&'a WarmCache>,
 }
 
 /// Everything decoded along the way, for `inspect` (whatever the checks said). Who signed and
@@ -278,7 +281,7 @@ fn run(
 
     // Certificate path and validity (steps 7a-7b).
     let signer = findings.member_certificate.clone();
-    let chain_ok = check_certificate_chain(report, &org, signer.as_ref());
+    let chain_ok = check_certificate_chain(report, &org, signer.as_ref(), expected.cache);
     if !go_on(report) {
         return None;
     }
@@ -360,11 +363,18 @@ fn check_certificate_chain(
     report: &mut Report,
     org: &Certificate,
     member: Option<&Certificate>,
+    cache: Option<&WarmCache>,
 ) -> bool {
+    let issued_by = |child: &Certificate, issuer: &Certificate| match cache {
+        Some(cache) => cache.issued(child.to_der(), issuer.to_der(), || {
+            verify_issued_by(child, issuer)
+        }),
+        None => verify_issued_by(child, issuer),
+    };
     // veraid-js never checks the organisation certificate's self-signature (pkijs trusts the
     // trusted certificate as is); checking it costs nothing for genuine certificates and keeps
     // its validity and constraints from being edited unnoticed (fail-closed).
-    if let Err(e) = verify_issued_by(org, org) {
+    if let Err(e) = issued_by(org, org) {
         report.fail(
             CheckId::CertificateChain,
             Failure::OrganisationSelfSignature(e),
@@ -388,7 +398,7 @@ fn check_certificate_chain(
             );
             true
         }
-        Some(member) => match verify_issued_by(member, org) {
+        Some(member) => match issued_by(member, org) {
             Ok(()) => {
                 report.pass(
                     CheckId::CertificateChain,
@@ -521,7 +531,7 @@ fn check_dnssec(
     findings.dnssec_window = Some(window);
     findings.txt_record = Some(record);
 
-    let mut budget = Budget::default();
+    let mut budget = Budget::default().with_cache(expected.cache);
     let outcome =
         validate_veraid_txt_within(chain, &domain, &window, expected.anchors, &mut budget);
     findings.walk = Some(outcome.walk.clone());
