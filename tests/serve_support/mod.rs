@@ -103,9 +103,10 @@ impl Bundles {
                 "chain.der",
                 "--encoding",
                 "der",
-                "--valid-for",
-                "1h",
             ];
+            if !extra.contains(&"--valid-for") {
+                args.extend_from_slice(&["--valid-for", "1h"]);
+            }
             args.extend_from_slice(extra);
             run(&args)
         };
@@ -172,10 +173,11 @@ impl Bundles {
                 "alice",
                 "--start",
                 "-3h",
-                "--expiry",
-                "-2h",
+                "--valid-for",
+                "1h",
                 "--allow-invalid",
             ]);
+            let not_yet_valid = token(&["--key", "org.pem", "--start", "+2h", "--allow-invalid"]);
             let mut tampered = user.clone();
             let at = tampered
                 .windows(15)
@@ -224,6 +226,7 @@ impl Bundles {
             cases.extend([
                 ("wrong-audience", user.clone(), "https://other.example.com"),
                 ("expired", expired, AUDIENCE),
+                ("not-yet-valid", not_yet_valid, AUDIENCE),
                 ("wrong-service", wrong_service(d), AUDIENCE),
                 ("tampered", tampered, AUDIENCE),
                 ("foreign-anchors", foreign, AUDIENCE),
@@ -234,6 +237,7 @@ impl Bundles {
                     AUDIENCE,
                 ),
                 ("over-16-kib", oversize, AUDIENCE),
+                ("empty", Vec::new(), AUDIENCE),
             ]);
         }
         Self { dir, cases }
@@ -456,6 +460,11 @@ impl Response {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    /// The body as JSON, when it is.
+    pub fn json_opt(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
     }
 
     pub fn text(&self) -> String {
