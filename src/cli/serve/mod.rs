@@ -194,6 +194,7 @@ async fn serve(ui: &Ui, args: &Args, shared: Arc<Shared>) -> Result<Exit, Failur
             connections.clone(),
             shared.clone(),
             stopped.clone(),
+            args.header_timeout,
         )));
     }
 
@@ -234,6 +235,7 @@ async fn accept_loop(
     connections: Arc<Semaphore>,
     shared: Arc<Shared>,
     mut stopped: watch::Receiver<bool>,
+    header_timeout: Duration,
 ) {
     loop {
         let permit = tokio::select! {
@@ -259,23 +261,33 @@ async fn accept_loop(
             }
         };
         let _ = stream.set_nodelay(true);
-        let service = {
-            let shared = shared.clone();
-            hyper::service::service_fn(move |request| {
-                let shared = shared.clone();
-                async move { Ok::<_, std::convert::Infallible>(shared.handle(request).await) }
-            })
-        };
-        let connection = builder
-            .serve_connection(TokioIo::new(stream), service)
-            .into_owned();
-        let connection = graceful.watch(connection);
+        let watcher = graceful.watcher();
+        let (builder, shared, mut stopped) = (builder.clone(), shared.clone(), stopped.clone());
         shared.connections.fetch_add(1, Ordering::Relaxed);
-        let shared = shared.clone();
         tokio::spawn(async move {
-            // A connection that sends nothing is closed after the header timeout (HTTP/1.1) or
-            // the keep-alive timeout (HTTP/2); errors (malformed HTTP, resets) just close it.
-            let _ = connection.await;
+            // hyper's header timeout starts once the protocol is known, after the first byte:
+            // a client that sends nothing at all is closed after the same time.
+            let mut first = [0u8; 1];
+            let sent = tokio::select! {
+                biased;
+                _ = stopped.wait_for(|stop| *stop) => false,
+                peeked = tokio::time::timeout(header_timeout, stream.peek(&mut first)) => {
+                    matches!(peeked, Ok(Ok(n)) if n > 0)
+                }
+            };
+            if sent {
+                let service = {
+                    let shared = shared.clone();
+                    hyper::service::service_fn(move |request| {
+                        let shared = shared.clone();
+                        async move { Ok::<_, std::convert::Infallible>(shared.handle(request).await) }
+                    })
+                };
+                let connection = builder.serve_connection(TokioIo::new(stream), service);
+                // Closed after the header timeout when idle (HTTP/1.1) or the keep-alive
+                // timeout (HTTP/2); errors (malformed HTTP, resets) just close it.
+                let _ = watcher.watch(connection).await;
+            }
             shared.connections.fetch_sub(1, Ordering::Relaxed);
             drop(permit);
         });
