@@ -2,7 +2,6 @@
 //! from the cache), the Kliento Verifier answer, the log line and the metrics.
 
 use super::LogFormat;
-use super::cache::{self, Cache};
 use super::metrics::{Gauges, Metrics};
 use super::pool::Pool;
 use crate::cli::io;
@@ -12,6 +11,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use hyper::{Method, Request, Response, StatusCode};
+use kliento::cache::{self, ResultCache};
 use kliento::report::Verdict;
 use kliento::time::Timestamp;
 use kliento::token::encoding::{BundleInputError, MAX_INPUT_SIZE};
@@ -31,7 +31,7 @@ const HEADER_TYPE: &str = "application/vnd.kliento.auth-header";
 pub struct Shared {
     verifier: Verifier,
     pool: Pool,
-    cache: Option<Cache>,
+    cache: Option<ResultCache>,
     body_timeout: Duration,
     log_format: LogFormat,
     quiet: bool,
@@ -143,7 +143,7 @@ impl Shared {
         Self {
             verifier,
             pool,
-            cache: (cache_entries > 0).then(|| Cache::new(cache_entries)),
+            cache: (cache_entries > 0).then(|| ResultCache::new(cache_entries)),
             body_timeout,
             log_format,
             quiet,
@@ -200,7 +200,7 @@ impl Shared {
             queue_capacity: self.pool.capacity(),
             workers: self.pool.workers(),
             connections: self.connections.load(std::sync::atomic::Ordering::Relaxed),
-            cache_entries: self.cache.as_ref().map_or(0, Cache::len),
+            cache_entries: self.cache.as_ref().map_or(0, ResultCache::len),
         }
     }
 

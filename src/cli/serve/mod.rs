@@ -1,7 +1,6 @@
 //! `kliento serve`: a drop-in Kliento Verifier (kliento-authority digest §3) on tokio + hyper,
 //! verifying on a bounded pool of worker threads through the library's [`Verifier`].
 
-mod cache;
 mod handler;
 mod metrics;
 mod pool;

@@ -1,6 +1,29 @@
-//! The verified-result cache: clients send one bundle for its whole lifetime, so a valid result
-//! is kept, keyed by a SHA-256 digest of the audience and the bundle's exact DER bytes, for the
-//! period in which it holds and no longer.
+//! A verified-result cache for servers: clients send one bundle for its whole lifetime, so a
+//! valid result is kept, keyed by a SHA-256 digest of the audience and the bundle's exact DER
+//! bytes, for the period in which it holds and no longer (`kliento serve` uses it).
+//!
+//! ```
+//! use kliento::cache::{ResultCache, key};
+//! use kliento::veraid::verify::Mode;
+//! # let header = format!("Kliento {}", include_str!("../examples/token.b64").trim());
+//! # let anchors = kliento::dnssec::parse_trust_anchors(include_str!("../examples/test-root.ds")).unwrap();
+//! # let verifier = kliento::Verifier::with_trust_anchors(anchors);
+//! # let now: kliento::time::Timestamp = "2026-12-01T00:00:00Z".parse().unwrap();
+//! let cache = ResultCache::new(10_000);
+//! let bundle = kliento::TokenBundle::from_auth_header(&header)?;
+//! let key = key("https://api.example.com", bundle.as_der());
+//! let subject = match cache.get(&key, now) {
+//!     Some(verified) => verified.subject_id.clone(),
+//!     None => {
+//!         let verification = verifier.check(&bundle, Some("https://api.example.com"), now, Mode::FirstFailure);
+//!         cache.put(key, &verification, now);
+//!         verification.into_result()?.subject_id
+//!     }
+//! };
+//! assert_eq!(subject, "alice@example.com");
+//! assert!(cache.get(&key, now).is_some());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! Verification depends on the time only through comparisons of the verification instant with
 //! the signature period, each certificate's validity and each RRSIG's inception and expiration.
@@ -8,12 +31,11 @@
 //! exclusive end matters) every comparison comes out as it did when the result was computed,
 //! and so does the verification. Only valid results are kept; rejections are verified again.
 
+use crate::time::Timestamp;
+use crate::token::bundle::{TokenVerification, VerifiedToken};
 use hickory_proto::dnssec::rdata::DNSSECRData;
 use hickory_proto::op::Message;
 use hickory_proto::rr::RData;
-use kliento::VerifiedToken;
-use kliento::time::Timestamp;
-use kliento::token::bundle::TokenVerification;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -37,12 +59,12 @@ struct Entry {
 }
 
 /// At most `capacity` valid results, each with the period in which it holds.
-pub struct Cache {
+pub struct ResultCache {
     capacity: usize,
     entries: Mutex<HashMap<Key, Entry>>,
 }
 
-impl Cache {
+impl ResultCache {
     /// A cache of `capacity` entries (0: nothing is kept).
     pub fn new(capacity: usize) -> Self {
         Self {
@@ -58,7 +80,9 @@ impl Cache {
         if entry.from <= at && at <= entry.until {
             return Some(entry.verified.clone());
         }
-        entries.remove(key);
+        if at > entry.until {
+            entries.remove(key);
+        }
         None
     }
 
@@ -99,6 +123,11 @@ impl Cache {
     /// Entries held.
     pub fn len(&self) -> usize {
         self.entries.lock().map_or(0, |e| e.len())
+    }
+
+    /// Whether no entry is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
