@@ -66,7 +66,8 @@ local function read(name)
 end
 local good = "/?audience=https%3A%2F%2Fapi.example.com"
 local other = "/?audience=https%3A%2F%2Fother.example.com"
-local headers = { ["Content-Type"] = "application/vnd.kliento.token-bundle" }
+-- Host too: node refuses HTTP/1.1 requests without one (wrk.format adds none).
+local headers = { ["Content-Type"] = "application/vnd.kliento.token-bundle", ["Host"] = "127.0.0.1" }
 local requests = {}
 local bundles = $BUNDLES
 for i = 0, 99 do
@@ -83,12 +84,14 @@ function request() n = n + 1; return requests[(n % #requests) + 1] end
 LUA
 
 start_kliento() { # $1: extra args
+  rm -f "$work/k.out"
   "$K" serve --listen 127.0.0.1:0 --trust-anchors "$work/root.ds" -q $1 >"$work/k.out" 2>"$work/k.err" &
   pids+=($!); SERVER_PID=$!
   for _ in $(seq 100); do [ -s "$work/k.out" ] && break; sleep 0.05; done
   URL=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$work/k.out")
 }
 start_node() {
+  rm -f "$work/n.out"
   node tests/peers/verifier.mjs --trust-anchors "$work/root.ds" >"$work/n.out" 2>"$work/n.err" &
   pids+=($!); SERVER_PID=$!
   for _ in $(seq 200); do [ -s "$work/n.out" ] && break; sleep 0.05; done
