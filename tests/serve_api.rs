@@ -277,3 +277,40 @@ fn sigterm_stops_with_exit_0_and_json_logs_are_one_object_a_line() {
     assert_eq!(line["subject"], "alice@example.com");
     assert!(line["latencyMs"].is_number());
 }
+
+#[test]
+fn speaks_http2_with_prior_knowledge() {
+    let curl = std::process::Command::new("curl").arg("--version").output();
+    if !curl.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var("CI").is_ok_and(|v| v != "true") || std::env::var("CI").is_err(),
+            "curl is required under CI=true"
+        );
+        eprintln!("\n!!! SKIPPED: curl is absent (apt-get install curl) !!!\n");
+        return;
+    }
+    let bundles = Bundles::valid();
+    let server = server(&bundles, &[]);
+    let file = bundles.dir.path().join("user.der");
+    std::fs::write(&file, bundles.get("valid-user")).unwrap();
+    let output = std::process::Command::new("curl")
+        .args([
+            "-s",
+            "--http2-prior-knowledge",
+            "--max-time",
+            "20",
+            "-w",
+            "\n%{http_version}",
+        ])
+        .args(["-H", &format!("Content-Type: {BUNDLE}")])
+        .arg("--data-binary")
+        .arg(format!("@{}", file.display()))
+        .arg(format!("http://{}{AUDIENCE_QUERY}", server.address))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let (body, version) = stdout.rsplit_once('\n').unwrap();
+    assert_eq!(version, "2", "{stdout}");
+    let answer: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(answer["subjectId"], "alice@example.com");
+}

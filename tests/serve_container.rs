@@ -28,7 +28,10 @@ fn instruction<'a>(file: &'a str, name: &str) -> &'a str {
 fn the_image_entrypoint_serves_on_all_interfaces_as_a_non_root_user() {
     let file = dockerfile();
     let stages = file.lines().filter(|l| l.starts_with("FROM ")).count();
-    assert_eq!(stages, 2, "multi-stage: a build stage and a small final one");
+    assert_eq!(
+        stages, 2,
+        "multi-stage: a build stage and a small final one"
+    );
     assert_eq!(instruction(&file, "EXPOSE"), "3000");
     assert_eq!(instruction(&file, "ENV"), "KLIENTO_LISTEN=0.0.0.0:3000");
     let user = instruction(&file, "USER");
