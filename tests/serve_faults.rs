@@ -230,6 +230,9 @@ fn clients_leaving_mid_body_do_not_disturb_the_server() {
     let log = server.log_with("POST / 400");
     assert!(log.contains("POST / 400"), "{log}");
     assert_healthy(&server, &bundles);
+    // Nothing is left counted in flight but the request asking.
+    let metrics = server.request("GET", "/metrics", &[], b"").text();
+    assert!(metrics.contains("kliento_requests_in_flight 1\n"), "{metrics}");
 }
 
 #[test]

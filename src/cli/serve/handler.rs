@@ -156,7 +156,7 @@ impl Shared {
     /// Answers one request.
     pub async fn handle(self: Arc<Self>, request: Request<Incoming>) -> Response<Full<Bytes>> {
         let started = Instant::now();
-        self.metrics.start();
+        let _in_flight = self.metrics.start();
         let method = request.method().clone();
         let path = request.uri().path().to_string();
         let answer = self.route(request).await;

@@ -26,6 +26,15 @@ pub struct Metrics {
     cache_misses: AtomicU64,
 }
 
+/// A request in flight (see [`Metrics::start`]).
+pub struct InFlight<'a>(&'a AtomicI64);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// Gauges read when rendering.
 pub struct Gauges {
     /// Jobs waiting for a worker.
@@ -41,9 +50,11 @@ pub struct Gauges {
 }
 
 impl Metrics {
-    /// A request started.
-    pub fn start(&self) {
+    /// A request started; it counts as in flight until the guard is dropped (answered, or
+    /// abandoned when the client went away).
+    pub fn start(&self) -> InFlight<'_> {
         self.in_flight.fetch_add(1, Ordering::Relaxed);
+        InFlight(&self.in_flight)
     }
 
     /// A request ended with `status`, the verification status (if any) and the failing check
@@ -55,7 +66,6 @@ impl Metrics {
         check: Option<&'static str>,
         latency: Duration,
     ) {
-        self.in_flight.fetch_sub(1, Ordering::Relaxed);
         *lock(&self.requests)
             .entry((status, verification.unwrap_or("none")))
             .or_default() += 1;
@@ -203,23 +213,33 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 mod tests {
     use super::*;
 
+    fn gauges() -> Gauges {
+        Gauges {
+            queued: 3,
+            queue_capacity: 8,
+            workers: 2,
+            connections: 1,
+            cache_entries: 0,
+        }
+    }
+
     #[test]
     fn renders_counters_histogram_and_gauges() {
         let metrics = Metrics::default();
-        metrics.start();
+        let request = metrics.start();
+        assert!(
+            metrics
+                .render(&gauges())
+                .contains("kliento_requests_in_flight 1\n")
+        );
+        drop(request);
         metrics.record(
             200,
             Some("invalid"),
             Some("audience"),
             Duration::from_micros(700),
         );
-        let text = metrics.render(&Gauges {
-            queued: 3,
-            queue_capacity: 8,
-            workers: 2,
-            connections: 1,
-            cache_entries: 0,
-        });
+        let text = metrics.render(&gauges());
         assert!(text.contains("kliento_requests_total{code=\"200\",status=\"invalid\"} 1\n"));
         assert!(text.contains("kliento_verification_failures_total{check=\"audience\"} 1\n"));
         assert!(text.contains("kliento_request_duration_seconds_bucket{le=\"0.0005\"} 0\n"));
