@@ -179,6 +179,29 @@ fn listens_where_kliento_listen_says_and_an_empty_variable_is_unset() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("KLIENTO_LISTEN"), "{stderr}");
+    // Empty: the default address, 127.0.0.1:3000 (listened on, or busy here: either way not
+    // a usage error about an empty address).
+    let mut child = std::process::Command::new(serve_support::binary())
+        .args(["serve", "--trust-anchors", anchors])
+        .env("KLIENTO_LISTEN", "")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let _ = child.kill();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        line == "listening on http://127.0.0.1:3000\n"
+            || stderr.starts_with("error: cannot listen on 127.0.0.1:3000: "),
+        "{line} {stderr}"
+    );
     let output = std::process::Command::new(serve_support::binary())
         .args([
             "serve",
@@ -189,7 +212,6 @@ fn listens_where_kliento_listen_says_and_an_empty_variable_is_unset() {
             "--workers",
             "0",
         ])
-        .env("KLIENTO_LISTEN", "")
         .output()
         .unwrap();
     assert_eq!(

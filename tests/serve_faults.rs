@@ -232,7 +232,10 @@ fn clients_leaving_mid_body_do_not_disturb_the_server() {
     assert_healthy(&server, &bundles);
     // Nothing is left counted in flight but the request asking.
     let metrics = server.request("GET", "/metrics", &[], b"").text();
-    assert!(metrics.contains("kliento_requests_in_flight 1\n"), "{metrics}");
+    assert!(
+        metrics.contains("kliento_requests_in_flight 1\n"),
+        "{metrics}"
+    );
 }
 
 #[test]
