@@ -1060,7 +1060,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__serve)
-            opts="-q -v -h -V --listen --trust-anchors --workers --queue --max-connections --header-timeout --body-timeout --shutdown-timeout --cache-entries --log-format --format --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --listen --trust-anchors --workers --queue --max-connections --header-timeout --idle-timeout --body-timeout --shutdown-timeout --cache-entries --log-format --format --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1087,6 +1087,10 @@ _kliento() {
                     return 0
                     ;;
                 --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

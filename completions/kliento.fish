@@ -146,7 +146,8 @@ complete -c kliento -n "__fish_kliento_using_subcommand serve" -l trust-anchors 
 complete -c kliento -n "__fish_kliento_using_subcommand serve" -l workers -d 'Verification worker threads [default: one per core]' -r
 complete -c kliento -n "__fish_kliento_using_subcommand serve" -l queue -d 'Verifications that may wait for a worker; past that, 503 with Retry-After' -r
 complete -c kliento -n "__fish_kliento_using_subcommand serve" -l max-connections -d 'Open connections at most; further clients wait in the listen backlog' -r
-complete -c kliento -n "__fish_kliento_using_subcommand serve" -l header-timeout -d 'Time for a request\'s headers to arrive, counted from when the connection starts waiting for a request: also the keep-alive idle limit' -r
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -l header-timeout -d 'Time for a request\'s headers to arrive, counted from when the connection starts waiting for a request (so an idle HTTP/1.1 connection is closed after it too)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -l idle-timeout -d 'Keep-alive: a connection with no request in progress for this long is closed (HTTP/1.1 and HTTP/2)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand serve" -l body-timeout -d 'Time for a request\'s body to arrive' -r
 complete -c kliento -n "__fish_kliento_using_subcommand serve" -l shutdown-timeout -d 'On SIGTERM or SIGINT, time left to answer the requests already accepted' -r
 complete -c kliento -n "__fish_kliento_using_subcommand serve" -l cache-entries -d 'Verified results kept for bundles sent again (0 disables the cache)' -r

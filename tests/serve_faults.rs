@@ -404,3 +404,38 @@ fn past_the_connection_limit_clients_wait_until_a_connection_frees() {
         "served after {waited:?}: the idle connection held the only slot until its timeout"
     );
 }
+
+#[test]
+fn idle_keep_alive_connections_close_after_the_idle_timeout_in_http1_and_http2() {
+    let bundles = Bundles::valid();
+    let server = server(
+        &bundles,
+        &["--idle-timeout", "1s", "--header-timeout", "30s"],
+    );
+    // HTTP/1.1: one request, then nothing.
+    let mut http1 = server.connect();
+    http1
+        .write_all(&request_bytes("GET", "/healthz", &[], b""))
+        .unwrap();
+    assert_eq!(read_response(&mut http1).unwrap().status, 200);
+    // HTTP/2 with prior knowledge: the preface and an empty SETTINGS frame, then nothing.
+    let mut http2 = server.connect();
+    http2
+        .write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00")
+        .unwrap();
+    let started = Instant::now();
+    read_until_closed(&mut http1, Duration::from_secs(10)).unwrap();
+    let frames = read_until_closed(&mut http2, Duration::from_secs(10)).unwrap();
+    let waited = started.elapsed();
+    assert!(
+        waited > Duration::from_millis(700) && waited < Duration::from_secs(8),
+        "{waited:?}"
+    );
+    // The server's SETTINGS, then a GOAWAY (type 7) before closing.
+    assert!(frames.len() > 9 && frames[3] == 4, "{frames:?}");
+    assert!(
+        frames.windows(2).any(|w| w == [0x07, 0x00]),
+        "no GOAWAY: {frames:?}"
+    );
+    assert_healthy(&server, &bundles);
+}

@@ -15,7 +15,6 @@ use super::values;
 use handler::Shared;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use kliento::Verifier;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -57,9 +56,14 @@ pub struct Args {
     max_connections: u32,
 
     /// Time for a request's headers to arrive, counted from when the connection starts
-    /// waiting for a request: also the keep-alive idle limit
+    /// waiting for a request (so an idle HTTP/1.1 connection is closed after it too)
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
     header_timeout: Duration,
+
+    /// Keep-alive: a connection with no request in progress for this long is closed (HTTP/1.1
+    /// and HTTP/2)
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration)]
+    idle_timeout: Duration,
 
     /// Time for a request's body to arrive
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
@@ -181,7 +185,6 @@ async fn serve(ui: &Ui, args: &Args, shared: Arc<Shared>) -> Result<Exit, Failur
         .keep_alive_interval(args.header_timeout)
         .keep_alive_timeout(args.header_timeout);
     let builder = Arc::new(builder);
-    let graceful = Arc::new(GracefulShutdown::new());
     let connections = Arc::new(Semaphore::new(args.max_connections as usize));
     let (stop, stopped) = watch::channel(false);
     let mut accepting = Vec::new();
@@ -189,11 +192,13 @@ async fn serve(ui: &Ui, args: &Args, shared: Arc<Shared>) -> Result<Exit, Failur
         accepting.push(tokio::spawn(accept_loop(
             listener,
             builder.clone(),
-            graceful.clone(),
             connections.clone(),
             shared.clone(),
             stopped.clone(),
-            args.header_timeout,
+            Timeouts {
+                header: args.header_timeout,
+                idle: args.idle_timeout,
+            },
         )));
     }
 
@@ -212,8 +217,12 @@ async fn serve(ui: &Ui, args: &Args, shared: Arc<Shared>) -> Result<Exit, Failur
         "draining: {open} connection(s) open, up to {:?}",
         args.shutdown_timeout
     ));
-    let graceful = Arc::try_unwrap(graceful).unwrap_or_else(|_| GracefulShutdown::new());
-    if tokio::time::timeout(args.shutdown_timeout, graceful.shutdown())
+    let all_closed = async {
+        while shared.connections.load(Ordering::SeqCst) > 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    if tokio::time::timeout(args.shutdown_timeout, all_closed)
         .await
         .is_err()
     {
@@ -227,14 +236,20 @@ async fn serve(ui: &Ui, args: &Args, shared: Arc<Shared>) -> Result<Exit, Failur
     Ok(Exit::Success)
 }
 
+/// The connection timeouts.
+#[derive(Clone, Copy)]
+struct Timeouts {
+    header: Duration,
+    idle: Duration,
+}
+
 async fn accept_loop(
     listener: TcpListener,
     builder: Arc<auto::Builder<TokioExecutor>>,
-    graceful: Arc<GracefulShutdown>,
     connections: Arc<Semaphore>,
     shared: Arc<Shared>,
     mut stopped: watch::Receiver<bool>,
-    header_timeout: Duration,
+    timeouts: Timeouts,
 ) {
     loop {
         let permit = tokio::select! {
@@ -260,36 +275,129 @@ async fn accept_loop(
             }
         };
         let _ = stream.set_nodelay(true);
-        let watcher = graceful.watcher();
-        let (builder, shared, mut stopped) = (builder.clone(), shared.clone(), stopped.clone());
-        shared.connections.fetch_add(1, Ordering::Relaxed);
+        shared.connections.fetch_add(1, Ordering::SeqCst);
+        let (builder, shared, stopped) = (builder.clone(), shared.clone(), stopped.clone());
         tokio::spawn(async move {
-            // hyper's header timeout starts once the protocol is known, after the first byte:
-            // a client that sends nothing at all is closed after the same time.
-            let mut first = [0u8; 1];
-            let sent = tokio::select! {
-                biased;
-                _ = stopped.wait_for(|stop| *stop) => false,
-                peeked = tokio::time::timeout(header_timeout, stream.peek(&mut first)) => {
-                    matches!(peeked, Ok(Ok(n)) if n > 0)
-                }
-            };
-            if sent {
-                let service = {
-                    let shared = shared.clone();
-                    hyper::service::service_fn(move |request| {
-                        let shared = shared.clone();
-                        async move { Ok::<_, std::convert::Infallible>(shared.handle(request).await) }
-                    })
-                };
-                let connection = builder.serve_connection(TokioIo::new(stream), service);
-                // Closed after the header timeout when idle (HTTP/1.1) or the keep-alive
-                // timeout (HTTP/2); errors (malformed HTTP, resets) just close it.
-                let _ = watcher.watch(connection).await;
-            }
-            shared.connections.fetch_sub(1, Ordering::Relaxed);
+            connection(stream, &builder, &shared, stopped, timeouts).await;
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
             drop(permit);
         });
+    }
+}
+
+/// Serves one connection until it closes: on drain or after the idle timeout it is shut down
+/// gracefully (the request in progress, if any, is answered first).
+async fn connection(
+    stream: tokio::net::TcpStream,
+    builder: &auto::Builder<TokioExecutor>,
+    shared: &Arc<Shared>,
+    mut stopped: watch::Receiver<bool>,
+    timeouts: Timeouts,
+) {
+    // hyper's header timeout starts once the protocol is known, after the first byte: a client
+    // that sends nothing at all is closed after the same time.
+    let mut first = [0u8; 1];
+    let sent = tokio::select! {
+        biased;
+        _ = stopped.wait_for(|stop| *stop) => false,
+        peeked = tokio::time::timeout(timeouts.header, stream.peek(&mut first)) => {
+            matches!(peeked, Ok(Ok(n)) if n > 0)
+        }
+    };
+    if !sent {
+        return;
+    }
+    let activity = Arc::new(Activity::default());
+    let service = {
+        let (shared, activity) = (shared.clone(), activity.clone());
+        hyper::service::service_fn(move |request| {
+            let (shared, activity) = (shared.clone(), activity.clone());
+            async move {
+                let _busy = activity.begin();
+                Ok::<_, std::convert::Infallible>(shared.handle(request).await)
+            }
+        })
+    };
+    let connection = builder.serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    let mut closing = false;
+    // An idle connection shut down gracefully that still does not close (an HTTP/2 client not
+    // answering the GOAWAY's ping) is dropped after this.
+    let mut force_at: Option<tokio::time::Instant> = None;
+    loop {
+        // While a request is in progress, look again after the idle time; otherwise close
+        // when the idle time since the last request is over.
+        let check_at = activity.idle_deadline(timeouts.idle);
+        tokio::select! {
+            // Errors (malformed HTTP, resets, timeouts) just close the connection.
+            _ = connection.as_mut() => return,
+            _ = stopped.wait_for(|stop| *stop), if !closing => {
+                connection.as_mut().graceful_shutdown();
+                closing = true;
+            }
+            _ = tokio::time::sleep_until(check_at), if !closing => {
+                if activity.idle_for(timeouts.idle) {
+                    connection.as_mut().graceful_shutdown();
+                    closing = true;
+                    force_at = Some(tokio::time::Instant::now() + Duration::from_secs(1));
+                }
+            }
+            _ = tokio::time::sleep_until(force_at.unwrap_or_else(tokio::time::Instant::now)),
+                if force_at.is_some() => {
+                if activity.idle_for(Duration::ZERO) {
+                    return;
+                }
+                force_at = None; // a request came in meanwhile: it is answered first
+            }
+        }
+    }
+}
+
+/// Requests in progress on a connection, and when the last one ended.
+struct Activity {
+    active: std::sync::atomic::AtomicUsize,
+    last: std::sync::Mutex<tokio::time::Instant>,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Self {
+            active: std::sync::atomic::AtomicUsize::new(0),
+            last: std::sync::Mutex::new(tokio::time::Instant::now()),
+        }
+    }
+}
+
+/// A request in progress; its end (answered or abandoned) is recorded on drop.
+struct Busy<'a>(&'a Activity);
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        *self.0.last.lock().unwrap_or_else(|e| e.into_inner()) = tokio::time::Instant::now();
+        self.0.active.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Activity {
+    fn begin(&self) -> Busy<'_> {
+        self.active.fetch_add(1, Ordering::SeqCst);
+        Busy(self)
+    }
+
+    fn last(&self) -> tokio::time::Instant {
+        *self.last.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn idle_deadline(&self, idle: Duration) -> tokio::time::Instant {
+        if self.active.load(Ordering::SeqCst) > 0 {
+            tokio::time::Instant::now() + idle
+        } else {
+            self.last() + idle
+        }
+    }
+
+    fn idle_for(&self, idle: Duration) -> bool {
+        self.active.load(Ordering::SeqCst) == 0 && self.last() + idle <= tokio::time::Instant::now()
     }
 }
 
