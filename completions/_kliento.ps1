@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token bundle offline')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show everything in a token bundle and every check')
             [CompletionResult]::new('exchange', 'exchange', [CompletionResultType]::ParameterValue, 'Exchange a workload JWT for a signature bundle at VeraId Authority')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve Kliento Verifier''s HTTP API')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print or write shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write man pages')
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains')
@@ -134,6 +135,30 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing --output file')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kliento;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on, IPv4 or IPv6 (repeatable, or comma-separated in the variable)')
+            [CompletionResult]::new('--trust-anchors', '--trust-anchors', [CompletionResultType]::ParameterName, 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs')
+            [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Verification worker threads [default: one per core]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Verifications that may wait for a worker; past that, 503 with Retry-After')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Open connections at most; further clients wait in the listen backlog')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Time for a request''s headers to arrive, counted from when the connection starts waiting for a request (so an idle HTTP/1.1 connection is closed after it too)')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Keep-alive: a connection with no request in progress for this long is closed (HTTP/1.1 and HTTP/2)')
+            [CompletionResult]::new('--body-timeout', '--body-timeout', [CompletionResultType]::ParameterName, 'Time for a request''s body to arrive')
+            [CompletionResult]::new('--shutdown-timeout', '--shutdown-timeout', [CompletionResultType]::ParameterName, 'On SIGTERM or SIGINT, time left to answer the requests already accepted')
+            [CompletionResult]::new('--cache-entries', '--cache-entries', [CompletionResultType]::ParameterName, 'Verified results kept for bundles sent again (0 disables the cache)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Request log lines on stderr: text or JSON')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report')
@@ -357,6 +382,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token bundle offline')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show everything in a token bundle and every check')
             [CompletionResult]::new('exchange', 'exchange', [CompletionResultType]::ParameterValue, 'Exchange a workload JWT for a signature bundle at VeraId Authority')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve Kliento Verifier''s HTTP API')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print or write shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write man pages')
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains')
@@ -376,6 +402,9 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             break
         }
         'kliento;help;exchange' {
+            break
+        }
+        'kliento;help;serve' {
             break
         }
         'kliento;help;completions' {

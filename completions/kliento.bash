@@ -37,6 +37,9 @@ _kliento() {
             kliento,man)
                 cmd="kliento__subcmd__man"
                 ;;
+            kliento,serve)
+                cmd="kliento__subcmd__serve"
+                ;;
             kliento,txt-record)
                 cmd="kliento__subcmd__txt__subcmd__record"
                 ;;
@@ -63,6 +66,9 @@ _kliento() {
                 ;;
             kliento__subcmd__help,man)
                 cmd="kliento__subcmd__help__subcmd__man"
+                ;;
+            kliento__subcmd__help,serve)
+                cmd="kliento__subcmd__help__subcmd__serve"
                 ;;
             kliento__subcmd__help,txt-record)
                 cmd="kliento__subcmd__help__subcmd__txt__subcmd__record"
@@ -128,7 +134,7 @@ _kliento() {
 
     case "${cmd}" in
         kliento)
-            opts="-q -v -h -V --format --quiet --verbose --color --help --version keygen txt-record verify inspect exchange completions man issue help"
+            opts="-q -v -h -V --format --quiet --verbose --color --help --version keygen txt-record verify inspect exchange serve completions man issue help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -278,7 +284,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__help)
-            opts="keygen txt-record verify inspect exchange completions man issue help"
+            opts="keygen txt-record verify inspect exchange serve completions man issue help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,6 +452,20 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1022,6 +1042,72 @@ _kliento() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__serve)
+            opts="-q -v -h -V --listen --trust-anchors --workers --queue --max-connections --header-timeout --idle-timeout --body-timeout --shutdown-timeout --cache-entries --log-format --format --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-anchors)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shutdown-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-entries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --format)

@@ -33,6 +33,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand verify 'Verify a token bundle offline'
             cand inspect 'Show everything in a token bundle and every check'
             cand exchange 'Exchange a workload JWT for a signature bundle at VeraId Authority'
+            cand serve 'Serve Kliento Verifier''s HTTP API'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
             cand issue 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
@@ -126,6 +127,29 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --format 'Output format: human-readable text, or one JSON document on stdout'
             cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
             cand --force 'Replace an existing --output file'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kliento;serve'= {
+            cand --listen 'Address to listen on, IPv4 or IPv6 (repeatable, or comma-separated in the variable)'
+            cand --trust-anchors 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs'
+            cand --workers 'Verification worker threads [default: one per core]'
+            cand --queue 'Verifications that may wait for a worker; past that, 503 with Retry-After'
+            cand --max-connections 'Open connections at most; further clients wait in the listen backlog'
+            cand --header-timeout 'Time for a request''s headers to arrive, counted from when the connection starts waiting for a request (so an idle HTTP/1.1 connection is closed after it too)'
+            cand --idle-timeout 'Keep-alive: a connection with no request in progress for this long is closed (HTTP/1.1 and HTTP/2)'
+            cand --body-timeout 'Time for a request''s body to arrive'
+            cand --shutdown-timeout 'On SIGTERM or SIGINT, time left to answer the requests already accepted'
+            cand --cache-entries 'Verified results kept for bundles sent again (0 disables the cache)'
+            cand --log-format 'Request log lines on stderr: text or JSON'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
             cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
@@ -333,6 +357,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand verify 'Verify a token bundle offline'
             cand inspect 'Show everything in a token bundle and every check'
             cand exchange 'Exchange a workload JWT for a signature bundle at VeraId Authority'
+            cand serve 'Serve Kliento Verifier''s HTTP API'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
             cand issue 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
@@ -347,6 +372,8 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;help;inspect'= {
         }
         &'kliento;help;exchange'= {
+        }
+        &'kliento;help;serve'= {
         }
         &'kliento;help;completions'= {
         }

@@ -38,6 +38,7 @@ complete -c kliento -n "__fish_kliento_needs_command" -f -a "txt-record" -d 'Pri
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "verify" -d 'Verify a token bundle offline'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "inspect" -d 'Show everything in a token bundle and every check'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
+complete -c kliento -n "__fish_kliento_needs_command" -f -a "serve" -d 'Serve Kliento Verifier\'s HTTP API'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "completions" -d 'Print or write shell completions'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "man" -d 'Print or write man pages'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "issue" -d 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
@@ -140,6 +141,27 @@ complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s q -l quiet 
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -l listen -d 'Address to listen on, IPv4 or IPv6 (repeatable, or comma-separated in the variable)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -l trust-anchors -d 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -l workers -d 'Verification worker threads [default: one per core]' -r
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -l queue -d 'Verifications that may wait for a worker; past that, 503 with Retry-After' -r
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -l max-connections -d 'Open connections at most; further clients wait in the listen backlog' -r
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -l header-timeout -d 'Time for a request\'s headers to arrive, counted from when the connection starts waiting for a request (so an idle HTTP/1.1 connection is closed after it too)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -l idle-timeout -d 'Keep-alive: a connection with no request in progress for this long is closed (HTTP/1.1 and HTTP/2)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -l body-timeout -d 'Time for a request\'s body to arrive' -r
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -l shutdown-timeout -d 'On SIGTERM or SIGINT, time left to answer the requests already accepted' -r
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -l cache-entries -d 'Verified results kept for bundles sent again (0 disables the cache)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -l log-format -d 'Request log lines on stderr: text or JSON' -r -f -a "text\t'One line of text'
+json\t'One JSON object per line'"
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_using_subcommand completions" -s o -l output -d 'Write the script into this directory (with the shell\'s usual file name) instead of stdout' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand completions" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'"
@@ -295,15 +317,16 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "org-cert" -d 'Self-issue an organisation certificate (veraid-js profile)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "member-cert" -d 'Issue a member certificate for a user or a bot, signed by the organisation'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "verify" -d 'Verify a token bundle offline'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "inspect" -d 'Show everything in a token bundle and every check'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "completions" -d 'Print or write shell completions'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "man" -d 'Print or write man pages'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "issue" -d 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange completions man issue help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "verify" -d 'Verify a token bundle offline'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "inspect" -d 'Show everything in a token bundle and every check'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "serve" -d 'Serve Kliento Verifier\'s HTTP API'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "completions" -d 'Print or write shell completions'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "man" -d 'Print or write man pages'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "issue" -d 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "token" -d 'Issue a Kliento token bundle'

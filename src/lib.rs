@@ -30,6 +30,7 @@
 
 pub mod authority;
 pub mod bounded;
+pub mod cache;
 pub mod dnssec;
 pub mod domain;
 pub mod http;

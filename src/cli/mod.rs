@@ -12,6 +12,7 @@ mod io;
 mod issue;
 mod keygen;
 mod output;
+mod serve;
 mod text;
 mod txt_record;
 mod ui;
@@ -64,6 +65,7 @@ enum Command {
     Verify(verify::Args),
     Inspect(inspect::Args),
     Exchange(Box<exchange::Args>),
+    Serve(serve::Args),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
 }
@@ -124,6 +126,7 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => verify::run(&ui, args),
         Command::Inspect(args) => inspect::run(&ui, args),
         Command::Exchange(args) => exchange::run(&ui, *args),
+        Command::Serve(args) => serve::run(&ui, args),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(&ui, args),
     };

@@ -61,6 +61,11 @@ impl Ui {
         self.verbose
     }
 
+    /// Whether `-q` was given.
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// Whether results go out as JSON.
     pub fn json(&self) -> bool {
         self.format == Format::Json
