@@ -285,7 +285,7 @@ fn a_saturated_pool_answers_503_with_retry_after_then_recovers() {
     let user = Arc::new(bundles.get("valid-user"));
     let (ok, busy) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     for _round in 0..5 {
-        let clients = 48;
+        let clients = 200;
         let barrier = Arc::new(Barrier::new(clients));
         let threads: Vec<_> = (0..clients)
             .map(|_| {
