@@ -8,13 +8,13 @@
 
 use jiff::{SignedDuration, Timestamp};
 use kliento::dnssec::TrustAnchor;
-use kliento::dnssec::test_chain::{ChainSpec, Fault, Target, TestZones, ZoneAlgorithm};
+use kliento::dnssec::test_chain::{ChainSpec, Fault, Target, TestChain, TestZones, ZoneAlgorithm};
 use kliento::keys::{self, OrgKeyAlgorithm};
 use kliento::time::Period;
 use kliento::token::{KLIENTO_SERVICE_OID, Token};
 use kliento::veraid::bundle::SignatureBundle;
 use kliento::veraid::certificate::{
-    CertificateOptions, issue_member_certificate, issue_organisation_certificate,
+    Certificate, CertificateOptions, issue_member_certificate, issue_organisation_certificate,
 };
 use kliento::veraid::member::Member;
 use kliento::veraid::signature::{self, SignOptions, SignatureMetadata, Signer};
@@ -99,6 +99,28 @@ struct Fixture {
     zones: TestZones,
     member_key: rsa::PrivateKey,
     org_keys: Mutex<HashMap<usize, rsa::PrivateKey>>,
+    /// Built chains and issued certificates by description: signing dominates the cost of a
+    /// case, and fuzzing repeats descriptions that differ only further on.
+    chains: Mutex<HashMap<String, TestChain>>,
+    certificates: Mutex<HashMap<String, Certificate>>,
+}
+
+/// `make()`, or its earlier result for the same `key` (at most 512 kept).
+fn cached<T: Clone>(
+    cache: &Mutex<HashMap<String, T>>,
+    key: String,
+    make: impl FnOnce() -> Option<T>,
+) -> Option<T> {
+    if let Some(value) = cache.lock().expect("lock").get(&key) {
+        return Some(value.clone());
+    }
+    let value = make()?;
+    let mut cache = cache.lock().expect("lock");
+    if cache.len() >= 512 {
+        cache.clear();
+    }
+    cache.insert(key, value.clone());
+    Some(value)
 }
 
 fn fixture() -> &'static Fixture {
@@ -111,6 +133,8 @@ fn fixture() -> &'static Fixture {
         .expect("test zones"),
         member_key: keys::generate(OrgKeyAlgorithm::Rsa2048).expect("member key"),
         org_keys: Mutex::new(HashMap::new()),
+        chains: Mutex::new(HashMap::new()),
+        certificates: Mutex::new(HashMap::new()),
     })
 }
 
@@ -294,7 +318,9 @@ pub fn build(bytes: &[u8], now: Timestamp, key_bits: &[usize]) -> Option<Built> 
         "chain {chain_start}..{chain_end} digest {} TTL {}",
         spec.digest_type, spec.txt_ttl
     ));
-    let chain = fixture().zones.build(&spec).ok()?;
+    let chain = cached(&fixture().chains, format!("{spec:?}"), || {
+        fixture().zones.build(&spec).ok()
+    })?;
 
     // The organisation certificate: name, validity, hash.
     let name = draw.pick(&[
@@ -323,7 +349,11 @@ pub fn build(bytes: &[u8], now: Timestamp, key_bits: &[usize]) -> Option<Built> 
         expiry: cert_expiry,
         hash,
     };
-    let certificate = issue_organisation_certificate(name, &key, &options).ok()?;
+    let certificate = cached(
+        &fixture().certificates,
+        format!("org {bits} {name} {cert_start} {cert_expiry} {hash:?}"),
+        || issue_organisation_certificate(name, &key, &options).ok(),
+    )?;
     description.push(format!(
         "org cert {name:?} {cert_start}..{cert_expiry} {hash:?}"
     ));
@@ -345,14 +375,25 @@ pub fn build(bytes: &[u8], now: Timestamp, key_bits: &[usize]) -> Option<Built> 
         if member_options.expiry < now {
             differences.push(Difference::CertificatesAtInstant);
         }
-        member_certificate = issue_member_certificate(
-            &member,
-            &fixture().member_key.to_public_key(),
-            &certificate,
-            &key,
-            &member_options,
-        )
-        .ok()?;
+        member_certificate = cached(
+            &fixture().certificates,
+            format!(
+                "member {member:?} {:?} {:?} {:?}",
+                certificate.to_der(),
+                member_options.start,
+                member_options.expiry
+            ),
+            || {
+                issue_member_certificate(
+                    &member,
+                    &fixture().member_key.to_public_key(),
+                    &certificate,
+                    &key,
+                    &member_options,
+                )
+                .ok()
+            },
+        )?;
         (
             Signer::Member {
                 certificate: &member_certificate,
