@@ -20,6 +20,7 @@ use kliento::veraid::member::Member;
 use kliento::veraid::signature::{self, SignOptions, SignatureMetadata, Signer};
 use kliento::veraid::txt::{TtlOverride, TxtRdata};
 use kliento::veraid::{HashAlgorithm, ServiceOid};
+use rsa::pss::Pss;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
@@ -438,7 +439,17 @@ pub fn build(bytes: &[u8], now: Timestamp, key_bits: &[usize]) -> Option<Built> 
         encapsulate: true,
         signature_hash: draw.pick(&[HashAlgorithm::Sha256, HashAlgorithm::Sha384]),
     };
-    let signed = signature::sign(&plaintext, &metadata, signer, signing_key, &options).ok()?;
+    let mut signed = signature::sign(&plaintext, &metadata, signer, signing_key, &options).ok()?;
+    let edit = match draw.below(16) {
+        13 => Some(AttributeEdit::Reverse),
+        14 => Some(AttributeEdit::Drop(draw.below(4))),
+        15 => Some(AttributeEdit::Duplicate(draw.below(4))),
+        _ => None,
+    };
+    if let Some(edit) = edit {
+        signed = resign_attributes(&signed, signing_key, options.signature_hash, edit)?;
+        description.push(format!("signed attributes: {edit:?}"));
+    }
     description.push(format!(
         "signature {signed_service} {sig_start}..{sig_end} {:?}",
         options.signature_hash
@@ -472,4 +483,127 @@ pub fn build(bytes: &[u8], now: Timestamp, key_bits: &[usize]) -> Option<Built> 
         description,
         differences,
     })
+}
+
+/// How the signed attributes of a SignerInfo are edited before re-signing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttributeEdit {
+    /// The attributes in reverse order.
+    Reverse,
+    /// Attribute `n` (content type, message digest, metadata, attribution) left out.
+    Drop(usize),
+    /// Attribute `n` twice.
+    Duplicate(usize),
+}
+
+/// One DER TLV: (tag, content, rest). Definite lengths only.
+fn tlv(bytes: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = bytes.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 3 || rest.len() < n {
+            return None;
+        }
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        (len, &rest[n..])
+    };
+    (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
+}
+
+/// Every TLV of `bytes`, whole.
+fn tlvs(mut bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut all = Vec::new();
+    while !bytes.is_empty() {
+        let (_, _, rest) = tlv(bytes)?;
+        all.push(&bytes[..bytes.len() - rest.len()]);
+        bytes = rest;
+    }
+    Some(all)
+}
+
+fn encode_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|b| *b == 0)
+            .collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend(bytes);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// `cms` (a ContentInfo as `signature::sign` writes it) with its signed attributes edited and
+/// signed again by `key` with RSA-PSS over `hash`.
+pub fn resign_attributes(
+    cms: &[u8],
+    key: &rsa::PrivateKey,
+    hash: HashAlgorithm,
+    edit: AttributeEdit,
+) -> Option<Vec<u8>> {
+    let (_, content_info, _) = tlv(cms)?;
+    let [oid, explicit] = tlvs(content_info)?[..] else {
+        return None;
+    };
+    let (_, signed_data_tlv, _) = tlv(explicit)?;
+    let (_, signed_data, _) = tlv(signed_data_tlv)?;
+    let mut parts = tlvs(signed_data)?;
+    let infos = parts.pop()?;
+    let (_, info_set, _) = tlv(infos)?;
+    let (_, info, _) = tlv(info_set)?;
+    let [version, sid, digest, attrs, algorithm, _signature] = tlvs(info)?[..] else {
+        return None;
+    };
+    let (_, attrs, _) = tlv(attrs)?;
+    let mut attributes = tlvs(attrs)?;
+    match edit {
+        AttributeEdit::Reverse => attributes.reverse(),
+        AttributeEdit::Drop(n) if n < attributes.len() => {
+            attributes.remove(n);
+        }
+        AttributeEdit::Duplicate(n) if n < attributes.len() => {
+            attributes.insert(n, attributes[n]);
+        }
+        _ => return None,
+    }
+    let attributes = attributes.concat();
+    let signed = encode_tlv(0x31, &attributes);
+    let hashed = hash.digest(&signed);
+    let rng = &mut getrandom::SysRng;
+    let signature = match hash {
+        HashAlgorithm::Sha256 => key.sign_with_rng(rng, Pss::<sha2::Sha256>::new(), &hashed),
+        HashAlgorithm::Sha384 => key.sign_with_rng(rng, Pss::<sha2::Sha384>::new(), &hashed),
+        HashAlgorithm::Sha512 => key.sign_with_rng(rng, Pss::<sha2::Sha512>::new(), &hashed),
+    }
+    .ok()?;
+    let info = encode_tlv(
+        0x30,
+        &[
+            version,
+            sid,
+            digest,
+            &encode_tlv(0xA0, &attributes),
+            algorithm,
+            &encode_tlv(0x04, &signature),
+        ]
+        .concat(),
+    );
+    let infos = encode_tlv(0x31, &info);
+    parts.push(&infos);
+    let signed_data = encode_tlv(0x30, &parts.concat());
+    Some(encode_tlv(
+        0x30,
+        &[oid, &encode_tlv(0xA0, &signed_data)].concat(),
+    ))
 }
