@@ -229,8 +229,20 @@ pub fn txt(data: &[u8]) {
     if let Ok(rdata) = TxtRdata::parse(text) {
         let rendered = rdata.to_string();
         let again = TxtRdata::parse(&rendered).expect("rendered TXT RDATA parses");
-        assert_eq!(again, rdata, "TXT RDATA round trip: {rendered:?}");
-        assert_eq!(again.to_string(), rendered);
+        // An empty service field exists only as veraid-js splits a record with a line break
+        // and trailing whitespace (`"1 \n<id> 30 "`); rendered, it cannot be written back
+        // (fuzz finding, `fuzz/regressions/txt`): the rest must survive, and rendering is stable.
+        if rdata.service_oid.as_deref() == Some("") {
+            assert_eq!(again.service_oid, None);
+            assert_eq!(
+                (&again.key_id, again.ttl_override),
+                (&rdata.key_id, rdata.ttl_override)
+            );
+        } else {
+            assert_eq!(again, rdata, "TXT RDATA round trip: {rendered:?}");
+        }
+        let third = TxtRdata::parse(&again.to_string()).expect("parses");
+        assert_eq!(third, again, "rendering is not stable");
     }
 }
 
