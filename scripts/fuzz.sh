@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh                  # every target, 1 minute each
 #   scripts/fuzz.sh bundle 30        # one target, 30 minutes
-#   scripts/fuzz.sh all 0.25         # every target, 15 s each (what .ci/run does)
+#   scripts/fuzz.sh all 0.17         # every target, 10 s each (what .ci/run does)
 #
 # Each target starts from its committed seed corpus (fuzz/corpus/TARGET) and the regression
 # inputs (fuzz/regressions/TARGET); what it finds new goes to fuzz/work/TARGET (not committed:
