@@ -265,7 +265,11 @@ pub fn exchange(
     credential_from(reply)
 }
 
-fn credential_from(reply: Reply) -> Result<Credential, ExchangeError> {
+/// Reads the Authority's answer to an exchange request: a redirect or a refusal (with its
+/// problem type) is an error; a success must carry a bundle in the binary or base64 media type.
+/// [`exchange`] calls it on what the server sent; it is public so that the answer parsing can
+/// be tested and fuzzed without a server.
+pub fn credential_from(reply: Reply) -> Result<Credential, ExchangeError> {
     if reply.is_redirect() {
         return Err(ExchangeError::Redirect {
             status: reply.status,

@@ -159,9 +159,16 @@ fn detect(input: &[u8]) -> BundleEncoding {
     }
     let text = String::from_utf8_lossy(&input[..input.len().min(64)]);
     let text = strip_header_name(text.trim_start());
+    // A scheme is a word followed by a space or tab: base64 whose first line happens to be all
+    // letters is followed by a line break (found by fuzzing: `fuzz/regressions/header`).
     let is_header = text
-        .split_once(|c: char| c.is_ascii_whitespace())
-        .is_some_and(|(word, _)| word.chars().all(|c| c.is_ascii_alphabetic()) && !word.is_empty());
+        .find(|c: char| c.is_ascii_whitespace())
+        .is_some_and(|at| {
+            let (word, rest) = text.split_at(at);
+            !word.is_empty()
+                && word.chars().all(|c| c.is_ascii_alphabetic())
+                && rest.starts_with([' ', '\t'])
+        });
     if is_header {
         BundleEncoding::Header
     } else {
@@ -319,6 +326,29 @@ mod tests {
                 "{encoding:?}"
             );
         }
+    }
+
+    #[test]
+    fn base64_whose_first_line_is_all_letters_is_not_a_header() {
+        // Fuzzing found it: 21 bytes whose base64 has no digit, '+' or '/', then a line break.
+        let text = "MIIAKGCMJACQEggAMJACIzIzISDo";
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .unwrap();
+        for input in [
+            format!("{text}\n"),
+            format!("{}\n{}\n", &text[..12], &text[12..]),
+        ] {
+            assert_eq!(
+                decode(input.as_bytes(), None),
+                Ok((BundleEncoding::Base64, der.clone())),
+                "{input:?}"
+            );
+        }
+        assert_eq!(
+            decode(&encode(&der, BundleEncoding::Base64), None),
+            Ok((BundleEncoding::Base64, der))
+        );
     }
 
     #[test]

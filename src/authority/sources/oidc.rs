@@ -296,25 +296,10 @@ impl<'a> Provider<'a> {
                     reason: e.to_string(),
                 }
             })?;
-        let failed = |reason: String| OidcError::Discovery {
-            url: url.to_string(),
-            reason,
-        };
         let reply = http
             .send(&url, |c| c.get(url.clone()), MAX_TOKEN_ANSWER_BYTES, true)
             .map_err(OidcError::Http)?;
-        if !reply.is_success() {
-            return Err(failed(format!("HTTP {}", reply.status)));
-        }
-        let metadata: Metadata = serde_json::from_slice(&reply.body)
-            .map_err(|e| failed(format!("not a discovery document ({e})")))?;
-        if metadata.issuer.trim_end_matches('/') != issuer {
-            return Err(OidcError::IssuerMismatch {
-                expected: config.issuer.to_string(),
-                found: metadata.issuer,
-            });
-        }
-        let token_endpoint = endpoint(&metadata.token_endpoint, "token_endpoint", &url)?;
+        let (metadata, token_endpoint) = discovery_answer(&config.issuer, &url, &reply)?;
         Ok(Self {
             http,
             config,
@@ -530,28 +515,82 @@ impl<'a> Provider<'a> {
 
     /// The token to send to the Authority; checks the ID token's nonce after a login.
     fn pick(&self, tokens: &Tokens, nonce: Option<&str>) -> Result<Jwt, OidcError> {
-        let (field, token) = match self.config.token {
-            TokenKind::Access => ("access_token", tokens.answer.access_token.as_deref()),
-            TokenKind::Id => ("id_token", tokens.answer.id_token.as_deref()),
-        };
-        let token = token.ok_or(OidcError::MissingToken { field })?;
-        let jwt = Jwt::parse(token).map_err(|error| OidcError::NotAJwt { field, error })?;
-        // After a sign-in, the ID token is what proves the answer belongs to it (its nonce):
-        // without one, nothing is accepted (nor its refresh token stored).
-        if nonce.is_some() && tokens.answer.id_token.is_none() {
-            return Err(OidcError::MissingToken { field: "id_token" });
-        }
-        if let (Some(expected), Some(id_token)) = (nonce, tokens.answer.id_token.as_deref()) {
-            let claims = claims_of(id_token).ok_or(OidcError::NotAJwt {
-                field: "id_token",
-                error: JwtFormatError::Header,
-            })?;
-            if claims.get("nonce").and_then(|n| n.as_str()) != Some(expected) {
-                return Err(OidcError::NonceMismatch);
-            }
-        }
-        Ok(jwt)
+        pick(self.config.token, tokens, nonce)
     }
+}
+
+/// Reads a discovery document answer (`reply`, fetched from `url`) for `issuer`: it must be a
+/// success whose JSON names the same issuer and a secure token endpoint, which is returned with
+/// the metadata.
+fn discovery_answer(issuer: &Url, url: &Url, reply: &Reply) -> Result<(Metadata, Url), OidcError> {
+    let failed = |reason: String| OidcError::Discovery {
+        url: url.to_string(),
+        reason,
+    };
+    if !reply.is_success() {
+        return Err(failed(format!("HTTP {}", reply.status)));
+    }
+    let metadata: Metadata = serde_json::from_slice(&reply.body)
+        .map_err(|e| failed(format!("not a discovery document ({e})")))?;
+    if metadata.issuer.trim_end_matches('/') != issuer.as_str().trim_end_matches('/') {
+        return Err(OidcError::IssuerMismatch {
+            expected: issuer.to_string(),
+            found: metadata.issuer,
+        });
+    }
+    let token_endpoint = endpoint(&metadata.token_endpoint, "token_endpoint", url)?;
+    Ok((metadata, token_endpoint))
+}
+
+/// Reads the provider's discovery document answer for `issuer` as the OIDC source does, and
+/// returns the token endpoint. Public so that the parsing can be tested and fuzzed without a
+/// server.
+pub fn read_discovery_answer(issuer: &Url, reply: &Reply) -> Result<Url, OidcError> {
+    let trimmed = issuer.as_str().trim_end_matches('/');
+    let url = Url::parse(&format!("{trimmed}/.well-known/openid-configuration")).map_err(|e| {
+        OidcError::Discovery {
+            url: trimmed.to_string(),
+            reason: e.to_string(),
+        }
+    })?;
+    Ok(discovery_answer(issuer, &url, reply)?.1)
+}
+
+/// Reads a token endpoint answer (`reply`, from `url`) as the OIDC source does and picks the
+/// JWT of `kind`; with `nonce`, the ID token must carry it (after a sign-in). Public so that
+/// the parsing can be tested and fuzzed without a server.
+pub fn read_token_answer(
+    url: &Url,
+    reply: &Reply,
+    kind: TokenKind,
+    nonce: Option<&str>,
+) -> Result<Jwt, OidcError> {
+    pick(kind, &token_answer(url, reply)?, nonce)
+}
+
+/// The token to send to the Authority; checks the ID token's nonce after a login.
+fn pick(kind: TokenKind, tokens: &Tokens, nonce: Option<&str>) -> Result<Jwt, OidcError> {
+    let (field, token) = match kind {
+        TokenKind::Access => ("access_token", tokens.answer.access_token.as_deref()),
+        TokenKind::Id => ("id_token", tokens.answer.id_token.as_deref()),
+    };
+    let token = token.ok_or(OidcError::MissingToken { field })?;
+    let jwt = Jwt::parse(token).map_err(|error| OidcError::NotAJwt { field, error })?;
+    // After a sign-in, the ID token is what proves the answer belongs to it (its nonce):
+    // without one, nothing is accepted (nor its refresh token stored).
+    if nonce.is_some() && tokens.answer.id_token.is_none() {
+        return Err(OidcError::MissingToken { field: "id_token" });
+    }
+    if let (Some(expected), Some(id_token)) = (nonce, tokens.answer.id_token.as_deref()) {
+        let claims = claims_of(id_token).ok_or(OidcError::NotAJwt {
+            field: "id_token",
+            error: JwtFormatError::Header,
+        })?;
+        if claims.get("nonce").and_then(|n| n.as_str()) != Some(expected) {
+            return Err(OidcError::NonceMismatch);
+        }
+    }
+    Ok(jwt)
 }
 
 fn endpoint(text: &str, field: &str, discovery: &Url) -> Result<Url, OidcError> {

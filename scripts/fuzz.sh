@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing campaigns (cargo-fuzz, libFuzzer, nightly toolchain).
+#
+#   scripts/fuzz.sh                  # every target, 1 minute each
+#   scripts/fuzz.sh bundle 30        # one target, 30 minutes
+#   scripts/fuzz.sh all 0.17         # every target, 10 s each (what .ci/run does)
+#
+# Each target starts from its committed seed corpus (fuzz/corpus/TARGET) and the regression
+# inputs (fuzz/regressions/TARGET); what it finds new goes to fuzz/work/TARGET (not committed:
+# minimise with `cargo +nightly fuzz cmin` before adding any of it to the corpus). Crashes and
+# timeouts land in fuzz/artifacts/TARGET; copy each into fuzz/regressions/TARGET once fixed.
+# One process, one job: the machine is shared. Prints executions, coverage (edges: cov,
+# features: ft) and findings per target; exits 1 when anything was found.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TARGET="${1:-all}"
+MINUTES="${2:-1}"
+SECONDS_EACH=$(awk -v m="$MINUTES" 'BEGIN { s = int(m * 60); print (s < 1 ? 1 : s) }')
+
+if ! cargo +nightly --version >/dev/null 2>&1; then
+  echo "fuzz.sh: the nightly toolchain is needed (rustup toolchain install nightly)" >&2
+  exit 2
+fi
+if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+  cargo install cargo-fuzz --locked
+fi
+
+cd fuzz
+if [ "$TARGET" = all ]; then
+  mapfile -t TARGETS < <(cargo +nightly fuzz list)
+else
+  TARGETS=("$TARGET")
+fi
+cargo +nightly fuzz build
+
+status=0
+summary=()
+for target in "${TARGETS[@]}"; do
+  mkdir -p "work/$target" "regressions/$target" "artifacts/$target"
+  log="work/$target.log"
+  before=$(find "artifacts/$target" -type f | wc -l)
+  set +e
+  cargo +nightly fuzz run "$target" "work/$target" "corpus/$target" "regressions/$target" -- \
+    -jobs=1 -workers=1 -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
+    -max_len=24576 -print_final_stats=1 >"$log" 2>&1
+  rc=$?
+  set -e
+  after=$(find "artifacts/$target" -type f | wc -l)
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+  cov=$(grep -o 'cov: [0-9]*' <<<"$last" | grep -o '[0-9]*' || true)
+  ft=$(grep -o 'ft: [0-9]*' <<<"$last" | grep -o '[0-9]*' || true)
+  found=$((after - before))
+  line="$target: ${execs:-0} executions in ${SECONDS_EACH}s, cov ${cov:-?} edges, ft ${ft:-?} features, $found finding(s)"
+  if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
+    status=1
+    line="$line -- FAILED (exit $rc), see fuzz/$log and fuzz/artifacts/$target"
+    grep -E 'panicked at|ERROR: libFuzzer|SUMMARY' "$log" | head -5 >&2 || true
+  fi
+  echo "$line"
+  summary+=("$line")
+done
+echo "== fuzz summary"
+printf '%s\n' "${summary[@]}"
+exit "$status"
