@@ -83,24 +83,14 @@ impl Ui {
     /// untrusted names it may quote) are escaped.
     pub fn note(&self, message: impl std::fmt::Display) {
         if !self.quiet {
-            let message = message.to_string();
-            io::stderr_line(format_args!(
-                "{} {}",
-                self.paint("1;36", "note:"),
-                escape(&message)
-            ));
+            self.labelled("1;36", "note:", escape(&message.to_string()));
         }
     }
 
     /// A hint on stderr (what to do about the result just printed), unless `-q`.
     pub fn hint(&self, message: impl std::fmt::Display) {
         if !self.quiet {
-            let message = message.to_string();
-            io::stderr_line(format_args!(
-                "{} {}",
-                self.paint("1;33", "hint:"),
-                escape(&message)
-            ));
+            self.labelled("1;33", "hint:", escape(&message.to_string()));
         }
     }
 
@@ -108,25 +98,20 @@ impl Ui {
     /// `-q`; escaped as notes are.
     pub fn warn(&self, message: impl std::fmt::Display) {
         if !self.quiet {
-            let message = message.to_string();
-            io::stderr_line(format_args!(
-                "{} {}",
-                self.paint("1;33", "warning:"),
-                escape(&message)
-            ));
+            self.labelled("1;33", "warning:", escape(&message.to_string()));
         }
     }
 
     /// Detail shown with `-v` (level 1) or `-vv` (level 2), escaped as notes are.
     pub fn detail(&self, level: u8, message: impl std::fmt::Display) {
         if self.verbose >= level {
-            let message = message.to_string();
-            io::stderr_line(format_args!(
-                "{} {}",
-                self.paint("2", "debug:"),
-                escape(&message)
-            ));
+            self.labelled("2", "debug:", escape(&message.to_string()));
         }
+    }
+
+    /// One diagnostic line on stderr: a coloured label, then `text` (already escaped).
+    fn labelled(&self, colour: &str, label: &str, text: impl std::fmt::Display) {
+        io::stderr_line(format_args!("{} {text}", self.paint(colour, label)));
     }
 
     /// Prints a failure as `error:` and `hint:` lines (nothing for a closed stdout).
@@ -159,17 +144,9 @@ impl Ui {
             io::stderr_line(format_args!("{}", serde_json::Value::Object(object)));
             return;
         }
-        io::stderr_line(format_args!(
-            "{} {}",
-            self.paint("1;31", "error:"),
-            escape_bounded(&error, DIAGNOSTIC_LIMIT)
-        ));
+        self.labelled("1;31", "error:", escape_bounded(&error, DIAGNOSTIC_LIMIT));
         if let Some(hint) = &failure.hint {
-            io::stderr_line(format_args!(
-                "{} {}",
-                self.paint("1;33", "hint:"),
-                escape_bounded(hint, DIAGNOSTIC_LIMIT)
-            ));
+            self.labelled("1;33", "hint:", escape_bounded(hint, DIAGNOSTIC_LIMIT));
         }
     }
 
