@@ -4,6 +4,9 @@
 #   scripts/fuzz.sh                  # every target, 1 minute each
 #   scripts/fuzz.sh bundle 30        # one target, 30 minutes
 #   scripts/fuzz.sh all 0.17         # every target, 10 s each (what .ci/run does)
+#   FUZZ_CPU=1 nice -n 19 scripts/fuzz.sh all 30
+#                                    # every target until it has used 30 CPU-minutes: for
+#                                    # campaigns on a shared machine, where wall time says little
 #
 # Each target starts from its committed seed corpus (fuzz/corpus/TARGET) and the regression
 # inputs (fuzz/regressions/TARGET); what it finds new goes to fuzz/work/TARGET (not committed:
@@ -26,6 +29,23 @@ if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 
+# Interrupts the fuzzer of TARGET (libFuzzer then prints its final stats) once its process has
+# used SECONDS of CPU time, or returns when the runner RUNNER ends first.
+stop_after_cpu_seconds() {
+  local target="$1" limit="$2" runner="$3" pid="" ticks used
+  ticks=$(getconf CLK_TCK)
+  while kill -0 "$runner" 2>/dev/null; do
+    sleep 5
+    [ -z "$pid" ] && pid=$(pgrep -f "release/$target " | head -1 || true)
+    [ -z "$pid" ] && continue
+    used=$(awk -v t="$ticks" '{ print int(($14 + $15) / t) }' "/proc/$pid/stat" 2>/dev/null || echo 0)
+    if [ "$used" -ge "$limit" ]; then
+      kill -INT "$pid" 2>/dev/null || true
+      return
+    fi
+  done
+}
+
 cd fuzz
 if [ "$TARGET" = all ]; then
   mapfile -t TARGETS < <(cargo +nightly fuzz list)
@@ -40,10 +60,17 @@ for target in "${TARGETS[@]}"; do
   mkdir -p "work/$target" "regressions/$target" "artifacts/$target"
   log="work/$target.log"
   before=$(find "artifacts/$target" -type f | wc -l)
+  wall_limit="$SECONDS_EACH"
+  [ -n "${FUZZ_CPU:-}" ] && wall_limit=$((SECONDS_EACH * 100))
   set +e
   cargo +nightly fuzz run "$target" "work/$target" "corpus/$target" "regressions/$target" -- \
-    -jobs=1 -workers=1 -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=24576 -print_final_stats=1 >"$log" 2>&1
+    -jobs=1 -workers=1 -max_total_time="$wall_limit" -timeout=10 -rss_limit_mb=2048 \
+    -max_len=24576 -print_final_stats=1 >"$log" 2>&1 &
+  runner=$!
+  if [ -n "${FUZZ_CPU:-}" ]; then
+    stop_after_cpu_seconds "$target" "$SECONDS_EACH" "$runner"
+  fi
+  wait "$runner"
   rc=$?
   set -e
   after=$(find "artifacts/$target" -type f | wc -l)
@@ -52,7 +79,9 @@ for target in "${TARGETS[@]}"; do
   cov=$(grep -o 'cov: [0-9]*' <<<"$last" | grep -o '[0-9]*' || true)
   ft=$(grep -o 'ft: [0-9]*' <<<"$last" | grep -o '[0-9]*' || true)
   found=$((after - before))
-  line="$target: ${execs:-0} executions in ${SECONDS_EACH}s, cov ${cov:-?} edges, ft ${ft:-?} features, $found finding(s)"
+  unit="${SECONDS_EACH}s"
+  [ -n "${FUZZ_CPU:-}" ] && unit="${SECONDS_EACH} CPU-s"
+  line="$target: ${execs:-0} executions in $unit, cov ${cov:-?} edges, ft ${ft:-?} features, $found finding(s)"
   if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
     status=1
     line="$line -- FAILED (exit $rc), see fuzz/$log and fuzz/artifacts/$target"
