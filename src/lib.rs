@@ -33,6 +33,7 @@ pub mod bounded;
 pub mod cache;
 pub mod dnssec;
 pub mod domain;
+pub mod error;
 pub mod http;
 pub mod keys;
 pub mod report;

@@ -1,6 +1,5 @@
 //! Root trust anchors for DNSSEC validation: the built-in IANA ones or `--trust-anchors FILE`.
 
-use super::exit::Exit;
 use super::failure::{Failure, OrFail};
 use super::io;
 use kliento::dnssec::{
@@ -28,15 +27,12 @@ pub fn load_anchors(path: Option<&Path>) -> Result<Vec<TrustAnchor>, Failure> {
 fn read_anchors(path: &Path) -> Result<Vec<TrustAnchor>, Failure> {
     let bytes = io::read_input(path, io::TRUST_ANCHORS)?;
     let text = String::from_utf8(bytes).map_err(|_| {
-        Failure::new(
-            Exit::Malformed,
-            format!("trust anchors file {} is not UTF-8 text", path.display()),
-        )
+        Failure::malformed(format!(
+            "trust anchors file {} is not UTF-8 text",
+            path.display()
+        ))
     })?;
-    parse_trust_anchors(&text).or_fail(
-        Exit::Malformed,
-        format!("cannot read trust anchors from {}", path.display()),
-    )
+    parse_trust_anchors(&text).or_fail(format!("cannot read trust anchors from {}", path.display()))
 }
 
 /// The hint for a test chain checked against anchors that are not its own.

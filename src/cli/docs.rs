@@ -173,11 +173,7 @@ fn environment_section(cmd: &clap::Command) -> String {
 
 /// The exit codes, from the one enum that also feeds --help and the process status.
 fn exit_status_section() -> String {
-    let entries: Vec<(String, String)> = Exit::ALL
-        .iter()
-        .map(|exit| (exit.code().to_string(), exit.meaning().to_string()))
-        .collect();
-    roff_section("EXIT STATUS", &entries)
+    roff_section("EXIT STATUS", &Exit::table_rows())
 }
 
 /// Writes `files` into `dir` (created when missing) by the file-writing rule: every file is
@@ -185,10 +181,11 @@ fn exit_status_section() -> String {
 fn write_into(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<(), Failure> {
     output::check_directory(dir)?;
     std::fs::create_dir_all(dir).map_err(|e| {
-        Failure::new(
-            Exit::Environment,
-            format!("cannot create {}: {}", dir.display(), io::io_reason(&e)),
-        )
+        Failure::environment(format!(
+            "cannot create {}: {}",
+            dir.display(),
+            io::io_reason(&e)
+        ))
     })?;
     let mode = FileMode {
         secret: false,
@@ -207,17 +204,17 @@ fn write_into(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<()
 }
 
 /// `kliento completions SHELL [-o DIR]`.
-pub fn completions(args: CompletionsArgs) -> Result<Exit, Failure> {
+pub fn completions(args: CompletionsArgs) -> Result<(), Failure> {
     let (name, script) = completion_script(args.shell);
     match &args.output {
         Some(dir) => write_into(dir, &[(name, script)], args.force)?,
         None => io::write_stdout(&script, false)?,
     }
-    Ok(Exit::Success)
+    Ok(())
 }
 
 /// `kliento man [-o DIR]`.
-pub fn man(ui: &Ui, args: ManArgs) -> Result<Exit, Failure> {
+pub fn man(ui: &Ui, args: ManArgs) -> Result<(), Failure> {
     let pages = man_pages();
     match &args.output {
         Some(dir) => {
@@ -230,5 +227,5 @@ pub fn man(ui: &Ui, args: ManArgs) -> Result<Exit, Failure> {
         }
         None => io::write_stdout(&pages[0].1, false)?,
     }
-    Ok(Exit::Success)
+    Ok(())
 }

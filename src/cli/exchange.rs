@@ -1,8 +1,7 @@
 //! `kliento exchange URL`: obtain a workload JWT, trade it for a signature bundle at VeraId
 //! Authority, print the bundle.
 
-use super::exit::Exit;
-use super::failure::Failure;
+use super::failure::{Failure, OrFail};
 use super::io::{self, FileMode};
 use super::output::{self, Destination};
 use super::text::Esc;
@@ -210,15 +209,14 @@ struct Report<'a> {
 }
 
 /// Obtains the JWT, exchanges it and writes the bundle.
-pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
     // Parsed here rather than by clap, whose error would repeat the value, password included.
     let url: ExchangeUrl = args
         .url
         .parse()
-        .map_err(|e: exchange::ExchangeUrlError| Failure::new(Exit::Usage, e))?;
+        .map_err(Failure::classified::<exchange::ExchangeUrlError>)?;
     if args.github_output.is_some() && args.encoding == OutputEncoding::Der {
-        return Err(Failure::new(
-            Exit::Usage,
+        return Err(Failure::usage(
             "--github-output needs a text encoding (base64 or header)",
         ));
     }
@@ -226,11 +224,10 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         && args.encoding == OutputEncoding::Der
         && args.output.as_deref().is_none_or(io::is_stdio)
     {
-        return Err(Failure::new(
-            Exit::Usage,
-            "--format json cannot carry --encoding der on stdout",
-        )
-        .hint("write the bundle with -o FILE, or choose base64 or header"));
+        return Err(
+            Failure::usage("--format json cannot carry --encoding der on stdout")
+                .hint("write the bundle with -o FILE, or choose base64 or header"),
+        );
     }
     // Every usage check on the outputs happens before any secret is read or request is sent.
     let binary = args.encoding == OutputEncoding::Der;
@@ -276,7 +273,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         },
         proxies,
     )
-    .map_err(|e| Failure::new(Exit::Environment, e))?;
+    .map_err(Failure::classified)?;
     ui.detail(
         1,
         format!(
@@ -339,13 +336,13 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         github: github_output.as_ref(),
     };
     write_credential(ui, &args, &outputs, source.name(), &credential)?;
-    Ok(Exit::Success)
+    Ok(())
 }
 
 fn choose_source(args: &Args, env: &Env) -> Result<(Box<dyn JwtSource>, Option<Secret>), Failure> {
     let secret = client_secret(args, env)?;
     let client_secret = secret.clone();
-    let usage = |message: &str| Err(Failure::new(Exit::Usage, message));
+    let usage = |message: &str| Err(Failure::usage(message));
     let source: Box<dyn JwtSource> = match args.jwt_source {
         SourceName::Github => Box::new(GithubSource),
         SourceName::Gcp => Box::new(GcpSource),
@@ -379,7 +376,7 @@ fn choose_source(args: &Args, env: &Env) -> Result<(Box<dyn JwtSource>, Option<S
             candidates.push(Box::new(GcpSource));
             candidates.push(Box::new(AzureSource));
             jwt_source::pick_auto(candidates, env).map_err(|e| {
-                Failure::new(Exit::Environment, e).hint(
+                Failure::classified(e).hint(
                     "choose a source with --jwt-source, or pass --jwt-file, --jwt-env or --oidc-issuer",
                 )
             })?
@@ -396,24 +393,20 @@ fn client_secret(args: &Args, env: &Env) -> Result<Option<Secret>, Failure> {
     }
     Ok(match (&args.client_secret_env, &args.client_secret_file) {
         (Some(variable), _) => Some(Secret::new(env.get(variable).ok_or_else(|| {
-            Failure::new(
-                Exit::Environment,
-                format!("the client secret variable {variable} is not set"),
-            )
+            Failure::environment(format!("the client secret variable {variable} is not set"))
         })?)),
         (None, Some(path)) => {
             // ssh's rule for secrets: a regular file of the user's, closed to others.
-            kliento::authority::private::check_private_file(path).map_err(|e| {
-                Failure::new(Exit::Environment, format!("the client secret file: {e}"))
-            })?;
+            kliento::authority::private::check_private_file(path)
+                .or_fail("the client secret file")?;
             // A FIFO without data is waited for at most --timeout, never forever.
             let deadline = std::time::Instant::now() + args.timeout;
             let bytes = io::read_secret(path, io::SECRET, deadline)?;
             let text = String::from_utf8(bytes).map_err(|_| {
-                Failure::new(
-                    Exit::Environment,
-                    format!("the client secret in {} is not UTF-8 text", path.display()),
-                )
+                Failure::malformed(format!(
+                    "the client secret in {} is not UTF-8 text",
+                    path.display()
+                ))
             })?;
             Some(Secret::new(text.trim()))
         }
@@ -430,10 +423,7 @@ fn oidc_source(
         return Ok(None);
     };
     let Some(client_id) = args.client_id.clone() else {
-        return Err(Failure::new(
-            Exit::Usage,
-            "--oidc-issuer needs --client-id ID",
-        ));
+        return Err(Failure::usage("--oidc-issuer needs --client-id ID"));
     };
     let grant = match args.oidc_grant {
         Some(GrantName::ClientCredentials) => Grant::ClientCredentials,
@@ -540,12 +530,12 @@ impl GithubOutput {
     fn check(name: &str) -> Result<Self, Failure> {
         if name.is_empty() || name.contains(['\n', '\r', '<', '=']) {
             return Err(
-                Failure::new(Exit::Usage, format!("{name:?} is not a usable output name"))
+                Failure::usage(format!("{name:?} is not a usable output name"))
                     .hint("use letters, digits, '-' and '_', e.g. --github-output authorization"),
             );
         }
         let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) else {
-            return Err(Failure::new(Exit::Environment, "GITHUB_OUTPUT is not set")
+            return Err(Failure::environment("GITHUB_OUTPUT is not set")
                 .hint("--github-output only works inside a GitHub Actions step"));
         };
         let path = PathBuf::from(path);
@@ -561,14 +551,11 @@ impl GithubOutput {
             .append(true)
             .open(path)
             .map_err(|e| {
-                Failure::new(
-                    Exit::Environment,
-                    format!(
-                        "cannot append to {} (GITHUB_OUTPUT): {}",
-                        path.display(),
-                        io::io_reason(&e)
-                    ),
-                )
+                Failure::environment(format!(
+                    "cannot append to {} (GITHUB_OUTPUT): {}",
+                    path.display(),
+                    io::io_reason(&e)
+                ))
             })
     }
 
@@ -576,23 +563,19 @@ impl GithubOutput {
     /// value, as GitHub's toolkit does for multiline values.
     fn append(&self, value: &str) -> Result<(), Failure> {
         let mut random = [0u8; 16];
-        getrandom::fill(&mut random).map_err(|e| {
-            Failure::new(Exit::Environment, format!("cannot get random bytes: {e}"))
-        })?;
+        getrandom::fill(&mut random)
+            .map_err(|e| Failure::environment(format!("cannot get random bytes: {e}")))?;
         let delimiter: String = random.iter().map(|b| format!("{b:02x}")).collect();
         let delimiter = format!("ghadelimiter_{delimiter}");
         let name = &self.name;
         Self::open(&self.path)?
             .write_all(format!("{name}<<{delimiter}\n{value}\n{delimiter}\n").as_bytes())
             .map_err(|e| {
-                Failure::new(
-                    Exit::Environment,
-                    format!(
-                        "cannot append to {}: {}",
-                        self.path.display(),
-                        io::io_reason(&e)
-                    ),
-                )
+                Failure::environment(format!(
+                    "cannot append to {}: {}",
+                    self.path.display(),
+                    io::io_reason(&e)
+                ))
             })
     }
 }
@@ -697,10 +680,7 @@ fn exchange_failure(error: ExchangeError, secrets: &Secrets) -> Failure {
         }
         _ => None,
     };
-    let failure = Failure::new(
-        Exit::Environment,
-        server_text(&format!("exchange failed: {error}"), secrets),
-    );
+    let failure = Failure::environment(server_text(&format!("exchange failed: {error}"), secrets));
     match hint {
         Some(hint) => failure.hint(hint),
         None => failure,
@@ -735,10 +715,10 @@ fn source_failure(error: JwtSourceError, secrets: &Secrets) -> Failure {
         }
         _ => None,
     };
-    let failure = Failure::new(
-        Exit::Environment,
-        server_text(&format!("cannot obtain a JWT: {error}"), secrets),
-    );
+    let failure = Failure::environment(server_text(
+        &format!("cannot obtain a JWT: {error}"),
+        secrets,
+    ));
     match hint {
         Some(hint) => failure.hint(hint),
         None => failure,

@@ -1,6 +1,9 @@
-//! The exit codes of the command-line contract: one enum feeds the process status, `--help`
-//! and the man pages.
+//! The exit codes of the command-line contract, and the one place that decides them: from the
+//! class of an error and from a verification verdict. One enum feeds the process status,
+//! `--help` and the man pages.
 
+use kliento::error::ErrorClass;
+use kliento::report::Verdict;
 use std::fmt;
 
 /// How a `kliento` run ended.
@@ -60,6 +63,44 @@ impl Exit {
         }
         table.pop();
         table
+    }
+}
+
+impl From<ErrorClass> for Exit {
+    fn from(class: ErrorClass) -> Self {
+        match class {
+            ErrorClass::Usage => Exit::Usage,
+            ErrorClass::Malformed => Exit::Malformed,
+            ErrorClass::Invalid => Exit::Invalid,
+            ErrorClass::Environment => Exit::Environment,
+        }
+    }
+}
+
+impl Exit {
+    /// `verify`'s status: valid, malformed or invalid (valid but for the audience included).
+    pub fn of_verdict(verdict: Verdict) -> Self {
+        match verdict {
+            Verdict::Valid => Exit::Success,
+            Verdict::Malformed => Exit::Malformed,
+            Verdict::Invalid | Verdict::ValidExceptAudience => Exit::Invalid,
+        }
+    }
+
+    /// `inspect`'s status: a report was made (whatever the verdict), unless nothing decoded.
+    pub fn of_inspection(verdict: Verdict) -> Self {
+        match verdict {
+            Verdict::Malformed => Exit::Malformed,
+            Verdict::Valid | Verdict::Invalid | Verdict::ValidExceptAudience => Exit::Success,
+        }
+    }
+
+    /// The rows of the exit-code table in the man pages: code and meaning.
+    pub fn table_rows() -> Vec<(String, String)> {
+        Self::ALL
+            .iter()
+            .map(|exit| (exit.code().to_string(), exit.meaning().to_string()))
+            .collect()
     }
 }
 

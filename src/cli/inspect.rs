@@ -1,7 +1,6 @@
 //! `kliento inspect`: everything in a token bundle, and every verification check with what it
 //! found. Runs the same verification as `verify`; only the rendering differs.
 
-use super::exit::Exit;
 use super::failure::Failure;
 use super::io;
 use super::text::escape;
@@ -47,7 +46,7 @@ pub struct Args {
 }
 
 /// Inspects the bundle.
-pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+pub fn run(ui: &Ui, args: Args) -> Result<Verdict, Failure> {
     let input = args.verification.read(args.input.as_deref())?;
     let encoding = input.encoding.map(encoding_name);
     let verification = match &input.bundle {
@@ -68,10 +67,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         let text = view.text(ui.verbosity());
         io::write_stdout(text.as_bytes(), false)?;
     }
-    Ok(match view.verdict() {
-        Verdict::Malformed => Exit::Malformed,
-        _ => Exit::Success,
-    })
+    Ok(view.verdict())
 }
 
 /// What `inspect` shows, the same whether the input decoded or not.

@@ -2,7 +2,6 @@
 //! files follow one rule ([`output`]), binary never goes to a terminal, a closed pipe is quiet,
 //! and a failed write to stderr is ignored.
 
-use super::exit::Exit;
 use super::failure::Failure;
 use super::output::{self, Destination};
 use kliento::bounded::{self, BoundedReadError, caps};
@@ -49,15 +48,12 @@ pub const SECRET: Cap = Cap {
 /// input is malformed (exit 3) and is not read further.
 pub fn read_input(path: &Path, cap: Cap) -> Result<Vec<u8>, Failure> {
     read_bounded(path, cap.bytes)?.ok_or_else(|| {
-        Failure::new(
-            Exit::Malformed,
-            format!(
-                "{} is over the {}-byte limit for {}",
-                source_name(path),
-                cap.bytes,
-                cap.what
-            ),
-        )
+        Failure::malformed(format!(
+            "{} is over the {}-byte limit for {}",
+            source_name(path),
+            cap.bytes,
+            cap.what
+        ))
     })
 }
 
@@ -75,14 +71,15 @@ pub fn read_bounded(path: &Path, limit: usize) -> Result<Option<Vec<u8>>, Failur
     match result {
         Ok(bytes) => Ok(Some(bytes)),
         Err(BoundedReadError::TooLarge { .. }) => Ok(None),
-        Err(BoundedReadError::Io(e)) => Err(Failure::new(
-            Exit::Environment,
-            format!("cannot read {}: {}", source_name(path), io_reason(&e)),
-        )),
-        Err(other) => Err(Failure::new(
-            Exit::Environment,
-            format!("cannot read {}: {other}", source_name(path)),
-        )),
+        Err(BoundedReadError::Io(e)) => Err(Failure::environment(format!(
+            "cannot read {}: {}",
+            source_name(path),
+            io_reason(&e)
+        ))),
+        Err(other) => Err(Failure::environment(format!(
+            "cannot read {}: {other}",
+            source_name(path)
+        ))),
     }
 }
 
@@ -94,23 +91,16 @@ pub fn read_secret(
     deadline: std::time::Instant,
 ) -> Result<Vec<u8>, Failure> {
     bounded::read_file_bounded_by(path, cap.bytes, deadline).map_err(|e| match e {
-        BoundedReadError::TooLarge { .. } => Failure::new(
-            Exit::Malformed,
-            format!(
-                "{} is over the {}-byte limit for {}",
-                path.display(),
-                cap.bytes,
-                cap.what
-            ),
-        ),
-        BoundedReadError::Io(e) => Failure::new(
-            Exit::Environment,
-            format!("cannot read {}: {}", path.display(), io_reason(&e)),
-        ),
-        other => Failure::new(
-            Exit::Environment,
-            format!("cannot read {}: {other}", path.display()),
-        ),
+        BoundedReadError::TooLarge { .. } => Failure::malformed(format!(
+            "{} is over the {}-byte limit for {}",
+            path.display(),
+            cap.bytes,
+            cap.what
+        )),
+        BoundedReadError::Io(e) => {
+            Failure::environment(format!("cannot read {}: {}", path.display(), io_reason(&e)))
+        }
+        other => Failure::environment(format!("cannot read {}: {other}", path.display())),
     })
 }
 
@@ -201,9 +191,7 @@ pub fn refuse_binary_terminal() -> Result<(), Failure> {
 /// encoding to offer.
 pub fn refuse_binary_terminal_with(hint: &str) -> Result<(), Failure> {
     if io::stdout().is_terminal() {
-        return Err(
-            Failure::new(Exit::Usage, "refusing to write binary output to a terminal").hint(hint),
-        );
+        return Err(Failure::usage("refusing to write binary output to a terminal").hint(hint));
     }
     Ok(())
 }
@@ -242,10 +230,7 @@ pub fn emit(
 /// A failed stdout write. A closed pipe (`kliento ... | head`) is not an error.
 pub fn stdout_failure(e: io::Error) -> Failure {
     if e.kind() == io::ErrorKind::BrokenPipe {
-        return Failure::new(Exit::Success, "stdout closed");
+        return Failure::closed_stdout();
     }
-    Failure::new(
-        Exit::Environment,
-        format!("cannot write to stdout: {}", io_reason(&e)),
-    )
+    Failure::environment(format!("cannot write to stdout: {}", io_reason(&e)))
 }

@@ -8,7 +8,6 @@ mod org_cert;
 mod test_chain;
 mod token;
 
-use super::exit::Exit;
 use super::failure::Failure;
 use super::ui::Ui;
 
@@ -31,7 +30,7 @@ enum Command {
 }
 
 /// Runs the chosen `issue` subcommand.
-pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
     match args.command {
         Command::Token(args) => token::run(ui, *args),
         Command::OrgCert(args) => org_cert::run(ui, args),

@@ -1,6 +1,5 @@
 //! `kliento keygen`: a new RSA key for an organisation or a member.
 
-use super::exit::Exit;
 use super::failure::{Failure, OrFail};
 use super::io::{self, FileMode};
 use super::output::{self, Destination};
@@ -67,7 +66,7 @@ struct Report {
 }
 
 /// Generates the key and writes the requested files.
-pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
     let private_mode = FileMode {
         secret: true,
         overwrite: args.force,
@@ -77,8 +76,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         overwrite: args.force,
     };
     if io::is_stdio(&args.output) && ui.json() {
-        return Err(Failure::new(
-            Exit::Usage,
+        return Err(Failure::usage(
             "--format json needs -o FILE: stdout carries the JSON report",
         ));
     }
@@ -96,9 +94,9 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     let algorithm = OrgKeyAlgorithm::from(args.bits);
     let bits = algorithm.bits();
     ui.detail(1, format!("generating a {bits}-bit RSA key"));
-    let key = keys::generate(algorithm).or_fail(Exit::Environment, "cannot generate the key")?;
+    let key = keys::generate(algorithm).or_fail("cannot generate the key")?;
     let public = key.to_public_key();
-    let (_, key_id) = keys::key_id(&public).or_fail(Exit::Environment, "key id")?;
+    let (_, key_id) = keys::key_id(&public).or_fail("key id")?;
 
     let private_pem = keys::private_key_pem(&key);
     let public_pem = keys::public_key_pem(&public);
@@ -135,5 +133,5 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             ui.note(format!("wrote {wrote}; key id {key_id}"));
         }
     }
-    Ok(Exit::Success)
+    Ok(())
 }

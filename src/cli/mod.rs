@@ -120,15 +120,15 @@ pub fn main() -> ExitCode {
     io::set_quiet(cli.quiet);
     let ui = Ui::new(cli.format, cli.quiet, cli.verbose, cli.color);
     let outcome = match cli.command {
-        Command::Keygen(args) => keygen::run(&ui, args),
-        Command::TxtRecord(args) => txt_record::run(&ui, args),
-        Command::Issue(args) => issue::run(&ui, args),
-        Command::Verify(args) => verify::run(&ui, args),
-        Command::Inspect(args) => inspect::run(&ui, args),
-        Command::Exchange(args) => exchange::run(&ui, *args),
-        Command::Serve(args) => serve::run(&ui, args),
-        Command::Completions(args) => docs::completions(args),
-        Command::Man(args) => docs::man(&ui, args),
+        Command::Keygen(args) => keygen::run(&ui, args).map(|()| Exit::Success),
+        Command::TxtRecord(args) => txt_record::run(&ui, args).map(|()| Exit::Success),
+        Command::Issue(args) => issue::run(&ui, args).map(|()| Exit::Success),
+        Command::Verify(args) => verify::run(&ui, args).map(Exit::of_verdict),
+        Command::Inspect(args) => inspect::run(&ui, args).map(Exit::of_inspection),
+        Command::Exchange(args) => exchange::run(&ui, *args).map(|()| Exit::Success),
+        Command::Serve(args) => serve::run(&ui, args).map(|()| Exit::Success),
+        Command::Completions(args) => docs::completions(args).map(|()| Exit::Success),
+        Command::Man(args) => docs::man(&ui, args).map(|()| Exit::Success),
     };
     match outcome {
         Ok(exit) => exit.into(),
@@ -151,7 +151,7 @@ fn clap_exit(cmd: &clap::Command, e: &clap::Error, argv: &[String]) -> ExitCode 
             Ok(()) => Exit::Success.into(),
             Err(error) => {
                 let failure = io::stdout_failure(error);
-                if failure.exit != Exit::Success {
+                if !failure.is_closed_stdout() {
                     io::stderr_line(format_args!("error: {:#}", failure.error));
                 }
                 failure.exit.into()

@@ -13,7 +13,6 @@
 //!   before any work, regular files are staged as temporaries and renamed only when everything
 //!   else succeeded, and what was renamed is removed again if a later rename fails.
 
-use super::exit::Exit;
 use super::failure::Failure;
 use super::io::{self, FileMode};
 use std::fs;
@@ -55,23 +54,19 @@ impl Destination {
         }
         let shown = path.display();
         let environment = |e: std::io::Error| {
-            Failure::new(
-                Exit::Environment,
-                format!("cannot write {shown}: {}", io::io_reason(&e)),
-            )
+            Failure::environment(format!("cannot write {shown}: {}", io::io_reason(&e)))
         };
         // The kernel follows links, magic ones included (`/dev/stdout`, `/dev/fd/63`).
         let kind = match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
-                return Err(Failure::new(Exit::Usage, format!("{shown} is a directory"))
+                return Err(Failure::usage(format!("{shown} is a directory"))
                     .hint("name a file to write (an existing directory is never replaced)"));
             }
             Ok(meta) if meta.is_file() => {
                 if !mode.overwrite {
-                    return Err(Failure::new(
-                        Exit::Usage,
-                        format!("{shown} already exists; refusing to overwrite it"),
-                    )
+                    return Err(Failure::usage(format!(
+                        "{shown} already exists; refusing to overwrite it"
+                    ))
                     .hint("pass --force to replace it"));
                 }
                 // The file the links lead to is the one replaced, beside which the temporary
@@ -86,13 +81,10 @@ impl Destination {
                 binary,
             },
             Ok(_) => {
-                return Err(Failure::new(
-                    Exit::Usage,
-                    format!(
-                        "{shown} is neither a regular file nor a character device, FIFO or \
+                return Err(Failure::usage(format!(
+                    "{shown} is neither a regular file nor a character device, FIFO or \
                          socket; refusing to write to it"
-                    ),
-                ));
+                )));
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 // Missing, or a dangling link: the file it names is created.
@@ -102,14 +94,11 @@ impl Destination {
                     _ => Path::new("."),
                 };
                 if !fs::metadata(parent).is_ok_and(|m| m.is_dir()) {
-                    return Err(Failure::new(
-                        Exit::Environment,
-                        format!(
-                            "cannot write {shown}: no such file or directory ({} is not a \
+                    return Err(Failure::environment(format!(
+                        "cannot write {shown}: no such file or directory ({} is not a \
                              directory)",
-                            parent.display()
-                        ),
-                    )
+                        parent.display()
+                    ))
                     .hint("create the directory first, or choose another path"));
                 }
                 Kind::File {
@@ -176,10 +165,9 @@ pub fn check_distinct(outputs: &[(&str, &Destination)]) -> Result<(), Failure> {
                 _ => false,
             };
             if same {
-                return Err(Failure::new(
-                    Exit::Usage,
-                    format!("{first_flag} and {second_flag} name the same file"),
-                ));
+                return Err(Failure::usage(format!(
+                    "{first_flag} and {second_flag} name the same file"
+                )));
             }
         }
     }
@@ -243,7 +231,7 @@ pub fn write_all(outputs: &[(&Destination, &[u8])]) -> Result<(), Failure> {
         match result {
             Ok(()) => {}
             // A closed pipe ends quietly: the files are still written.
-            Err(failure) if failure.exit == Exit::Success => closed_stdout = Some(failure),
+            Err(failure) if failure.is_closed_stdout() => closed_stdout = Some(failure),
             Err(failure) => {
                 discard(&staged);
                 return Err(failure);
@@ -288,13 +276,10 @@ fn write_in_place(
         .map_err(|e| write_failure(destination, &e))?;
     // Callers that do not say (io::write_file) are covered by looking: DER is never UTF-8.
     if (binary || std::str::from_utf8(bytes).is_err()) && file.is_terminal() {
-        return Err(Failure::new(
-            Exit::Usage,
-            format!(
-                "refusing to write binary output to a terminal ({})",
-                destination.shown.display()
-            ),
-        )
+        return Err(Failure::usage(format!(
+            "refusing to write binary output to a terminal ({})",
+            destination.shown.display()
+        ))
         .hint("write to a regular file, or choose a text encoding where there is one"));
     }
     file.write_all(bytes)
@@ -317,13 +302,10 @@ fn commit(staged: &Staged<'_>) -> Result<(), Failure> {
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 let _ = fs::remove_file(&staged.temporary);
-                return Err(Failure::new(
-                    Exit::Usage,
-                    format!(
-                        "{} already exists; refusing to overwrite it",
-                        destination.shown.display()
-                    ),
-                )
+                return Err(Failure::usage(format!(
+                    "{} already exists; refusing to overwrite it",
+                    destination.shown.display()
+                ))
                 .hint("pass --force to replace it"));
             }
             // No hard links on this file system: fall back to a rename.
@@ -337,14 +319,11 @@ fn commit(staged: &Staged<'_>) -> Result<(), Failure> {
 }
 
 fn write_failure(destination: &Destination, e: &std::io::Error) -> Failure {
-    Failure::new(
-        Exit::Environment,
-        format!(
-            "cannot write {}: {}",
-            destination.shown.display(),
-            io::io_reason(e)
-        ),
-    )
+    Failure::environment(format!(
+        "cannot write {}: {}",
+        destination.shown.display(),
+        io::io_reason(e)
+    ))
 }
 
 fn temporary_path(path: &Path) -> PathBuf {
@@ -380,14 +359,15 @@ pub fn check_directory(dir: &Path) -> Result<(), Failure> {
     match fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => Ok(()),
         Ok(_) => Err(
-            Failure::new(Exit::Usage, format!("{} is not a directory", dir.display())).hint(
+            Failure::usage(format!("{} is not a directory", dir.display())).hint(
                 "-o takes a directory: the files are written inside it under their usual names",
             ),
         ),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Failure::new(
-            Exit::Environment,
-            format!("cannot use {}: {}", dir.display(), io::io_reason(&e)),
-        )),
+        Err(e) => Err(Failure::environment(format!(
+            "cannot use {}: {}",
+            dir.display(),
+            io::io_reason(&e)
+        ))),
     }
 }

@@ -1,6 +1,5 @@
 //! `kliento txt-record`: the `_veraid` TXT value that binds an organisation key to its domain.
 
-use super::exit::Exit;
 use super::failure::{Failure, OrFail};
 use super::io;
 use super::ui::Ui;
@@ -56,14 +55,14 @@ struct Report {
 }
 
 /// Reads the key and prints its TXT record.
-pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
     let source = if io::is_stdio(&args.key) {
         "stdin".to_string()
     } else {
         args.key.display().to_string()
     };
     let key = RsaKey::from_bytes(&io::read_input(&args.key, io::KEY)?)
-        .or_fail(Exit::Malformed, format!("cannot read the key in {source}"))?
+        .or_fail(format!("cannot read the key in {source}"))?
         .public_key();
     ui.detail(
         1,
@@ -73,7 +72,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         ),
     );
     let rdata = TxtRdata::for_key(&key, args.ttl_override, args.service.as_ref())
-        .or_fail(Exit::Malformed, format!("cannot use the key in {source}"))?;
+        .or_fail(format!("cannot use the key in {source}"))?;
     let name = args.domain.as_ref().map(Domain::veraid_record_name);
 
     if ui.json() {
@@ -91,5 +90,5 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     } else {
         ui.print_line(&rdata)?;
     }
-    Ok(Exit::Success)
+    Ok(())
 }

@@ -1,6 +1,5 @@
 //! The output context: format, verbosity and colour, and how results and diagnostics are shown.
 
-use super::exit::Exit;
 use super::failure::Failure;
 use super::io;
 use super::text::{DIAGNOSTIC_LIMIT, escape, escape_bounded};
@@ -116,7 +115,7 @@ impl Ui {
 
     /// Prints a failure as `error:` and `hint:` lines (nothing for a closed stdout).
     pub fn report(&self, failure: &Failure) {
-        if failure.exit == Exit::Success {
+        if failure.is_closed_stdout() {
             return;
         }
         // Errors quote what servers, files and bundles said: escaped and bounded.

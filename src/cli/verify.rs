@@ -2,7 +2,6 @@
 //! Kliento Verifier does (`valid` / `invalid` / `malformed`).
 
 use super::anchors::{FOREIGN_ROOT_HINT, foreign_root, load_anchors};
-use super::exit::Exit;
 use super::failure::Failure;
 use super::io;
 use super::text::escape;
@@ -91,7 +90,7 @@ impl VerificationArgs {
         let at = match self.at {
             Some(at) => at
                 .resolve(now)
-                .map_err(|e| Failure::new(Exit::Usage, format!("--at: {e}")))?,
+                .map_err(|e| Failure::usage(format!("--at: {e}")))?,
             None => now,
         };
         Ok(at)
@@ -159,20 +158,20 @@ impl VerificationArgs {
 }
 
 /// Verifies and prints the verdict.
-pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+pub fn run(ui: &Ui, args: Args) -> Result<Verdict, Failure> {
     let input = args.verification.read(args.input.as_deref())?;
     let bytes = match input.bundle {
         Ok(bytes) => bytes,
         Err(reason) => {
-            let exit = answer(
+            let verdict = answer(
                 ui,
-                "malformed",
+                Verdict::Malformed,
                 &format!("Token serialisation is malformed: {reason}"),
             )?;
             if let Some(hint) = input.hint {
                 ui.note(hint);
             }
-            return Ok(exit);
+            return Ok(verdict);
         }
     };
     let verification =
@@ -200,10 +199,10 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
                 }
                 io::write_stdout(text.as_bytes(), false)?;
             }
-            Ok(Exit::Success)
+            Ok(Verdict::Valid)
         }
-        (Verdict::Malformed, _) => answer(ui, "malformed", &error_of(&verification)),
-        _ => answer(ui, "invalid", &error_of(&verification)),
+        (Verdict::Malformed, _) => answer(ui, Verdict::Malformed, &error_of(&verification)),
+        _ => answer(ui, Verdict::Invalid, &error_of(&verification)),
     }
 }
 
@@ -213,17 +212,18 @@ fn error_of(verification: &TokenVerification) -> String {
         .unwrap_or_else(|| "Invalid VeraId signature bundle".into())
 }
 
-/// Prints an invalid or malformed verdict and returns its exit code.
-fn answer(ui: &Ui, status: &'static str, error: &str) -> Result<Exit, Failure> {
+/// Prints an invalid or malformed verdict and returns it.
+fn answer(ui: &Ui, verdict: Verdict, error: &str) -> Result<Verdict, Failure> {
+    let status = if verdict == Verdict::Malformed {
+        "malformed"
+    } else {
+        "invalid"
+    };
     if ui.json() {
         ui.print_json(&json!({ "status": status, "error": error }))?;
     } else {
         ui.print_line(format!("{status}: {}", escape(error)))?;
         ui.note("`kliento inspect` shows every check and what it found");
     }
-    Ok(if status == "malformed" {
-        Exit::Malformed
-    } else {
-        Exit::Invalid
-    })
+    Ok(verdict)
 }

@@ -1,7 +1,6 @@
 //! What `issue org-cert` and `issue member-cert` share: the validity flags, the output flags,
 //! and the report.
 
-use crate::cli::exit::Exit;
 use crate::cli::failure::Failure;
 use crate::cli::io::{self, FileMode};
 use crate::cli::ui::Ui;
@@ -45,7 +44,7 @@ impl ValidityArgs {
         now: Timestamp,
         default_seconds: u64,
     ) -> Result<(Timestamp, Timestamp), Failure> {
-        let usage = |message: String| Failure::new(Exit::Usage, message);
+        let usage = |message: String| Failure::usage(message);
         let start = match self.start {
             Some(value) => value.resolve(now).map_err(usage)?,
             None => now,
@@ -107,8 +106,7 @@ impl OutputArgs {
     /// Refuses early when the output file exists (before any work is done).
     pub fn check(&self, ui: &Ui) -> Result<(), Failure> {
         if ui.json() && self.file().is_none() && self.encoding == Encoding::Der {
-            return Err(Failure::new(
-                Exit::Usage,
+            return Err(Failure::usage(
                 "--format json with --encoding der needs -o FILE: stdout carries the JSON report",
             ));
         }
@@ -191,19 +189,18 @@ pub fn source(path: &std::path::Path) -> String {
 /// Maps an issuance error to its exit code; `key_source` names the signing key's file.
 pub fn issue_failure(error: IssueError, key_source: &str) -> Failure {
     match error {
-        IssueError::Key(e) => Failure::new(
-            Exit::Malformed,
-            format!("cannot use the key in {key_source}: {e}"),
-        ),
-        IssueError::EndBeforeStart { .. } => Failure::new(Exit::Usage, error)
+        IssueError::Key(e) => {
+            Failure::malformed(format!("cannot use the key in {key_source}: {e}"))
+        }
+        IssueError::EndBeforeStart { .. } => Failure::usage(error)
             .hint("choose an --expiry after --start, or a --valid-for duration"),
-        IssueError::KeyMismatch => Failure::new(Exit::Usage, error)
+        IssueError::KeyMismatch => Failure::usage(error)
             .hint("--org-key must be the private key of the certificate given with --org-cert"),
-        IssueError::IssuerNotCa(_) | IssueError::IssuerKey(_) => Failure::new(Exit::Usage, error)
+        IssueError::IssuerNotCa(_) | IssueError::IssuerKey(_) => Failure::usage(error)
             .hint("--org-cert must be an organisation certificate (kliento issue org-cert)"),
-        IssueError::Time(_) => Failure::new(Exit::Usage, error),
-        IssueError::Signing { .. } => Failure::new(Exit::Environment, error),
+        IssueError::Time(_) => Failure::usage(error),
+        IssueError::Signing { .. } => Failure::environment(error),
         // Errors the library may add later: a failure of the environment until mapped.
-        _ => Failure::new(Exit::Environment, error),
+        _ => Failure::environment(error),
     }
 }

@@ -2,7 +2,6 @@
 //! current time, and write it as DER `SET OF OCTET STRING`.
 
 use crate::cli::anchors::{foreign_root, load_anchors};
-use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::inspect::walk_lines;
 use crate::cli::io::{self, FileMode};
@@ -16,6 +15,7 @@ use kliento::dnssec::retrieve::{
 use kliento::dnssec::validate::RrType;
 use kliento::dnssec::{DnssecChain, Reason, Rejection, minimise, validate_veraid_txt};
 use kliento::domain::Domain;
+use kliento::error::Classify;
 use kliento::http::ProxySettings;
 use kliento::time::{Period, Timestamp};
 use serde::Serialize;
@@ -112,7 +112,7 @@ struct MessageReport {
 }
 
 /// Retrieves, validates and writes the chain.
-pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
     let output = args.output.as_deref().filter(|p| !io::is_stdio(p));
     let mode = FileMode {
         secret: false,
@@ -126,8 +126,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
     }
     // DER has no text form here: say what to do instead of the generic advice.
     if output.is_none() && !ui.json() && std::io::stdout().is_terminal() {
-        return Err(Failure::new(
-            Exit::Usage,
+        return Err(Failure::usage(
             "refusing to write the DNSSEC chain (binary DER) to a terminal",
         )
         .hint("pass -o FILE, or redirect stdout to a file or a pipe"));
@@ -174,7 +173,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         der.len(),
         output.map_or(String::new(), |p| format!(", written to {}", p.display()))
     ));
-    Ok(Exit::Success)
+    Ok(())
 }
 
 /// The built-in IANA anchors, or the file's (which replace them).
@@ -246,10 +245,10 @@ impl LiveChain {
                 ui.detail(2, format!("{} as received: {header}", response.question));
             }
             let received = response.answer.raw.len();
-            response.answer.raw = minimise::minimise(&response.answer.raw).or_fail(
-                Exit::Malformed,
-                format!("the response from {server} to {}", response.question),
-            )?;
+            response.answer.raw = minimise::minimise(&response.answer.raw).or_fail(format!(
+                "the response from {server} to {}",
+                response.question
+            ))?;
             ui.detail(
                 2,
                 format!(
@@ -289,10 +288,9 @@ impl LiveChain {
         }
         let chain =
             DnssecChain::from_messages(responses.iter().map(|r| r.answer.raw.clone()).collect())
-                .or_fail(
-                    Exit::Malformed,
-                    format!("the DNS responses from {server} do not form a chain"),
-                )?;
+                .or_fail(format!(
+                    "the DNS responses from {server} do not form a chain"
+                ))?;
         // The CLI reads the clock; the library validates at whatever time it is given.
         let now = Timestamp::now();
         let outcome = validate_veraid_txt(&chain, domain, &Period::instant(now), &anchors);
@@ -310,7 +308,7 @@ impl LiveChain {
             if let Some(note) = &note {
                 message.push_str(&format!(" ({})", note.describe()));
             }
-            Failure::new(Exit::Invalid, message)
+            Failure::invalid(message)
                 .hint(rejection_hint(
                     &rejection,
                     note.as_ref(),
@@ -431,27 +429,29 @@ fn rejection_hint(
     }
 }
 
-/// A failed retrieval: a domain too long for a query name is a usage error, anything else an
-/// environment failure naming the server, the query and the transport.
+/// A failed retrieval, classified by its error, with what to check for a transport failure.
 fn retrieve_failure(e: RetrieveError, domain: &Domain, plain_dns: bool) -> Failure {
-    let message = format!("cannot retrieve the DNSSEC chain for _veraid.{domain}: {e}");
-    match e {
-        RetrieveError::Name(_) => Failure::new(Exit::Usage, message),
-        RetrieveError::Transport(_) if plain_dns => Failure::new(Exit::Environment, message).hint(
+    let hint = match (&e, plain_dns) {
+        (RetrieveError::Transport(_), true) => Some(
             "check that --resolver points at a DNS server that answers for every zone of the \
              name, or raise --timeout",
         ),
-        RetrieveError::Transport(_) => Failure::new(Exit::Environment, message)
-            .hint("check the network and the --doh URL, or use --resolver HOST:PORT"),
-        _ => Failure::new(Exit::Environment, message),
+        (RetrieveError::Transport(_), false) => {
+            Some("check the network and the --doh URL, or use --resolver HOST:PORT")
+        }
+        _ => None,
+    };
+    let failure = Failure::new(
+        e.class(),
+        format!("cannot retrieve the DNSSEC chain for _veraid.{domain}: {e}"),
+    );
+    match hint {
+        Some(hint) => failure.hint(hint),
+        None => failure,
     }
 }
 
-/// Maps transport set-up errors: bad flag values are usage errors, failed look-ups environment.
+/// A transport set-up error: bad flag values are usage errors, failed look-ups environment.
 fn setup_failure(e: SetupError) -> Failure {
-    let exit = match e {
-        SetupError::ResolverSyntax { .. } | SetupError::DohUrl { .. } => Exit::Usage,
-        _ => Exit::Environment,
-    };
-    Failure::new(exit, e)
+    Failure::new(e.class(), e)
 }

@@ -3,7 +3,6 @@
 //! fail, unless `--allow-invalid` says it is minted to fail on purpose.
 
 use crate::cli::anchors::foreign_root;
-use crate::cli::exit::Exit;
 use crate::cli::failure::Failure;
 use crate::cli::ui::Ui;
 use kliento::dnssec::{DnssecChain, TrustAnchor, chain_root_anchors};
@@ -65,7 +64,7 @@ pub fn token_bundle(
             ui.warn(format!("{message}; written anyway (--allow-invalid)"));
             Ok(())
         } else {
-            Err(Failure::new(Exit::Invalid, message).hint(format!(
+            Err(Failure::invalid(message).hint(format!(
                 "{hint}; or pass --allow-invalid to write it anyway (for negative tests)"
             )))
         }
@@ -165,7 +164,7 @@ pub fn certificate(ui: &Ui, new: &NewCertificate<'_>, allow_invalid: bool) -> Re
         ui.warn(format!("{message}; written anyway (--allow-invalid)"));
         return Ok(());
     }
-    Err(Failure::new(Exit::Invalid, message).hint(format!(
+    Err(Failure::invalid(message).hint(format!(
         "{hint}; or pass --allow-invalid to write it anyway (for negative tests)"
     )))
 }

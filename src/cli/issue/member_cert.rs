@@ -2,7 +2,6 @@
 
 use super::cert::{self, OutputArgs, ValidityArgs};
 use super::check::{self, NewCertificate};
-use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io;
 use crate::cli::ui::Ui;
@@ -56,41 +55,33 @@ pub struct Args {
 }
 
 /// Issues the certificate.
-pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
     args.output.check(ui)?;
     let now = Timestamp::now();
     let (start, expiry) = args.validity.resolve(now, cert::CERTIFICATE_VALIDITY)?;
     let inputs = [&args.org_key, &args.org_cert, &args.member_key];
     if inputs.iter().filter(|p| io::is_stdio(p)).count() > 1 {
-        return Err(Failure::new(
-            Exit::Usage,
-            "only one input can be read from stdin",
-        ));
+        return Err(Failure::usage("only one input can be read from stdin"));
     }
 
     let org_source = cert::source(&args.org_key);
     let org_key = RsaKey::from_bytes(&io::read_input(&args.org_key, io::KEY)?)
         .and_then(RsaKey::into_private)
-        .or_fail(
-            Exit::Malformed,
-            format!("cannot read the organisation private key in {org_source}"),
-        )?;
+        .or_fail(format!(
+            "cannot read the organisation private key in {org_source}"
+        ))?;
     let org_certificate =
         Certificate::from_bytes(&io::read_input(&args.org_cert, io::CERTIFICATE)?).or_fail(
-            Exit::Malformed,
             format!(
                 "cannot read the organisation certificate in {}",
                 cert::source(&args.org_cert)
             ),
         )?;
     let member_key = RsaKey::from_bytes(&io::read_input(&args.member_key, io::KEY)?)
-        .or_fail(
-            Exit::Malformed,
-            format!(
-                "cannot read the member key in {}",
-                cert::source(&args.member_key)
-            ),
-        )?
+        .or_fail(format!(
+            "cannot read the member key in {}",
+            cert::source(&args.member_key)
+        ))?
         .public_key();
     let member = match args.user {
         Some(user) => Member::User(user),
@@ -125,5 +116,5 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         args.allow_invalid,
     )?;
     args.output.emit(ui, "member", &certificate)?;
-    Ok(Exit::Success)
+    Ok(())
 }

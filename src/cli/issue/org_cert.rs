@@ -2,7 +2,6 @@
 
 use super::cert::{self, OutputArgs, ValidityArgs};
 use super::check::{self, NewCertificate};
-use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io;
 use crate::cli::ui::Ui;
@@ -43,17 +42,14 @@ pub struct Args {
 }
 
 /// Issues the certificate.
-pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
     args.output.check(ui)?;
     let now = Timestamp::now();
     let (start, expiry) = args.validity.resolve(now, cert::CERTIFICATE_VALIDITY)?;
     let source = cert::source(&args.key);
     let key = RsaKey::from_bytes(&io::read_input(&args.key, io::KEY)?)
         .and_then(RsaKey::into_private)
-        .or_fail(
-            Exit::Malformed,
-            format!("cannot read the private key in {source}"),
-        )?;
+        .or_fail(format!("cannot read the private key in {source}"))?;
     let options = CertificateOptions {
         start,
         expiry,
@@ -72,5 +68,5 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         args.allow_invalid,
     )?;
     args.output.emit(ui, "organisation", &certificate)?;
-    Ok(Exit::Success)
+    Ok(())
 }

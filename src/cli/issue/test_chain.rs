@@ -1,7 +1,6 @@
 //! `kliento issue test-chain`: a self-contained DNSSEC chain under a throw-away root, whose
 //! `_veraid` TXT record carries the organisation key, plus the root's DS as trust anchor.
 
-use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io::{self, FileMode};
 use crate::cli::output::{self, Destination};
@@ -129,20 +128,18 @@ struct Report {
 }
 
 /// Builds the zones and writes the chain and the anchor.
-pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
     let mode = FileMode {
         secret: false,
         overwrite: args.force,
     };
     if io::is_stdio(&args.trust_anchors_out) {
-        return Err(Failure::new(
-            Exit::Usage,
+        return Err(Failure::usage(
             "--trust-anchors-out needs a file: stdout may carry the chain",
         ));
     }
     if io::is_stdio(&args.output) && ui.json() {
-        return Err(Failure::new(
-            Exit::Usage,
+        return Err(Failure::usage(
             "--format json needs -o FILE: stdout carries the JSON report",
         ));
     }
@@ -164,10 +161,10 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         args.key.display().to_string()
     };
     let key = RsaKey::from_bytes(&io::read_input(&args.key, io::KEY)?)
-        .or_fail(Exit::Malformed, format!("cannot read the key in {source}"))?
+        .or_fail(format!("cannot read the key in {source}"))?
         .public_key();
     let rdata = TxtRdata::for_key(&key, args.ttl_override, args.service.as_ref())
-        .or_fail(Exit::Malformed, format!("cannot use the key in {source}"))?;
+        .or_fail(format!("cannot use the key in {source}"))?;
 
     let algorithms: Vec<ZoneAlgorithm> = args
         .zone_algorithms
@@ -176,16 +173,12 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         .map(Into::into)
         .collect();
     ui.detail(1, "generating throw-away zone keys");
-    let zones = TestZones::generate(&args.domain, &algorithms)
-        .or_fail(Exit::Environment, "cannot generate the test zones")?;
+    let zones =
+        TestZones::generate(&args.domain, &algorithms).or_fail("cannot generate the test zones")?;
     let mut spec = ChainSpec::new(rdata.to_string(), validity);
     spec.txt_ttl = TXT_TTL;
-    let test = zones
-        .build(&spec)
-        .or_fail(Exit::Environment, "cannot sign the test chain")?;
-    let chain = test
-        .chain()
-        .or_fail(Exit::Environment, "the test chain does not parse back")?;
+    let test = zones.build(&spec).or_fail("cannot sign the test chain")?;
+    let chain = test.chain().or_fail("the test chain does not parse back")?;
     let der = chain.to_der();
     let anchors = format!(
         "; throw-away test root made by `kliento issue test-chain` for {}: trust it for tests only\n{}",
@@ -237,12 +230,12 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             args.trust_anchors_out.display()
         ));
     }
-    Ok(Exit::Success)
+    Ok(())
 }
 
 /// The RRSIG validity `[start, start + valid_for]`, in whole seconds within the RRSIG range.
 fn validity(args: &Args) -> Result<Period, Failure> {
-    let bad = |message: String| Failure::new(Exit::Usage, message);
+    let bad = |message: String| Failure::usage(message);
     let start = args.start.resolve(Timestamp::now()).map_err(bad)?;
     // RRSIG times are whole seconds (RFC 4034 §3.1.5): round the inception down.
     let start = Timestamp::from_second(start.as_second()).map_err(|e| bad(e.to_string()))?;

@@ -4,7 +4,6 @@
 use super::cert::{self, ValidityArgs};
 use super::chain::LiveChain;
 use super::check;
-use crate::cli::exit::Exit;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io::{self, FileMode};
 use crate::cli::ui::Ui;
@@ -129,21 +128,16 @@ struct Report {
 fn read_key(path: &Path, what: &str) -> Result<rsa::PrivateKey, Failure> {
     RsaKey::from_bytes(&io::read_input(path, io::KEY)?)
         .and_then(RsaKey::into_private)
-        .or_fail(
-            Exit::Malformed,
-            format!("cannot read the {what} in {}", cert::source(path)),
-        )
+        .or_fail(format!("cannot read the {what} in {}", cert::source(path)))
 }
 
 fn read_certificate(path: &Path, what: &str) -> Result<Certificate, Failure> {
-    Certificate::from_bytes(&io::read_input(path, io::CERTIFICATE)?).or_fail(
-        Exit::Malformed,
-        format!("cannot read the {what} in {}", cert::source(path)),
-    )
+    Certificate::from_bytes(&io::read_input(path, io::CERTIFICATE)?)
+        .or_fail(format!("cannot read the {what} in {}", cert::source(path)))
 }
 
 /// Issues the token bundle.
-pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
     let output = args.output.as_deref().filter(|p| !io::is_stdio(p));
     let mode = FileMode {
         secret: true,
@@ -155,8 +149,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         io::refuse_binary_terminal()?;
     }
     if ui.json() && output.is_none() && args.encoding == OutputEncoding::Der {
-        return Err(Failure::new(
-            Exit::Usage,
+        return Err(Failure::usage(
             "--format json with --encoding der needs -o FILE: stdout carries the JSON report",
         ));
     }
@@ -174,15 +167,12 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         .count()
         > 1
     {
-        return Err(Failure::new(
-            Exit::Usage,
-            "only one input can be read from stdin",
-        ));
+        return Err(Failure::usage("only one input can be read from stdin"));
     }
     let now = Timestamp::now();
     let (start, expiry) = args.validity.resolve(now, TOKEN_VALIDITY)?;
     let validity = Period::new(start, expiry).map_err(|e| {
-        Failure::new(Exit::Usage, format!("the token's validity {e}"))
+        Failure::usage(format!("the token's validity {e}"))
             .hint("choose an --expiry after --start, or a --valid-for duration")
     })?;
 
@@ -211,22 +201,19 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
         (None, None) => unreachable!("clap requires --key or --org-cert"),
     };
     if org_certificate.common_name().trim_end_matches('.') != args.domain.as_str() {
-        return Err(Failure::new(
-            Exit::Usage,
-            format!(
-                "--org-cert is for {}, not --domain {}",
-                org_certificate.common_name(),
-                args.domain
-            ),
-        ));
+        return Err(Failure::usage(format!(
+            "--org-cert is for {}, not --domain {}",
+            org_certificate.common_name(),
+            args.domain
+        )));
     }
 
     let anchors = args.live.anchors()?;
     let dnssec_chain = match &args.chain {
-        Some(path) => DnssecChain::from_der(&io::read_input(path, io::CHAIN)?).or_fail(
-            Exit::Malformed,
-            format!("cannot read the DNSSEC chain in {}", cert::source(path)),
-        )?,
+        Some(path) => DnssecChain::from_der(&io::read_input(path, io::CHAIN)?).or_fail(format!(
+            "cannot read the DNSSEC chain in {}",
+            cert::source(path)
+        ))?,
         None => args.live.retrieve_secure(ui, &args.domain)?.chain,
     };
     let chain: Vec<Vec<u8>> = dnssec_chain.messages().map(<[u8]>::to_vec).collect();
@@ -344,11 +331,11 @@ pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
             bytes.len()
         ),
     );
-    Ok(Exit::Success)
+    Ok(())
 }
 
 fn sign_failure(error: bundle::IssueError) -> Failure {
-    Failure::new(Exit::Usage, format!("cannot sign the token: {error}"))
+    Failure::usage(format!("cannot sign the token: {error}"))
         .hint("the signing key must match its certificate (--key with --org-cert, --member-key with --member-cert)")
 }
 

@@ -6,7 +6,6 @@ mod metrics;
 mod pool;
 
 use super::anchors::load_anchors;
-use super::exit::Exit;
 use super::failure::{Failure, OrFail};
 use super::io;
 use super::text::escape;
@@ -108,19 +107,19 @@ fn duration(text: &str) -> Result<Duration, String> {
 }
 
 /// Runs the server until SIGTERM or SIGINT, then drains.
-pub fn run(ui: &Ui, args: Args) -> Result<Exit, Failure> {
+pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
     let anchors = load_anchors(args.trust_anchors.as_deref())?;
     let verifier = Verifier::with_trust_anchors(anchors);
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let workers = args.workers.map_or(cores, usize::from);
-    let pool = pool::Pool::new(workers, args.queue)
-        .or_fail(Exit::Environment, "cannot start the verification workers")?;
+    let pool =
+        pool::Pool::new(workers, args.queue).or_fail("cannot start the verification workers")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(cores.min(4))
         .thread_name("kliento-io")
         .enable_all()
         .build()
-        .or_fail(Exit::Environment, "cannot start the I/O runtime")?;
+        .or_fail("cannot start the I/O runtime")?;
     let shared = Arc::new(Shared::new(
         verifier,
         pool,
@@ -149,21 +148,18 @@ async fn bind(address: SocketAddr) -> Result<TcpListener, Failure> {
         TcpListener::from_std(socket.into())
     })();
     listener.map_err(|e| {
-        Failure::new(
-            Exit::Environment,
-            format!("cannot listen on {address}: {}", io::io_reason(&e)),
-        )
-        .hint("pick another --listen address, or stop what listens there")
+        Failure::environment(format!("cannot listen on {address}: {}", io::io_reason(&e)))
+            .hint("pick another --listen address, or stop what listens there")
     })
 }
 
-async fn serve(ui: &Ui, args: &Args, shared: Arc<Shared>) -> Result<Exit, Failure> {
+async fn serve(ui: &Ui, args: &Args, shared: Arc<Shared>) -> Result<(), Failure> {
     let mut listeners = Vec::new();
     for address in &args.listen {
         listeners.push(bind(*address).await?);
     }
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .or_fail(Exit::Environment, "cannot listen for SIGTERM")?;
+        .or_fail("cannot listen for SIGTERM")?;
     let urls: Vec<String> = listeners
         .iter()
         .filter_map(|l| l.local_addr().ok())
@@ -233,7 +229,7 @@ async fn serve(ui: &Ui, args: &Args, shared: Arc<Shared>) -> Result<Exit, Failur
     } else {
         shared.note("stopped");
     }
-    Ok(Exit::Success)
+    Ok(())
 }
 
 /// The connection timeouts.

@@ -1,0 +1,189 @@
+//! What kind of failure each library error is: the one table from which callers derive their
+//! answer (the command line's exit codes, an HTTP server's status), instead of each call site
+//! deciding again.
+//!
+//! The classes follow the command-line contract: a *usage* error is a request that cannot be
+//! met as asked (values that contradict each other, a key that is not the certificate's); a
+//! *malformed* input cannot be parsed; an *invalid* one parses but fails a check; an
+//! *environment* failure comes from outside the input (files, network, peers, devices).
+
+use crate::authority::JwtFormatError;
+use crate::authority::exchange::{ExchangeError, ExchangeUrlError};
+use crate::authority::jwt_source::{JwtSourceError, NoSourceApplies};
+use crate::authority::private::PrivacyError;
+use crate::authority::sources::oidc::OidcError;
+use crate::bounded::BoundedReadError;
+use crate::dnssec::anchors::AnchorsError;
+use crate::dnssec::chain::ChainError;
+use crate::dnssec::minimise::MinimiseError;
+use crate::dnssec::retrieve::{NameError, RetrieveError, SetupError, TransportError};
+use crate::dnssec::test_chain::TestChainError;
+use crate::domain::DomainError;
+use crate::http::HttpError;
+use crate::keys::KeyError;
+use crate::time::PeriodError;
+use crate::token::TokenError;
+use crate::token::encoding::BundleInputError;
+use crate::token::verifier::Malformed as MalformedBundle;
+use crate::veraid::bundle::BundleError;
+use crate::veraid::certificate::{self, CertificateError, MalformedCertificate};
+use crate::veraid::member::UserNameError;
+use crate::veraid::signature::{MalformedSignature, SignError, SignatureError};
+use crate::veraid::txt::{TtlOverrideError, TxtParseError};
+use crate::veraid::{AlgorithmError, ServiceOidError, TimeError};
+
+/// The kind of a failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// The request cannot be met as asked.
+    Usage,
+    /// An input that cannot be parsed.
+    Malformed,
+    /// An input that parses but fails a check.
+    Invalid,
+    /// A failure outside the input: I/O, network, peers, devices.
+    Environment,
+}
+
+/// An error that knows its [`ErrorClass`].
+pub trait Classify {
+    /// The kind of this failure.
+    fn class(&self) -> ErrorClass;
+}
+
+use ErrorClass::{Environment, Invalid, Malformed, Usage};
+
+/// Implements [`Classify`] for error types that are wholly of one class.
+macro_rules! one_class {
+    ($class:expr => $($error:ty),+ $(,)?) => {
+        $(impl Classify for $error {
+            fn class(&self) -> ErrorClass {
+                $class
+            }
+        })+
+    };
+}
+
+one_class!(Malformed => BundleInputError, MalformedBundle, TokenError, TxtParseError, BundleError,
+    MalformedCertificate, MalformedSignature, ChainError, MinimiseError, AnchorsError);
+one_class!(Usage => ExchangeUrlError, DomainError, TtlOverrideError, ServiceOidError,
+    UserNameError, PeriodError, NameError);
+one_class!(Environment => std::io::Error, ExchangeError, OidcError, JwtFormatError, PrivacyError,
+    JwtSourceError, NoSourceApplies, HttpError, TransportError, TestChainError);
+
+impl Classify for BoundedReadError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::TooLarge { .. } => Malformed,
+            Self::Stalled | Self::Io(_) => Environment,
+        }
+    }
+}
+
+impl Classify for KeyError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Generation { .. } => Environment,
+            _ => Malformed,
+        }
+    }
+}
+
+impl Classify for AlgorithmError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::BadSignature => Invalid,
+            Self::Malformed { .. } | Self::Unsupported { .. } => Malformed,
+        }
+    }
+}
+
+impl Classify for CertificateError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::UnsupportedAlgorithm { .. }
+            | Self::UnusableKey { .. }
+            | Self::NotRsaPss { .. } => Malformed,
+            Self::IssuerMismatch { .. }
+            | Self::BadSignature { .. }
+            | Self::NotYetValid { .. }
+            | Self::Expired { .. }
+            | Self::NotCa { .. } => Invalid,
+        }
+    }
+}
+
+impl Classify for TimeError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Malformed { .. } => Malformed,
+            Self::OutOfRange { .. } => Usage,
+        }
+    }
+}
+
+/// Issuing a certificate: the issuer, the key and the dates are the caller's choice.
+impl Classify for certificate::IssueError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Key(error) => error.class(),
+            Self::EndBeforeStart { .. }
+            | Self::IssuerNotCa(_)
+            | Self::IssuerKey(_)
+            | Self::KeyMismatch
+            | Self::Time(_) => Usage,
+            Self::Signing { .. } => Environment,
+        }
+    }
+}
+
+impl Classify for SignError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::StartAfterEnd { .. }
+            | Self::KeyMismatch { .. }
+            | Self::Certificate { .. }
+            | Self::Time(_) => Usage,
+            Self::Signing { .. } => Environment,
+        }
+    }
+}
+
+impl Classify for crate::token::bundle::IssueError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Sign(error) => error.class(),
+            Self::Bundle(error) => error.class(),
+        }
+    }
+}
+
+impl Classify for SignatureError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Algorithm(error) => error.class(),
+            Self::DigestMismatch { .. } | Self::SignerKey { .. } | Self::BadSignature { .. } => {
+                Invalid
+            }
+            _ => Malformed,
+        }
+    }
+}
+
+impl Classify for SetupError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::ResolverSyntax { .. } | Self::DohUrl { .. } => Usage,
+            Self::ResolverLookup { .. } | Self::HttpClient(_) => Environment,
+        }
+    }
+}
+
+impl Classify for RetrieveError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Name(error) => error.class(),
+            Self::Transport(error) => error.class(),
+        }
+    }
+}
