@@ -1,6 +1,7 @@
 //! `kliento exchange URL`: obtain a workload JWT, trade it for a signature bundle at VeraId
 //! Authority, print the bundle.
 
+use super::context::Context;
 use super::failure::{Failure, OrFail};
 use super::io::{self, FileMode};
 use super::output::{self, Destination};
@@ -209,7 +210,7 @@ struct Report<'a> {
 }
 
 /// Obtains the JWT, exchanges it and writes the bundle.
-pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
+pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     // Parsed here rather than by clap, whose error would repeat the value, password included.
     let url: ExchangeUrl = args
         .url
@@ -248,15 +249,12 @@ pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
     let github_output = args
         .github_output
         .as_deref()
-        .map(GithubOutput::check)
+        .map(|name| GithubOutput::check(name, &context.env))
         .transpose()?;
     if binary && output.is_none() && github_output.is_none() && !ui.json() {
         io::refuse_binary_terminal()?;
     }
-    let env = Env::new(
-        std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))),
-    );
+    let env = &context.env;
     let audience = args
         .jwt_audience
         .clone()
@@ -288,7 +286,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
         None => ui.detail(1, "the exchange goes direct (no proxy)"),
     }
 
-    let (source, client_secret) = choose_source(&args, &env)?;
+    let (source, client_secret) = choose_source(&args, env)?;
     let mut secrets = Secrets::default();
     if let Some(secret) = &client_secret {
         secrets.add(secret.expose());
@@ -307,7 +305,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
     let jwt = source
         .fetch(&Request {
             http: &http,
-            env: &env,
+            env,
             audience: &audience,
         })
         .map_err(|e| source_failure(e, &secrets))?;
@@ -527,14 +525,14 @@ struct GithubOutput {
 
 impl GithubOutput {
     /// Checks the name and `$GITHUB_OUTPUT` (set, and open for appending) without writing.
-    fn check(name: &str) -> Result<Self, Failure> {
+    fn check(name: &str, env: &Env) -> Result<Self, Failure> {
         if name.is_empty() || name.contains(['\n', '\r', '<', '=']) {
             return Err(
                 Failure::usage(format!("{name:?} is not a usable output name"))
                     .hint("use letters, digits, '-' and '_', e.g. --github-output authorization"),
             );
         }
-        let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) else {
+        let Some(path) = env.get("GITHUB_OUTPUT") else {
             return Err(Failure::environment("GITHUB_OUTPUT is not set")
                 .hint("--github-output only works inside a GitHub Actions step"));
         };

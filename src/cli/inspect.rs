@@ -1,6 +1,7 @@
 //! `kliento inspect`: everything in a token bundle, and every verification check with what it
 //! found. Runs the same verification as `verify`; only the rendering differs.
 
+use super::context::Context;
 use super::failure::Failure;
 use super::io;
 use super::text::escape;
@@ -46,11 +47,12 @@ pub struct Args {
 }
 
 /// Inspects the bundle.
-pub fn run(ui: &Ui, args: Args) -> Result<Verdict, Failure> {
+pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<Verdict, Failure> {
     let input = args.verification.read(args.input.as_deref())?;
     let encoding = input.encoding.map(encoding_name);
     let verification = match &input.bundle {
         Ok(bytes) => Some(args.verification.verify(
+            context,
             bytes,
             args.audience.as_deref(),
             Mode::Diagnose,

@@ -8,6 +8,7 @@ mod org_cert;
 mod test_chain;
 mod token;
 
+use super::context::Context;
 use super::failure::Failure;
 use super::ui::Ui;
 
@@ -30,12 +31,12 @@ enum Command {
 }
 
 /// Runs the chosen `issue` subcommand.
-pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
+pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     match args.command {
-        Command::Token(args) => token::run(ui, *args),
-        Command::OrgCert(args) => org_cert::run(ui, args),
-        Command::MemberCert(args) => member_cert::run(ui, args),
-        Command::Chain(args) => chain::run(ui, args),
-        Command::TestChain(args) => test_chain::run(ui, args),
+        Command::Token(args) => token::run(ui, context, *args),
+        Command::OrgCert(args) => org_cert::run(ui, context, args),
+        Command::MemberCert(args) => member_cert::run(ui, context, args),
+        Command::Chain(args) => chain::run(ui, context, args),
+        Command::TestChain(args) => test_chain::run(ui, context, args),
     }
 }

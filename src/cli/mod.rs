@@ -2,6 +2,7 @@
 //! subcommand. This is the only code that knows about clap, stdout, colours and exit codes.
 
 mod anchors;
+mod context;
 mod docs;
 mod env;
 mod exchange;
@@ -20,6 +21,7 @@ mod values;
 mod verify;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use context::Context;
 use exit::Exit;
 use std::process::ExitCode;
 use ui::{ColorChoice, Format, Ui};
@@ -119,13 +121,14 @@ pub fn main() -> ExitCode {
     };
     io::set_quiet(cli.quiet);
     let ui = Ui::new(cli.format, cli.quiet, cli.verbose, cli.color);
+    let context = Context::read();
     let outcome = match cli.command {
         Command::Keygen(args) => keygen::run(&ui, args).map(|()| Exit::Success),
         Command::TxtRecord(args) => txt_record::run(&ui, args).map(|()| Exit::Success),
-        Command::Issue(args) => issue::run(&ui, args).map(|()| Exit::Success),
-        Command::Verify(args) => verify::run(&ui, args).map(Exit::of_verdict),
-        Command::Inspect(args) => inspect::run(&ui, args).map(Exit::of_inspection),
-        Command::Exchange(args) => exchange::run(&ui, *args).map(|()| Exit::Success),
+        Command::Issue(args) => issue::run(&ui, &context, args).map(|()| Exit::Success),
+        Command::Verify(args) => verify::run(&ui, &context, args).map(Exit::of_verdict),
+        Command::Inspect(args) => inspect::run(&ui, &context, args).map(Exit::of_inspection),
+        Command::Exchange(args) => exchange::run(&ui, &context, *args).map(|()| Exit::Success),
         Command::Serve(args) => serve::run(&ui, args).map(|()| Exit::Success),
         Command::Completions(args) => docs::completions(args).map(|()| Exit::Success),
         Command::Man(args) => docs::man(&ui, args).map(|()| Exit::Success),

@@ -2,6 +2,7 @@
 //! Kliento Verifier does (`valid` / `invalid` / `malformed`).
 
 use super::anchors::{FOREIGN_ROOT_HINT, foreign_root, load_anchors};
+use super::context::Context;
 use super::failure::Failure;
 use super::io;
 use super::text::escape;
@@ -82,11 +83,9 @@ pub struct Input {
 }
 
 impl VerificationArgs {
-    /// The verification instant (the CLI reads the clock and passes it in).
-    pub fn at(&self) -> Result<Timestamp, Failure> {
-        // Millisecond precision, as veraid-js compares times.
-        let now = Timestamp::now();
-        let now = Timestamp::from_millisecond(now.as_millisecond()).unwrap_or(now);
+    /// The verification instant: `--at`, or the run's instant.
+    pub fn at(&self, context: &Context) -> Result<Timestamp, Failure> {
+        let now = context.now;
         let at = match self.at {
             Some(at) => at
                 .resolve(now)
@@ -133,12 +132,13 @@ impl VerificationArgs {
     /// Verifies decoded bundle bytes for an audience (none: the audience is not checked).
     pub fn verify(
         &self,
+        context: &Context,
         bundle: &TokenBundle,
         audience: Option<&str>,
         mode: Mode,
     ) -> Result<TokenVerification, Failure> {
         let verifier = Verifier::with_trust_anchors(load_anchors(self.trust_anchors.as_deref())?);
-        Ok(verifier.check(bundle, audience, self.at()?, mode))
+        Ok(verifier.check(bundle, audience, self.at(context)?, mode))
     }
 
     /// Says when the DNSSEC check failed because the chain was made under another root than
@@ -158,7 +158,7 @@ impl VerificationArgs {
 }
 
 /// Verifies and prints the verdict.
-pub fn run(ui: &Ui, args: Args) -> Result<Verdict, Failure> {
+pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<Verdict, Failure> {
     let input = args.verification.read(args.input.as_deref())?;
     let bytes = match input.bundle {
         Ok(bytes) => bytes,
@@ -176,7 +176,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Verdict, Failure> {
     };
     let verification =
         args.verification
-            .verify(&bytes, Some(&args.audience), Mode::FirstFailure)?;
+            .verify(context, &bytes, Some(&args.audience), Mode::FirstFailure)?;
     args.verification.hint_foreign_root(ui, &verification);
     match (verification.verdict(), verification.verified()) {
         (Verdict::Valid, Some(verified)) => {

@@ -2,6 +2,7 @@
 //! current time, and write it as DER `SET OF OCTET STRING`.
 
 use crate::cli::anchors::{foreign_root, load_anchors};
+use crate::cli::context::Context;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::inspect::walk_lines;
 use crate::cli::io::{self, FileMode};
@@ -112,7 +113,7 @@ struct MessageReport {
 }
 
 /// Retrieves, validates and writes the chain.
-pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
+pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     let output = args.output.as_deref().filter(|p| !io::is_stdio(p));
     let mode = FileMode {
         secret: false,
@@ -136,7 +137,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
         responses,
         validated_at: now,
         server,
-    } = args.source.retrieve_secure(ui, &args.domain)?;
+    } = args.source.retrieve_secure(ui, context, &args.domain)?;
 
     let der = chain.to_der();
     if ui.json() {
@@ -197,23 +198,27 @@ impl LiveChain {
 
     /// Retrieves the chain of `_veraid.DOMAIN` and validates it now; only a SECURE chain is
     /// returned (exit 1 otherwise, exit 4 on network failure).
-    pub fn retrieve_secure(&self, ui: &Ui, domain: &Domain) -> Result<Retrieved, Failure> {
+    pub fn retrieve_secure(
+        &self,
+        ui: &Ui,
+        context: &Context,
+        domain: &Domain,
+    ) -> Result<Retrieved, Failure> {
         let anchors = load_anchors(self.trust_anchors.as_deref())?;
         let attempts = Limits::default().attempts;
         let overall = chain_deadline(self.timeout, attempts);
         let limits = Limits {
             timeout: self.timeout,
             attempts,
-            // Monotonic time bounds the network part only; validation uses Timestamp::now below.
+            // Monotonic time bounds the network part only; validation uses the run's instant below.
             deadline: Some(std::time::Instant::now() + overall),
         };
         let mut proxy = None;
         let transport: Box<dyn Transport> = match &self.resolver {
             Some(server) => Box::new(PlainDns::new(server, limits).map_err(setup_failure)?),
             None => {
-                let proxies = ProxySettings::from_vars(|name| {
-                    std::env::var(name).ok().filter(|v| !v.is_empty())
-                });
+                let proxies =
+                    ProxySettings::from_vars(|name| context.env.get(name).map(str::to_string));
                 let doh = DnsOverHttps::with_proxies(&self.doh, limits, proxies)
                     .map_err(setup_failure)?;
                 proxy = doh.proxy();
@@ -292,7 +297,7 @@ impl LiveChain {
                     "the DNS responses from {server} do not form a chain"
                 ))?;
         // The CLI reads the clock; the library validates at whatever time it is given.
-        let now = Timestamp::now();
+        let now = context.now;
         let outcome = validate_veraid_txt(&chain, domain, &Period::instant(now), &anchors);
         let walk = outcome.into_result().map_err(|rejection| {
             // -v: what was authenticated before the failure.

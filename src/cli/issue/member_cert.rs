@@ -2,11 +2,11 @@
 
 use super::cert::{self, OutputArgs, ValidityArgs};
 use super::check::{self, NewCertificate};
+use crate::cli::context::Context;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io;
 use crate::cli::ui::Ui;
 use crate::cli::values;
-use jiff::Timestamp;
 use kliento::keys::RsaKey;
 use kliento::veraid::HashAlgorithm;
 use kliento::veraid::certificate::{self, Certificate, CertificateOptions};
@@ -55,9 +55,9 @@ pub struct Args {
 }
 
 /// Issues the certificate.
-pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
+pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     args.output.check(ui)?;
-    let now = Timestamp::now();
+    let now = context.now;
     let (start, expiry) = args.validity.resolve(now, cert::CERTIFICATE_VALIDITY)?;
     let inputs = [&args.org_key, &args.org_cert, &args.member_key];
     if inputs.iter().filter(|p| io::is_stdio(p)).count() > 1 {

@@ -2,11 +2,11 @@
 
 use super::cert::{self, OutputArgs, ValidityArgs};
 use super::check::{self, NewCertificate};
+use crate::cli::context::Context;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io;
 use crate::cli::ui::Ui;
 use crate::cli::values;
-use jiff::Timestamp;
 use kliento::domain::Domain;
 use kliento::keys::RsaKey;
 use kliento::veraid::HashAlgorithm;
@@ -42,9 +42,9 @@ pub struct Args {
 }
 
 /// Issues the certificate.
-pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
+pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     args.output.check(ui)?;
-    let now = Timestamp::now();
+    let now = context.now;
     let (start, expiry) = args.validity.resolve(now, cert::CERTIFICATE_VALIDITY)?;
     let source = cert::source(&args.key);
     let key = RsaKey::from_bytes(&io::read_input(&args.key, io::KEY)?)

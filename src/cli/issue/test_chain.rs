@@ -1,6 +1,7 @@
 //! `kliento issue test-chain`: a self-contained DNSSEC chain under a throw-away root, whose
 //! `_veraid` TXT record carries the organisation key, plus the root's DS as trust anchor.
 
+use crate::cli::context::Context;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io::{self, FileMode};
 use crate::cli::output::{self, Destination};
@@ -128,7 +129,7 @@ struct Report {
 }
 
 /// Builds the zones and writes the chain and the anchor.
-pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
+pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     let mode = FileMode {
         secret: false,
         overwrite: args.force,
@@ -153,7 +154,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
         ("--output", &chain_out),
         ("--trust-anchors-out", &anchors_out),
     ])?;
-    let validity = validity(&args)?;
+    let validity = validity(&args, context.now)?;
 
     let source = if io::is_stdio(&args.key) {
         "stdin".to_string()
@@ -234,9 +235,9 @@ pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
 }
 
 /// The RRSIG validity `[start, start + valid_for]`, in whole seconds within the RRSIG range.
-fn validity(args: &Args) -> Result<Period, Failure> {
+fn validity(args: &Args, now: Timestamp) -> Result<Period, Failure> {
     let bad = |message: String| Failure::usage(message);
-    let start = args.start.resolve(Timestamp::now()).map_err(bad)?;
+    let start = args.start.resolve(now).map_err(bad)?;
     // RRSIG times are whole seconds (RFC 4034 §3.1.5): round the inception down.
     let start = Timestamp::from_second(start.as_second()).map_err(|e| bad(e.to_string()))?;
     let seconds = i64::try_from(args.valid_for).unwrap_or(i64::MAX);

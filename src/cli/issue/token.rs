@@ -4,6 +4,7 @@
 use super::cert::{self, ValidityArgs};
 use super::chain::LiveChain;
 use super::check;
+use crate::cli::context::Context;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::io::{self, FileMode};
 use crate::cli::ui::Ui;
@@ -137,7 +138,7 @@ fn read_certificate(path: &Path, what: &str) -> Result<Certificate, Failure> {
 }
 
 /// Issues the token bundle.
-pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
+pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     let output = args.output.as_deref().filter(|p| !io::is_stdio(p));
     let mode = FileMode {
         secret: true,
@@ -169,7 +170,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
     {
         return Err(Failure::usage("only one input can be read from stdin"));
     }
-    let now = Timestamp::now();
+    let now = context.now;
     let (start, expiry) = args.validity.resolve(now, TOKEN_VALIDITY)?;
     let validity = Period::new(start, expiry).map_err(|e| {
         Failure::usage(format!("the token's validity {e}"))
@@ -214,7 +215,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
             "cannot read the DNSSEC chain in {}",
             cert::source(path)
         ))?,
-        None => args.live.retrieve_secure(ui, &args.domain)?.chain,
+        None => args.live.retrieve_secure(ui, context, &args.domain)?.chain,
     };
     let chain: Vec<Vec<u8>> = dnssec_chain.messages().map(<[u8]>::to_vec).collect();
 
