@@ -8,6 +8,7 @@ mod env;
 mod exchange;
 mod exit;
 mod failure;
+mod inputs;
 mod inspect;
 mod io;
 mod issue;

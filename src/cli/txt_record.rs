@@ -1,11 +1,12 @@
 //! `kliento txt-record`: the `_veraid` TXT value that binds an organisation key to its domain.
 
 use super::failure::{Failure, OrFail};
+use super::inputs;
 use super::io;
 use super::ui::Ui;
 use super::values;
 use kliento::domain::Domain;
-use kliento::keys::{self, RsaKey};
+use kliento::keys;
 use kliento::veraid::ServiceOid;
 use kliento::veraid::txt::{TtlOverride, TxtRdata};
 use serde::Serialize;
@@ -61,9 +62,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
     } else {
         args.key.display().to_string()
     };
-    let key = RsaKey::from_bytes(&io::read_input(&args.key, io::KEY)?)
-        .or_fail(format!("cannot read the key in {source}"))?
-        .public_key();
+    let key = inputs::public_key(&args.key, "key")?;
     ui.detail(
         1,
         format!(

@@ -177,15 +177,6 @@ struct Report {
     pem: Option<String>,
 }
 
-/// A human name for a path argument (`-` is stdin).
-pub fn source(path: &std::path::Path) -> String {
-    if io::is_stdio(path) {
-        "stdin".to_string()
-    } else {
-        path.display().to_string()
-    }
-}
-
 /// Maps an issuance error to its exit code; `key_source` names the signing key's file.
 pub fn issue_failure(error: IssueError, key_source: &str) -> Failure {
     match error {

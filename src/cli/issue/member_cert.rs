@@ -3,13 +3,12 @@
 use super::cert::{self, OutputArgs, ValidityArgs};
 use super::check::{self, NewCertificate};
 use crate::cli::context::Context;
-use crate::cli::failure::{Failure, OrFail};
-use crate::cli::io;
+use crate::cli::failure::Failure;
+use crate::cli::inputs;
 use crate::cli::ui::Ui;
 use crate::cli::values;
-use kliento::keys::RsaKey;
 use kliento::veraid::HashAlgorithm;
-use kliento::veraid::certificate::{self, Certificate, CertificateOptions};
+use kliento::veraid::certificate::{self, CertificateOptions};
 use kliento::veraid::member::{Member, UserName};
 use std::path::PathBuf;
 
@@ -59,30 +58,13 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     args.output.check(ui)?;
     let now = context.now;
     let (start, expiry) = args.validity.resolve(now, cert::CERTIFICATE_VALIDITY)?;
-    let inputs = [&args.org_key, &args.org_cert, &args.member_key];
-    if inputs.iter().filter(|p| io::is_stdio(p)).count() > 1 {
-        return Err(Failure::usage("only one input can be read from stdin"));
-    }
-
-    let org_source = cert::source(&args.org_key);
-    let org_key = RsaKey::from_bytes(&io::read_input(&args.org_key, io::KEY)?)
-        .and_then(RsaKey::into_private)
-        .or_fail(format!(
-            "cannot read the organisation private key in {org_source}"
-        ))?;
-    let org_certificate =
-        Certificate::from_bytes(&io::read_input(&args.org_cert, io::CERTIFICATE)?).or_fail(
-            format!(
-                "cannot read the organisation certificate in {}",
-                cert::source(&args.org_cert)
-            ),
-        )?;
-    let member_key = RsaKey::from_bytes(&io::read_input(&args.member_key, io::KEY)?)
-        .or_fail(format!(
-            "cannot read the member key in {}",
-            cert::source(&args.member_key)
-        ))?
-        .public_key();
+    inputs::one_stdin_at_most(
+        [&args.org_key, &args.org_cert, &args.member_key].map(PathBuf::as_path),
+    )?;
+    let org_source = inputs::source(&args.org_key);
+    let org_key = inputs::private_key(&args.org_key, "organisation private key")?;
+    let org_certificate = inputs::certificate(&args.org_cert, "organisation certificate")?;
+    let member_key = inputs::public_key(&args.member_key, "member key")?;
     let member = match args.user {
         Some(user) => Member::User(user),
         None => Member::Bot,

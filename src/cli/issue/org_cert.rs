@@ -3,12 +3,11 @@
 use super::cert::{self, OutputArgs, ValidityArgs};
 use super::check::{self, NewCertificate};
 use crate::cli::context::Context;
-use crate::cli::failure::{Failure, OrFail};
-use crate::cli::io;
+use crate::cli::failure::Failure;
+use crate::cli::inputs;
 use crate::cli::ui::Ui;
 use crate::cli::values;
 use kliento::domain::Domain;
-use kliento::keys::RsaKey;
 use kliento::veraid::HashAlgorithm;
 use kliento::veraid::certificate::{self, CertificateOptions};
 use std::path::PathBuf;
@@ -46,10 +45,8 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     args.output.check(ui)?;
     let now = context.now;
     let (start, expiry) = args.validity.resolve(now, cert::CERTIFICATE_VALIDITY)?;
-    let source = cert::source(&args.key);
-    let key = RsaKey::from_bytes(&io::read_input(&args.key, io::KEY)?)
-        .and_then(RsaKey::into_private)
-        .or_fail(format!("cannot read the private key in {source}"))?;
+    let source = inputs::source(&args.key);
+    let key = inputs::private_key(&args.key, "private key")?;
     let options = CertificateOptions {
         start,
         expiry,

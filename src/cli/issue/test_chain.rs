@@ -3,6 +3,7 @@
 
 use crate::cli::context::Context;
 use crate::cli::failure::{Failure, OrFail};
+use crate::cli::inputs;
 use crate::cli::io::{self, FileMode};
 use crate::cli::output::{self, Destination};
 use crate::cli::ui::Ui;
@@ -10,7 +11,6 @@ use crate::cli::values::{self, TimeArg};
 use kliento::dnssec::format_trust_anchors;
 use kliento::dnssec::test_chain::{ChainSpec, TestZones, ZoneAlgorithm};
 use kliento::domain::Domain;
-use kliento::keys::RsaKey;
 use kliento::time::{Period, Timestamp};
 use kliento::veraid::ServiceOid;
 use kliento::veraid::txt::{TtlOverride, TxtRdata};
@@ -161,9 +161,7 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     } else {
         args.key.display().to_string()
     };
-    let key = RsaKey::from_bytes(&io::read_input(&args.key, io::KEY)?)
-        .or_fail(format!("cannot read the key in {source}"))?
-        .public_key();
+    let key = inputs::public_key(&args.key, "key")?;
     let rdata = TxtRdata::for_key(&key, args.ttl_override, args.service.as_ref())
         .or_fail(format!("cannot use the key in {source}"))?;
 

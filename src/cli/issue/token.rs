@@ -1,17 +1,17 @@
 //! `kliento issue token`: a Kliento token bundle, signed by the organisation (for a user or a
 //! bot) or by a member with its own certificate.
 
-use super::cert::{self, ValidityArgs};
+use super::cert::ValidityArgs;
 use super::chain::LiveChain;
 use super::check;
 use crate::cli::context::Context;
 use crate::cli::failure::{Failure, OrFail};
+use crate::cli::inputs;
 use crate::cli::io::{self, FileMode};
 use crate::cli::ui::Ui;
 use crate::cli::values::{self, OutputEncoding};
 use kliento::dnssec::DnssecChain;
 use kliento::domain::Domain;
-use kliento::keys::RsaKey;
 use kliento::time::{Period, Timestamp};
 use kliento::token::encoding;
 use kliento::token::{Token, bundle};
@@ -20,7 +20,7 @@ use kliento::veraid::certificate::{self, Certificate, CertificateOptions};
 use kliento::veraid::member::{Member, UserName};
 use kliento::veraid::signature::Signer;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Default token lifetime: 5 minutes.
 const TOKEN_VALIDITY: u64 = 300;
@@ -126,25 +126,52 @@ struct Report {
     bundle: Option<String>,
 }
 
-fn read_key(path: &Path, what: &str) -> Result<rsa::PrivateKey, Failure> {
-    RsaKey::from_bytes(&io::read_input(path, io::KEY)?)
-        .and_then(RsaKey::into_private)
-        .or_fail(format!("cannot read the {what} in {}", cert::source(path)))
+/// Who signs the token: the organisation, for a user or a bot, or a member with its own
+/// certificate.
+enum SignedBy {
+    Organisation {
+        key: rsa::PrivateKey,
+        /// The certificate given with --org-cert; `None`: self-issued to cover the token.
+        certificate: Option<Box<Certificate>>,
+        member: Member,
+    },
+    Member {
+        org_certificate: Box<Certificate>,
+        certificate: Box<Certificate>,
+        key: rsa::PrivateKey,
+    },
 }
 
-fn read_certificate(path: &Path, what: &str) -> Result<Certificate, Failure> {
-    Certificate::from_bytes(&io::read_input(path, io::CERTIFICATE)?)
-        .or_fail(format!("cannot read the {what} in {}", cert::source(path)))
+/// Where the DNSSEC chain comes from.
+enum ChainFrom {
+    File(DnssecChain),
+    Live,
 }
 
-/// Issues the token bundle.
-pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
-    let output = args.output.as_deref().filter(|p| !io::is_stdio(p));
+/// Everything `issue token` will do, resolved and checked before any key is used, any request
+/// sent or any file written.
+struct Plan {
+    token: Token,
+    domain: Domain,
+    validity: Period,
+    signed_by: SignedBy,
+    chain: ChainFrom,
+    anchors: Vec<kliento::dnssec::TrustAnchor>,
+    /// The output file (`None`: stdout).
+    output: Option<PathBuf>,
+    mode: FileMode,
+    encoding: OutputEncoding,
+    allow_invalid: bool,
+}
+
+/// Applies every usage rule and reads every input.
+fn resolve(ui: &Ui, context: &Context, args: Args) -> Result<(Plan, LiveChain), Failure> {
+    let output = args.output.filter(|p| !io::is_stdio(p));
     let mode = FileMode {
         secret: true,
         overwrite: args.force,
     };
-    if let Some(path) = output {
+    if let Some(path) = &output {
         io::check_writable(path, mode)?;
     } else if args.encoding == OutputEncoding::Der && !ui.json() {
         io::refuse_binary_terminal()?;
@@ -154,114 +181,135 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
             "--format json with --encoding der needs -o FILE: stdout carries the JSON report",
         ));
     }
-    let inputs = [
-        &args.key,
-        &args.chain,
-        &args.org_cert,
-        &args.member_cert,
-        &args.member_key,
-    ];
-    if inputs
+    inputs::one_stdin_at_most(
+        [
+            &args.key,
+            &args.chain,
+            &args.org_cert,
+            &args.member_cert,
+            &args.member_key,
+        ]
         .into_iter()
         .flatten()
-        .filter(|p| io::is_stdio(p))
-        .count()
-        > 1
-    {
-        return Err(Failure::usage("only one input can be read from stdin"));
-    }
-    let now = context.now;
-    let (start, expiry) = args.validity.resolve(now, TOKEN_VALIDITY)?;
+        .map(PathBuf::as_path),
+    )?;
+    let (start, expiry) = args.validity.resolve(context.now, TOKEN_VALIDITY)?;
     let validity = Period::new(start, expiry).map_err(|e| {
         Failure::usage(format!("the token's validity {e}"))
             .hint("choose an --expiry after --start, or a --valid-for duration")
     })?;
 
-    // The organisation certificate: given, or self-issued to cover the token.
-    let org_key = args
-        .key
+    let org_certificate = args
+        .org_cert
         .as_deref()
-        .map(|p| read_key(p, "organisation private key"))
+        .map(|path| inputs::certificate(path, "organisation certificate"))
         .transpose()?;
-    let org_certificate = match (&args.org_cert, &org_key) {
-        (Some(path), _) => read_certificate(path, "organisation certificate")?,
-        (None, Some(key)) => {
-            let options = CertificateOptions {
-                start: floor_to_second(start),
-                expiry: ceil_to_second(expiry),
-                hash: HashAlgorithm::Sha256,
-            };
-            certificate::issue_organisation_certificate(args.domain.as_str(), key, &options)
-                .map_err(|e| {
-                    cert::issue_failure(
-                        e,
-                        &args.key.as_deref().map(cert::source).unwrap_or_default(),
-                    )
-                })?
-        }
-        (None, None) => unreachable!("clap requires --key or --org-cert"),
-    };
-    if org_certificate.common_name().trim_end_matches('.') != args.domain.as_str() {
+    if let Some(certificate) = &org_certificate
+        && certificate.common_name().trim_end_matches('.') != args.domain.as_str()
+    {
         return Err(Failure::usage(format!(
             "--org-cert is for {}, not --domain {}",
-            org_certificate.common_name(),
+            certificate.common_name(),
             args.domain
         )));
     }
-
-    let anchors = args.live.anchors()?;
-    let dnssec_chain = match &args.chain {
-        Some(path) => DnssecChain::from_der(&io::read_input(path, io::CHAIN)?).or_fail(format!(
-            "cannot read the DNSSEC chain in {}",
-            cert::source(path)
-        ))?,
-        None => args.live.retrieve_secure(ui, context, &args.domain)?.chain,
+    let signed_by = match (args.member_cert, args.member_key, args.key, org_certificate) {
+        (Some(cert_path), Some(key_path), _, Some(org_certificate)) => SignedBy::Member {
+            org_certificate: Box::new(org_certificate),
+            certificate: Box::new(inputs::certificate(&cert_path, "member certificate")?),
+            key: inputs::private_key(&key_path, "member private key")?,
+        },
+        (None, _, Some(key_path), certificate) => SignedBy::Organisation {
+            key: inputs::private_key(&key_path, "organisation private key")?,
+            certificate: certificate.map(Box::new),
+            member: match args.user {
+                Some(user) => Member::User(user),
+                None => Member::Bot,
+            },
+        },
+        _ => unreachable!("clap requires --key, or --member-cert with --member-key and --org-cert"),
     };
-    let chain: Vec<Vec<u8>> = dnssec_chain.messages().map(<[u8]>::to_vec).collect();
-
+    let anchors = args.live.anchors()?;
+    let chain = match &args.chain {
+        Some(path) => ChainFrom::File(inputs::chain(path)?),
+        None => ChainFrom::Live,
+    };
     let mut token = Token::new(&args.audience);
     for (key, value) in &args.claims {
         token.claims.insert(key, value);
     }
-    let member = match &args.user {
-        Some(user) => Member::User(user.clone()),
-        None => Member::Bot,
+    let plan = Plan {
+        token,
+        domain: args.domain,
+        validity,
+        signed_by,
+        chain,
+        anchors,
+        output,
+        mode,
+        encoding: args.encoding,
+        allow_invalid: args.allow_invalid,
     };
-    let (bytes, subject_id) = match (&args.member_cert, &args.member_key) {
-        (Some(cert_path), Some(key_path)) => {
-            let member_certificate = read_certificate(cert_path, "member certificate")?;
-            let member_key = read_key(key_path, "member private key")?;
-            let subject = match Member::from_name(member_certificate.common_name()) {
-                Ok(Member::User(user)) => format!("{}@{}", user.as_str(), args.domain),
-                _ => args.domain.to_string(),
+    Ok((plan, args.live))
+}
+
+/// Issues the token bundle.
+pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
+    let (plan, live) = resolve(ui, context, args)?;
+    let dnssec_chain = match plan.chain {
+        ChainFrom::File(chain) => chain,
+        ChainFrom::Live => live.retrieve_secure(ui, context, &plan.domain)?.chain,
+    };
+    let chain: Vec<Vec<u8>> = dnssec_chain.messages().map(<[u8]>::to_vec).collect();
+    let validity = plan.validity;
+    let (bytes, subject_id) = match &plan.signed_by {
+        SignedBy::Member {
+            org_certificate,
+            certificate,
+            key,
+        } => {
+            let subject = match Member::from_name(certificate.common_name()) {
+                Ok(Member::User(user)) => format!("{}@{}", user.as_str(), plan.domain),
+                _ => plan.domain.to_string(),
             };
-            let signer = Signer::Member {
-                certificate: &member_certificate,
-            };
-            let bytes = bundle::issue(
-                &token,
-                signer,
-                &member_key,
-                &chain,
-                &org_certificate,
-                validity,
-            )
-            .map_err(sign_failure)?;
+            let signer = Signer::Member { certificate };
+            let bytes = bundle::issue(&plan.token, signer, key, &chain, org_certificate, validity)
+                .map_err(sign_failure)?;
             (bytes, subject)
         }
-        _ => {
-            let key = org_key
-                .as_ref()
-                .expect("clap requires --key without --member-cert");
-            let signer = Signer::Organisation {
-                certificate: &org_certificate,
-                attribution: &member,
+        SignedBy::Organisation {
+            key,
+            certificate,
+            member,
+        } => {
+            let issued;
+            let org_certificate = match certificate {
+                Some(certificate) => certificate,
+                None => {
+                    // Self-issued to cover the token.
+                    let options = CertificateOptions {
+                        start: floor_to_second(validity.start),
+                        expiry: ceil_to_second(validity.end),
+                        hash: HashAlgorithm::Sha256,
+                    };
+                    issued = certificate::issue_organisation_certificate(
+                        plan.domain.as_str(),
+                        key,
+                        &options,
+                    )
+                    .or_fail("cannot issue the organisation certificate")?;
+                    &issued
+                }
             };
-            let bytes = bundle::issue(&token, signer, key, &chain, &org_certificate, validity)
+            let signer = Signer::Organisation {
+                certificate: org_certificate,
+                attribution: member,
+            };
+            let bytes = bundle::issue(&plan.token, signer, key, &chain, org_certificate, validity)
                 .map_err(sign_failure)?;
             let subject = match member.user() {
-                Some(user) => format!("{user}@{}", args.domain),
-                None => args.domain.to_string(),
+                Some(user) => format!("{user}@{}", plan.domain),
+                None => plan.domain.to_string(),
             };
             (bytes, subject)
         }
@@ -279,17 +327,18 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
         start: floor_to_second(validity.start),
         end: floor_to_second(validity.end),
     };
+    let audience = &plan.token.audience;
     let verification = check::token_bundle(
         ui,
         &check::NewToken {
             bytes: &bytes,
-            audience: &args.audience,
+            audience,
             signed,
-            now,
+            now: context.now,
         },
         &dnssec_chain,
-        &anchors,
-        args.allow_invalid,
+        &plan.anchors,
+        plan.allow_invalid,
     )?;
     let signed = verification
         .findings()
@@ -300,11 +349,12 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
             end: m.end,
         });
 
-    let encoded = args.encoding.apply(&bytes);
+    let output = plan.output.as_deref();
+    let encoded = plan.encoding.apply(&bytes);
     let binary = encoded.text().is_none();
     if ui.json() {
         if let Some(path) = output {
-            io::write_file(path, &encoded.to_bytes(), mode)?;
+            io::write_file(path, &encoded.to_bytes(), plan.mode)?;
         }
         let text = encoded
             .text()
@@ -313,22 +363,21 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
         ui.print_json(&Report {
             schema_version: 1,
             subject_id: subject_id.clone(),
-            audience: args.audience.clone(),
+            audience: audience.clone(),
             start: signed.start.to_string(),
             expiry: signed.end.to_string(),
             bytes: bytes.len(),
-            encoding: args.encoding.name(),
+            encoding: plan.encoding.name(),
             file: output.map(|p| p.display().to_string()),
             bundle: text,
         })?;
     } else {
-        io::emit(output, &encoded.to_bytes(), binary, mode)?;
+        io::emit(output, &encoded.to_bytes(), binary, plan.mode)?;
     }
     ui.detail(
         1,
         format!(
-            "token bundle for {subject_id} (audience {}), {} bytes, valid {signed}",
-            args.audience,
+            "token bundle for {subject_id} (audience {audience}), {} bytes, valid {signed}",
             bytes.len()
         ),
     );
