@@ -35,11 +35,6 @@ fn read_anchors(path: &Path) -> Result<Vec<TrustAnchor>, Failure> {
     parse_trust_anchors(&text).or_fail(format!("cannot read trust anchors from {}", path.display()))
 }
 
-/// The hint for a test chain checked against anchors that are not its own.
-pub const FOREIGN_ROOT_HINT: &str = "the chain's root key matches none of the trust anchors \
-     in use: a chain made by `kliento issue test-chain` verifies only with its own anchors, \
-     --trust-anchors FILE (the file --trust-anchors-out wrote)";
-
 /// Whether a decoded chain was made under another root than `anchors` (a test chain checked
 /// against the IANA anchors, say).
 pub fn foreign_root(chain: Option<&DnssecChain>, anchors: &[TrustAnchor]) -> bool {

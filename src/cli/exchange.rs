@@ -3,6 +3,7 @@
 
 use super::context::Context;
 use super::failure::{Failure, OrFail};
+use super::hints;
 use super::io::{self, FileMode};
 use super::output::{self, Destination};
 use super::text::Esc;
@@ -10,18 +11,17 @@ use super::ui::Ui;
 use super::values::{self, OutputEncoding};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use kliento::authority::exchange::{
-    self, Credential, ExchangeError, ExchangeUrl, Problem, Transfer,
-};
+use kliento::authority::exchange::{self, Credential, ExchangeError, ExchangeUrl, Transfer};
 use kliento::authority::jwt_source::{self, Env, JwtSource, JwtSourceError, Request};
 use kliento::authority::sources::azure::AzureSource;
 use kliento::authority::sources::env::EnvSource;
 use kliento::authority::sources::file::FileSource;
 use kliento::authority::sources::gcp::GcpSource;
 use kliento::authority::sources::github::{self, GithubSource};
-use kliento::authority::sources::kubernetes::{self, KubernetesSource};
-use kliento::authority::sources::oidc::{Grant, OidcConfig, OidcError, OidcSource, TokenKind};
-use kliento::authority::{Http, HttpError, HttpPolicy, ProxySettings, Secret, TransportFailure};
+use kliento::authority::sources::kubernetes::KubernetesSource;
+use kliento::authority::sources::oidc::{Grant, OidcConfig, OidcSource, TokenKind};
+use kliento::authority::{Http, HttpPolicy, ProxySettings, Secret};
+use kliento::error::Classify;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -578,35 +578,6 @@ impl GithubOutput {
     }
 }
 
-fn http_failure(error: &HttpError) -> Option<&'static str> {
-    match error {
-        HttpError::Transport {
-            failure: TransportFailure::Timeout,
-            ..
-        } => Some("the server did not answer in time; raise --timeout or check the network"),
-        HttpError::Transport {
-            failure: TransportFailure::Deadline,
-            ..
-        } => Some(
-            "the command's overall deadline (3 × (--retries + 1) × --timeout) passed; raise --timeout or check the network",
-        ),
-        HttpError::Transport {
-            failure: TransportFailure::Certificate,
-            ..
-        } => Some(
-            "the server's certificate is not trusted for this name: this does not change by retrying; check the URL or the server's certificate",
-        ),
-        HttpError::Transport {
-            failure: TransportFailure::Connect,
-            ..
-        } => Some("check the URL and that the server is reachable"),
-        HttpError::Insecure { .. } => {
-            Some("use https (plain http is allowed to loopback hosts only)")
-        }
-        _ => None,
-    }
-}
-
 /// Longest error message shown from an exchange (server text included).
 const MESSAGE_LIMIT: usize = 600;
 
@@ -637,48 +608,11 @@ impl Secrets {
 }
 
 fn exchange_failure(error: ExchangeError, secrets: &Secrets) -> Failure {
-    let hint = match &error {
-        ExchangeError::Http(e) => http_failure(e).map(str::to_string),
-        ExchangeError::Rejected { status, problem } => Some(
-            match (problem, status) {
-                (Some(Problem::SpecNotFound), _) | (None, 404) => {
-                    "check the exchange URL: use the exchangeUrl returned when the signature spec was created"
-                }
-                (Some(Problem::InvalidJwt), _) => {
-                    "the JWT's issuer must be the spec's providerIssuerUrl and its audience exactly the exchange URL (see --jwt-audience)"
-                }
-                (Some(Problem::ExpiredJwt), _) => {
-                    "get a fresh JWT: the Authority refuses tokens past their exp or issued over 60 minutes ago"
-                }
-                (Some(Problem::JwksRetrieval), _) => {
-                    "the Authority cannot fetch the issuer's discovery document or JWKS: check the spec's providerIssuerUrl, or retry later"
-                }
-                (Some(Problem::DnssecChain), _) => {
-                    "check the organisation's _veraid TXT record and its DNSSEC signatures, or retry later"
-                }
-                (None, 401) => "the Authority refused the Bearer JWT; check the JWT source",
-                (_, 500..) => "the Authority is failing; retry later",
-                _ => "see the Authority's logs",
-            }
-            .to_string(),
-        ),
-        ExchangeError::Redirect { .. } => Some(
-            "kliento never follows redirects with a Bearer JWT: if the new location is the \
-             Authority, pass its exchange URL instead"
-                .to_string(),
-        ),
-        ExchangeError::TooLarge { .. } => Some(
-            "no verifier accepts a bundle this large: check the Authority's signature spec"
-                .to_string(),
-        ),
-        ExchangeError::ContentType { .. }
-        | ExchangeError::Base64
-        | ExchangeError::Bundle(_) => {
-            Some("check that the URL is a VeraId Authority exchange URL".to_string())
-        }
-        _ => None,
-    };
-    let failure = Failure::environment(server_text(&format!("exchange failed: {error}"), secrets));
+    let hint = hints::for_exchange(&error);
+    let failure = Failure::new(
+        error.class(),
+        server_text(&format!("exchange failed: {error}"), secrets),
+    );
     match hint {
         Some(hint) => failure.hint(hint),
         None => failure,
@@ -686,37 +620,11 @@ fn exchange_failure(error: ExchangeError, secrets: &Secrets) -> Failure {
 }
 
 fn source_failure(error: JwtSourceError, secrets: &Secrets) -> Failure {
-    let hint = match &error {
-        JwtSourceError::MissingVariable { variable, .. }
-            if variable == github::REQUEST_URL_VAR || variable == github::REQUEST_TOKEN_VAR =>
-        {
-            Some(
-                "the job needs `permissions: id-token: write` for GitHub to provide an OIDC token"
-                    .to_string(),
-            )
-        }
-        JwtSourceError::MissingVariable { variable, .. } => {
-            Some(format!("set {variable}, or choose another --jwt-source"))
-        }
-        JwtSourceError::File { path, .. } if path == Path::new(kubernetes::DEFAULT_TOKEN_PATH) => {
-            Some("mount a projected serviceAccountToken volume there, or pass --jwt-file".into())
-        }
-        JwtSourceError::Http { error, .. } => http_failure(error).map(str::to_string),
-        JwtSourceError::Oidc(OidcError::Http(error) | OidcError::Insecure(error)) => {
-            http_failure(error).map(str::to_string)
-        }
-        JwtSourceError::Oidc(OidcError::SecretRequired) => {
-            Some("pass --client-secret-env VAR or --client-secret-file FILE".into())
-        }
-        JwtSourceError::Oidc(OidcError::StateMismatch) => {
-            Some("the redirect did not come from this sign-in (possible CSRF); start again".into())
-        }
-        _ => None,
-    };
-    let failure = Failure::environment(server_text(
-        &format!("cannot obtain a JWT: {error}"),
-        secrets,
-    ));
+    let hint = hints::for_jwt_source(&error);
+    let failure = Failure::new(
+        error.class(),
+        server_text(&format!("cannot obtain a JWT: {error}"), secrets),
+    );
     match hint {
         Some(hint) => failure.hint(hint),
         None => failure,

@@ -8,6 +8,7 @@ mod env;
 mod exchange;
 mod exit;
 mod failure;
+mod hints;
 mod inputs;
 mod inspect;
 mod io;

@@ -1,9 +1,10 @@
 //! `kliento verify`: offline verification of a token bundle for an audience, answering as
 //! Kliento Verifier does (`valid` / `invalid` / `malformed`).
 
-use super::anchors::{FOREIGN_ROOT_HINT, foreign_root, load_anchors};
+use super::anchors::{foreign_root, load_anchors};
 use super::context::Context;
 use super::failure::Failure;
+use super::hints;
 use super::io;
 use super::text::escape;
 use super::ui::Ui;
@@ -152,7 +153,7 @@ impl VerificationArgs {
             && let Ok(anchors) = load_anchors(self.trust_anchors.as_deref())
             && foreign_root(verification.findings().chain.as_ref(), &anchors)
         {
-            ui.hint(FOREIGN_ROOT_HINT);
+            ui.hint(hints::FOREIGN_ROOT);
         }
     }
 }

@@ -2,6 +2,7 @@
 //! and the report.
 
 use crate::cli::failure::Failure;
+use crate::cli::hints;
 use crate::cli::io::{self, FileMode};
 use crate::cli::ui::Ui;
 use crate::cli::values::{self, TimeArg};
@@ -177,21 +178,15 @@ struct Report {
     pem: Option<String>,
 }
 
-/// Maps an issuance error to its exit code; `key_source` names the signing key's file.
+/// A certificate that could not be issued; `key_source` names the signing key's file.
 pub fn issue_failure(error: IssueError, key_source: &str) -> Failure {
-    match error {
-        IssueError::Key(e) => {
-            Failure::malformed(format!("cannot use the key in {key_source}: {e}"))
-        }
-        IssueError::EndBeforeStart { .. } => Failure::usage(error)
-            .hint("choose an --expiry after --start, or a --valid-for duration"),
-        IssueError::KeyMismatch => Failure::usage(error)
-            .hint("--org-key must be the private key of the certificate given with --org-cert"),
-        IssueError::IssuerNotCa(_) | IssueError::IssuerKey(_) => Failure::usage(error)
-            .hint("--org-cert must be an organisation certificate (kliento issue org-cert)"),
-        IssueError::Time(_) => Failure::usage(error),
-        IssueError::Signing { .. } => Failure::environment(error),
-        // Errors the library may add later: a failure of the environment until mapped.
-        _ => Failure::environment(error),
+    let hint = hints::for_certificate_issue(&error);
+    let failure = match error {
+        IssueError::Key(e) => Failure::of(e, format!("cannot use the key in {key_source}")),
+        other => Failure::classified(other),
+    };
+    match hint {
+        Some(hint) => failure.hint(hint),
+        None => failure,
     }
 }

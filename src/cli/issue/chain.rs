@@ -4,6 +4,7 @@
 use crate::cli::anchors::{foreign_root, load_anchors};
 use crate::cli::context::Context;
 use crate::cli::failure::{Failure, OrFail};
+use crate::cli::hints;
 use crate::cli::inspect::walk_lines;
 use crate::cli::io::{self, FileMode};
 use crate::cli::ui::Ui;
@@ -434,18 +435,9 @@ fn rejection_hint(
     }
 }
 
-/// A failed retrieval, classified by its error, with what to check for a transport failure.
+/// A failed retrieval, classified by its error, with what to check.
 fn retrieve_failure(e: RetrieveError, domain: &Domain, plain_dns: bool) -> Failure {
-    let hint = match (&e, plain_dns) {
-        (RetrieveError::Transport(_), true) => Some(
-            "check that --resolver points at a DNS server that answers for every zone of the \
-             name, or raise --timeout",
-        ),
-        (RetrieveError::Transport(_), false) => {
-            Some("check the network and the --doh URL, or use --resolver HOST:PORT")
-        }
-        _ => None,
-    };
+    let hint = hints::for_retrieval(&e, plain_dns);
     let failure = Failure::new(
         e.class(),
         format!("cannot retrieve the DNSSEC chain for _veraid.{domain}: {e}"),

@@ -6,6 +6,7 @@ use super::chain::LiveChain;
 use super::check;
 use crate::cli::context::Context;
 use crate::cli::failure::{Failure, OrFail};
+use crate::cli::hints;
 use crate::cli::inputs;
 use crate::cli::io::{self, FileMode};
 use crate::cli::ui::Ui;
@@ -385,8 +386,12 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
 }
 
 fn sign_failure(error: bundle::IssueError) -> Failure {
-    Failure::usage(format!("cannot sign the token: {error}"))
-        .hint("the signing key must match its certificate (--key with --org-cert, --member-key with --member-cert)")
+    let hint = hints::for_token_signing(&error);
+    let failure = Failure::of(error, "cannot sign the token");
+    match hint {
+        Some(hint) => failure.hint(hint),
+        None => failure,
+    }
 }
 
 fn floor_to_second(at: Timestamp) -> Timestamp {

@@ -1,0 +1,169 @@
+//! What to tell the user to do about a failure: every hint that depends on a library error, in
+//! one place. The failure's class (and so the exit code) comes from the error itself
+//! ([`kliento::error::Classify`]); the hint only adds the next step.
+
+use kliento::authority::exchange::{ExchangeError, Problem};
+use kliento::authority::jwt_source::JwtSourceError;
+use kliento::authority::sources::github;
+use kliento::authority::sources::kubernetes;
+use kliento::authority::sources::oidc::OidcError;
+use kliento::authority::{HttpError, TransportFailure};
+use kliento::dnssec::retrieve::RetrieveError;
+use kliento::token::bundle;
+use kliento::veraid::certificate::IssueError;
+use kliento::veraid::signature::SignError;
+use std::path::Path;
+
+/// A test chain checked against anchors that are not its own.
+pub const FOREIGN_ROOT: &str = "the chain's root key matches none of the trust anchors \
+     in use: a chain made by `kliento issue test-chain` verifies only with its own anchors, \
+     --trust-anchors FILE (the file --trust-anchors-out wrote)";
+
+/// What to do about a failed HTTP exchange with a peer.
+pub fn for_http(error: &HttpError) -> Option<&'static str> {
+    match error {
+        HttpError::Transport {
+            failure: TransportFailure::Timeout,
+            ..
+        } => Some("the server did not answer in time; raise --timeout or check the network"),
+        HttpError::Transport {
+            failure: TransportFailure::Deadline,
+            ..
+        } => Some(
+            "the command's overall deadline (3 × (--retries + 1) × --timeout) passed; raise --timeout or check the network",
+        ),
+        HttpError::Transport {
+            failure: TransportFailure::Certificate,
+            ..
+        } => Some(
+            "the server's certificate is not trusted for this name: this does not change by retrying; check the URL or the server's certificate",
+        ),
+        HttpError::Transport {
+            failure: TransportFailure::Connect,
+            ..
+        } => Some("check the URL and that the server is reachable"),
+        HttpError::Insecure { .. } => {
+            Some("use https (plain http is allowed to loopback hosts only)")
+        }
+        _ => None,
+    }
+}
+
+/// What to do about a failed exchange.
+pub fn for_exchange(error: &ExchangeError) -> Option<String> {
+    match error {
+        ExchangeError::Http(e) => for_http(e).map(str::to_string),
+        ExchangeError::Rejected { status, problem } => Some(
+            match (problem, status) {
+                (Some(Problem::SpecNotFound), _) | (None, 404) => {
+                    "check the exchange URL: use the exchangeUrl returned when the signature spec was created"
+                }
+                (Some(Problem::InvalidJwt), _) => {
+                    "the JWT's issuer must be the spec's providerIssuerUrl and its audience exactly the exchange URL (see --jwt-audience)"
+                }
+                (Some(Problem::ExpiredJwt), _) => {
+                    "get a fresh JWT: the Authority refuses tokens past their exp or issued over 60 minutes ago"
+                }
+                (Some(Problem::JwksRetrieval), _) => {
+                    "the Authority cannot fetch the issuer's discovery document or JWKS: check the spec's providerIssuerUrl, or retry later"
+                }
+                (Some(Problem::DnssecChain), _) => {
+                    "check the organisation's _veraid TXT record and its DNSSEC signatures, or retry later"
+                }
+                (None, 401) => "the Authority refused the Bearer JWT; check the JWT source",
+                (_, 500..) => "the Authority is failing; retry later",
+                _ => "see the Authority's logs",
+            }
+            .to_string(),
+        ),
+        ExchangeError::Redirect { .. } => Some(
+            "kliento never follows redirects with a Bearer JWT: if the new location is the \
+             Authority, pass its exchange URL instead"
+                .to_string(),
+        ),
+        ExchangeError::TooLarge { .. } => Some(
+            "no verifier accepts a bundle this large: check the Authority's signature spec"
+                .to_string(),
+        ),
+        ExchangeError::ContentType { .. }
+        | ExchangeError::Base64
+        | ExchangeError::Bundle(_) => {
+            Some("check that the URL is a VeraId Authority exchange URL".to_string())
+        }
+        _ => None,
+    }
+}
+
+/// What to do when no JWT could be obtained.
+pub fn for_jwt_source(error: &JwtSourceError) -> Option<String> {
+    match error {
+        JwtSourceError::MissingVariable { variable, .. }
+            if variable == github::REQUEST_URL_VAR || variable == github::REQUEST_TOKEN_VAR =>
+        {
+            Some(
+                "the job needs `permissions: id-token: write` for GitHub to provide an OIDC token"
+                    .to_string(),
+            )
+        }
+        JwtSourceError::MissingVariable { variable, .. } => {
+            Some(format!("set {variable}, or choose another --jwt-source"))
+        }
+        JwtSourceError::File { path, .. } if path == Path::new(kubernetes::DEFAULT_TOKEN_PATH) => {
+            Some("mount a projected serviceAccountToken volume there, or pass --jwt-file".into())
+        }
+        JwtSourceError::Http { error, .. } => for_http(error).map(str::to_string),
+        JwtSourceError::Oidc(OidcError::Http(error) | OidcError::Insecure(error)) => {
+            for_http(error).map(str::to_string)
+        }
+        JwtSourceError::Oidc(OidcError::SecretRequired) => {
+            Some("pass --client-secret-env VAR or --client-secret-file FILE".into())
+        }
+        JwtSourceError::Oidc(OidcError::StateMismatch) => {
+            Some("the redirect did not come from this sign-in (possible CSRF); start again".into())
+        }
+        _ => None,
+    }
+}
+
+/// What to do about a certificate that could not be issued.
+pub fn for_certificate_issue(error: &IssueError) -> Option<&'static str> {
+    match error {
+        IssueError::EndBeforeStart { .. } => {
+            Some("choose an --expiry after --start, or a --valid-for duration")
+        }
+        IssueError::KeyMismatch => {
+            Some("--org-key must be the private key of the certificate given with --org-cert")
+        }
+        IssueError::IssuerNotCa(_) | IssueError::IssuerKey(_) => {
+            Some("--org-cert must be an organisation certificate (kliento issue org-cert)")
+        }
+        _ => None,
+    }
+}
+
+/// What to do about a token bundle that could not be signed.
+pub fn for_token_signing(error: &bundle::IssueError) -> Option<&'static str> {
+    match error {
+        bundle::IssueError::Sign(SignError::KeyMismatch { .. } | SignError::Certificate { .. }) => {
+            Some(
+                "the signing key must match its certificate (--key with --org-cert, --member-key \
+                 with --member-cert)",
+            )
+        }
+        _ => None,
+    }
+}
+
+/// What to check when a DNSSEC chain could not be retrieved.
+pub fn for_retrieval(error: &RetrieveError, plain_dns: bool) -> Option<&'static str> {
+    match (error, plain_dns) {
+        (RetrieveError::Transport(_), true) => Some(
+            "check that --resolver points at a DNS server that answers for every zone of the \
+             name, or raise --timeout",
+        ),
+        (RetrieveError::Transport(_), false) => {
+            Some("check the network and the --doh URL, or use --resolver HOST:PORT")
+        }
+        _ => None,
+    }
+}
