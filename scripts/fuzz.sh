@@ -12,8 +12,9 @@
 # inputs (fuzz/regressions/TARGET); what it finds new goes to fuzz/work/TARGET (not committed:
 # minimise with `cargo +nightly fuzz cmin` before adding any of it to the corpus). Crashes and
 # timeouts land in fuzz/artifacts/TARGET; copy each into fuzz/regressions/TARGET once fixed.
-# One process, one job: the machine is shared. Prints executions, coverage (edges: cov,
-# features: ft) and findings per target; exits 1 when anything was found.
+# One process fuzzing in-process (no -jobs, whose fork mode logs to fuzz-N.log): the machine is
+# shared. Prints executions, coverage (edges: cov, features: ft) and findings per target; exits 1
+# when anything was found.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,7 +65,7 @@ for target in "${TARGETS[@]}"; do
   [ -n "${FUZZ_CPU:-}" ] && wall_limit=$((SECONDS_EACH * 100))
   set +e
   cargo +nightly fuzz run "$target" "work/$target" "corpus/$target" "regressions/$target" -- \
-    -jobs=1 -workers=1 -max_total_time="$wall_limit" -timeout=10 -rss_limit_mb=2048 \
+    -max_total_time="$wall_limit" -timeout=10 -rss_limit_mb=2048 \
     -max_len=24576 -print_final_stats=1 >"$log" 2>&1 &
   runner=$!
   if [ -n "${FUZZ_CPU:-}" ]; then
