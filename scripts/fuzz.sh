@@ -74,6 +74,10 @@ for target in "${TARGETS[@]}"; do
   wait "$runner"
   rc=$?
   set -e
+  # libFuzzer exits non-zero when interrupted: the CPU limit's interruption is not a finding.
+  if [ -n "${FUZZ_CPU:-}" ] && grep -q 'libFuzzer: run interrupted' "$log"; then
+    rc=0
+  fi
   after=$(find "artifacts/$target" -type f | wc -l)
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   last=$(grep -E '^#[0-9]+' "$log" | tail -1)
