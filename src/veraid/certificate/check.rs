@@ -1,8 +1,9 @@
 //! The checks verification makes of a certificate, as pkijs makes them: validity at an instant,
 //! the right to issue certificates, the organisation's signature algorithm, and that one
-//! certificate issued another.
+//! certificate issued another; and the check issuing and signing make of their private key.
 
 use super::Certificate;
+use crate::keys;
 use crate::veraid::algorithm::SignatureAlgorithm;
 use crate::veraid::asn1::hex;
 use jiff::Timestamp;
@@ -59,6 +60,14 @@ impl Certificate {
             }),
             Err(e) => Err(CertificateError::NotRsaPss { got: e.to_string() }),
         }
+    }
+
+    /// Whether `key` is the certificate's public key (compared as canonical
+    /// SubjectPublicKeyInfo, whatever form the certificate carries it in): what issuing and
+    /// signing check of the private key they are given.
+    pub(crate) fn certifies(&self, key: &rsa::PublicKey) -> Result<bool, CertificateError> {
+        let certified = self.rsa_public_key()?;
+        Ok(keys::canonical_spki_der(&certified) == keys::canonical_spki_der(key))
     }
 }
 

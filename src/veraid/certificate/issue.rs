@@ -63,11 +63,10 @@ pub fn issue_member_certificate(
         .check_is_ca()
         .map_err(IssueError::IssuerNotCa)?;
     let org_public = org_key.to_public_key();
-    let org_spki = keys::canonical_spki_der(&org_public);
-    let certified_spki = keys::canonical_spki_der(&org_certificate.rsa_public_key()?);
-    if org_spki != certified_spki {
+    if !org_certificate.certifies(&org_public)? {
         return Err(IssueError::KeyMismatch);
     }
+    let org_spki = keys::canonical_spki_der(&org_public);
     let subject = bmp_common_name(member.name());
     let spki = keys::canonical_spki_der(member_key);
     issue(Issue {

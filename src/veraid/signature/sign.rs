@@ -4,7 +4,6 @@
 use super::{
     ATTRIBUTION, CONTENT_TYPE, DATA, MESSAGE_DIGEST, METADATA, SIGNED_DATA, SignatureMetadata,
 };
-use crate::keys;
 use crate::veraid::algorithm::{HashAlgorithm, SignatureAlgorithm, pss_sign};
 use crate::veraid::asn1::{context, der_of, sequence, set, tlv};
 use crate::veraid::certificate::Certificate;
@@ -66,12 +65,13 @@ pub fn sign(
         return Err(SignError::StartAfterEnd { start, end });
     }
     let certificate = signer.certificate();
-    let certified = certificate
-        .rsa_public_key()
-        .map_err(|e| SignError::Certificate {
-            detail: e.to_string(),
-        })?;
-    if keys::canonical_spki_der(&certified) != keys::canonical_spki_der(&key.to_public_key()) {
+    let certified =
+        certificate
+            .certifies(&key.to_public_key())
+            .map_err(|e| SignError::Certificate {
+                detail: e.to_string(),
+            })?;
+    if !certified {
         return Err(SignError::KeyMismatch {
             subject: certificate.common_name().to_string(),
         });
