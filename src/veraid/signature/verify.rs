@@ -20,7 +20,8 @@ impl SignedData {
     /// and finally the metadata attribute.
     ///
     /// It does not check the member certificate's chain, validity or the metadata's period:
-    /// callers do that with [`crate::veraid::certificate::verify_issued_by`] and the returned values.
+    /// callers do that with [`crate::veraid::certificate::verify_issued_by`] and the returned
+    /// values.
     pub fn verify(
         &self,
         detached_plaintext: Option<&[u8]>,
