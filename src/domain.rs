@@ -27,7 +27,7 @@ impl FromStr for Domain {
             input: input.to_string(),
             reason,
         };
-        let name = input.strip_suffix('.').unwrap_or(input);
+        let name = without_trailing_dot(input);
         if name.is_empty() {
             return Err(error("it is empty"));
         }
@@ -53,6 +53,12 @@ impl FromStr for Domain {
         }
         Ok(Self(name.to_ascii_lowercase()))
     }
+}
+
+/// `name` without one trailing dot (`example.com.` becomes `example.com`): how VeraId writes an
+/// organisation name (digest §2.6), case unchanged.
+pub fn without_trailing_dot(name: &str) -> &str {
+    name.strip_suffix('.').unwrap_or(name)
 }
 
 impl Domain {

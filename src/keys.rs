@@ -13,9 +13,12 @@ use rsa::traits::PublicKeyParts;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 /// rsaEncryption (PKCS#1).
-const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-/// id-RSASSA-PSS: an RSA key restricted to PSS; its (n, e) is an ordinary RSA key.
-const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+pub(crate) const RSA_ENCRYPTION: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+/// id-RSASSA-PSS (RFC 8017 A.2.3): as a key algorithm, an RSA key restricted to PSS (its
+/// (n, e) is an ordinary RSA key); as a signature algorithm, RSASSA-PSS.
+pub(crate) const RSASSA_PSS: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
 
 /// Why a key could not be read or used.
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
@@ -151,7 +154,7 @@ impl RsaKey {
 }
 
 /// Returns the PEM text if `bytes` look like PEM (leading whitespace allowed).
-fn pem_block(bytes: &[u8]) -> Option<&[u8]> {
+pub(crate) fn pem_block(bytes: &[u8]) -> Option<&[u8]> {
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
     bytes[start..]
         .starts_with(b"-----BEGIN ")

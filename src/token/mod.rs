@@ -5,11 +5,12 @@ pub mod bundle;
 pub mod encoding;
 pub mod verifier;
 
+use crate::veraid::ServiceOid;
 use serde_json::Value;
 use std::fmt;
 
 /// The Kliento service OID every token bundle is bound to.
-pub const KLIENTO_SERVICE_OID: &str = "1.3.6.1.4.1.58708.3.0";
+pub const KLIENTO_SERVICE_OID: &str = ServiceOid::KLIENTO;
 
 /// A Kliento token: who it is for, and what the subject claims.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! Digests and RSA signature algorithms as VeraId certificates and CMS signatures carry them
 //! (VeraId digest §3): RSASSA-PSS with explicit parameters, and PKCS#1 v1.5 for verification.
 
+use crate::keys::RSASSA_PSS;
 use der::asn1::{AnyRef, ObjectIdentifier};
 use der::{Decode, Encode};
 use pkcs1::RsaPssParamsRef;
@@ -11,9 +12,6 @@ use sha2::{Digest, Sha256, Sha384, Sha512};
 use spki::AlgorithmIdentifierRef;
 use std::fmt;
 
-/// id-RSASSA-PSS (RFC 8017 A.2.3).
-pub(crate) const RSASSA_PSS: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
 const MGF1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.8");
 const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
 const SHA384_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
@@ -328,14 +326,12 @@ pub enum AlgorithmError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::veraid::asn1::hex;
+    use crate::veraid::testing::unhex;
 
     /// RSASSA-PSS with SHA-256 exactly as pkijs writes it (VeraId digest §3).
     const PKIJS_PSS_SHA256: &str = "304106092a864886f70d01010a3034a00f300d06096086480165030402010500\
                                     a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120";
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    }
 
     #[test]
     fn pss_identifier_is_byte_identical_to_pkijs() {
@@ -372,10 +368,7 @@ mod tests {
     #[test]
     fn rejects_pss_whose_mgf1_hash_differs() {
         let mixed = PKIJS_PSS_SHA256.replacen("0304020105", "0304020305", 1);
-        let der: Vec<u8> = (0..mixed.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&mixed[i..i + 2], 16).unwrap())
-            .collect();
+        let der = unhex(&mixed);
         // hash SHA-512, MGF1 still SHA-256.
         assert!(matches!(
             SignatureAlgorithm::from_der(&der),

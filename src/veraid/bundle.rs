@@ -11,8 +11,9 @@
 //! This module reads the outer structure only and keeps each part's bytes untouched; the
 //! certificate and the CMS signature are parsed by the modules that check them.
 
+use super::asn1::context;
 use der::asn1::{Any, AnyRef};
-use der::{Decode, Encode, Reader, SliceReader, Tag, TagNumber, Tagged};
+use der::{Decode, Encode, Reader, SliceReader, Tag, Tagged};
 
 /// The only bundle version VeraId defines.
 const VERSION: u8 = 0;
@@ -143,10 +144,6 @@ impl SignatureBundle {
         }
         Ok(Any::new(Tag::Sequence, fields)?.to_der()?)
     }
-}
-
-fn context(number: u32, constructed: bool) -> Tag {
-    TagNumber(number).context_specific(constructed)
 }
 
 fn expect_tag(field: &'static str, expected: Tag, found: Tag) -> Result<(), BundleError> {

@@ -191,10 +191,7 @@ pub enum TimeError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ts(text: &str) -> Timestamp {
-        text.parse().unwrap()
-    }
+    use crate::veraid::testing::ts;
 
     #[test]
     fn validity_uses_utctime_before_2050_and_generalizedtime_after() {

@@ -8,6 +8,8 @@ mod der_time;
 pub mod member;
 mod oid;
 pub mod signature;
+#[cfg(test)]
+mod testing;
 pub mod txt;
 pub mod verify;
 
