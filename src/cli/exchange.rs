@@ -466,7 +466,7 @@ fn refresh_store_path(env: &Env, issuer: &str, client_id: &str) -> Option<PathBu
         None => Path::new(env.get("HOME")?).join(".config"),
     };
     let digest = Sha256::digest(format!("{issuer}\n{client_id}").as_bytes());
-    let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let name = kliento::veraid::hex(&digest[..8]);
     Some(
         base.join("kliento")
             .join("oidc")
@@ -563,7 +563,7 @@ impl GithubOutput {
         let mut random = [0u8; 16];
         getrandom::fill(&mut random)
             .map_err(|e| Failure::environment(format!("cannot get random bytes: {e}")))?;
-        let delimiter: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let delimiter = kliento::veraid::hex(&random);
         let delimiter = format!("ghadelimiter_{delimiter}");
         let name = &self.name;
         Self::open(&self.path)?

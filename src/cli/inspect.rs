@@ -9,6 +9,7 @@ use super::ui::Ui;
 use super::verify::{Input, VerificationArgs};
 use kliento::dnssec::validate::SignatureUse;
 use kliento::dnssec::{MessageSummary, Walk};
+use kliento::domain::without_trailing_dot;
 use kliento::keys::OrgKeyAlgorithm;
 use kliento::report::{Check, Outcome, Report, Severity, Verdict};
 use kliento::time::from_unix_seconds;
@@ -167,11 +168,7 @@ impl<'a> View<'a> {
             organisation: findings
                 .and_then(|f| f.organisation_certificate.as_ref())
                 .map(|c| OrganisationJson {
-                    name: c
-                        .common_name()
-                        .strip_suffix('.')
-                        .unwrap_or(c.common_name())
-                        .into(),
+                    name: without_trailing_dot(c.common_name()).into(),
                     certificate: CertificateJson::of(c),
                 }),
             member: verified.map(|v| MemberJson {

@@ -12,7 +12,7 @@ use crate::cli::io::{self, FileMode};
 use crate::cli::ui::Ui;
 use crate::cli::values::{self, OutputEncoding};
 use kliento::dnssec::DnssecChain;
-use kliento::domain::Domain;
+use kliento::domain::{Domain, without_trailing_dot};
 use kliento::time::{Period, Timestamp};
 use kliento::token::encoding;
 use kliento::token::{Token, bundle};
@@ -206,7 +206,7 @@ fn resolve(ui: &Ui, context: &Context, args: Args) -> Result<(Plan, LiveChain), 
         .map(|path| inputs::certificate(path, "organisation certificate"))
         .transpose()?;
     if let Some(certificate) = &org_certificate
-        && certificate.common_name().trim_end_matches('.') != args.domain.as_str()
+        && without_trailing_dot(certificate.common_name()) != args.domain.as_str()
     {
         return Err(Failure::usage(format!(
             "--org-cert is for {}, not --domain {}",
