@@ -1,13 +1,16 @@
 //! What `issue org-cert` and `issue member-cert` share: the validity flags, the output flags,
 //! and the report.
 
+use super::check::{self, NewCertificate};
+use crate::cli::context::Context;
 use crate::cli::failure::Failure;
 use crate::cli::hints;
 use crate::cli::io::{self, FileMode};
 use crate::cli::ui::Ui;
 use crate::cli::values::{self, TimeArg};
 use jiff::{SignedDuration, Timestamp};
-use kliento::veraid::certificate::{Certificate, IssueError};
+use kliento::veraid::HashAlgorithm;
+use kliento::veraid::certificate::{Certificate, CertificateOptions, IssueError};
 use kliento::veraid::hex;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -65,6 +68,46 @@ impl ValidityArgs {
         };
         Ok((start, expiry))
     }
+}
+
+/// What `org-cert` and `member-cert` resolve alike before any key is used: the output checked
+/// (usable, not clobbering) and the validity dates.
+pub fn resolve_options(
+    ui: &Ui,
+    context: &Context,
+    validity: &ValidityArgs,
+    output: &OutputArgs,
+) -> Result<CertificateOptions, Failure> {
+    output.check(ui)?;
+    let (start, expiry) = validity.resolve(context.now, CERTIFICATE_VALIDITY)?;
+    Ok(CertificateOptions {
+        start,
+        expiry,
+        hash: HashAlgorithm::Sha256,
+    })
+}
+
+/// Checks a new certificate as a verifier would (refusing it unless `allow_invalid`), then
+/// writes it; `kind` names it in the report.
+pub fn check_and_emit(
+    ui: &Ui,
+    context: &Context,
+    new: (&Certificate, Option<&Certificate>),
+    allow_invalid: bool,
+    output: &OutputArgs,
+    kind: &'static str,
+) -> Result<(), Failure> {
+    let (certificate, issuer) = new;
+    check::certificate(
+        ui,
+        &NewCertificate {
+            certificate,
+            issuer,
+            now: context.now,
+        },
+        allow_invalid,
+    )?;
+    output.emit(ui, kind, certificate)
 }
 
 /// How the certificate is written.

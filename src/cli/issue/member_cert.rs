@@ -1,14 +1,12 @@
 //! `kliento issue member-cert`: a member certificate signed by the organisation.
 
 use super::cert::{self, OutputArgs, ValidityArgs};
-use super::check::{self, NewCertificate};
 use crate::cli::context::Context;
 use crate::cli::failure::Failure;
 use crate::cli::inputs;
 use crate::cli::ui::Ui;
 use crate::cli::values;
-use kliento::veraid::HashAlgorithm;
-use kliento::veraid::certificate::{self, CertificateOptions};
+use kliento::veraid::certificate;
 use kliento::veraid::member::{Member, UserName};
 use std::path::PathBuf;
 
@@ -55,9 +53,7 @@ pub struct Args {
 
 /// Issues the certificate.
 pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
-    args.output.check(ui)?;
-    let now = context.now;
-    let (start, expiry) = args.validity.resolve(now, cert::CERTIFICATE_VALIDITY)?;
+    let options = cert::resolve_options(ui, context, &args.validity, &args.output)?;
     inputs::one_stdin_at_most(
         [&args.org_key, &args.org_cert, &args.member_key].map(PathBuf::as_path),
     )?;
@@ -69,11 +65,6 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
         Some(user) => Member::User(user),
         None => Member::Bot,
     };
-    let options = CertificateOptions {
-        start,
-        expiry,
-        hash: HashAlgorithm::Sha256,
-    };
     let certificate = certificate::issue_member_certificate(
         &member,
         &member_key,
@@ -82,21 +73,18 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
         &options,
     )
     .map_err(|e| cert::issue_failure(e, &org_source))?;
-    if args.validity.expiry_given() && expiry > org_certificate.not_after() {
+    if args.validity.expiry_given() && options.expiry > org_certificate.not_after() {
         ui.note(format!(
             "the expiry is capped at the organisation certificate's: {}",
             org_certificate.not_after()
         ));
     }
-    check::certificate(
+    cert::check_and_emit(
         ui,
-        &NewCertificate {
-            certificate: &certificate,
-            issuer: Some(&org_certificate),
-            now,
-        },
+        context,
+        (&certificate, Some(&org_certificate)),
         args.allow_invalid,
-    )?;
-    args.output.emit(ui, "member", &certificate)?;
-    Ok(())
+        &args.output,
+        "member",
+    )
 }

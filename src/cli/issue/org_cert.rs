@@ -1,15 +1,13 @@
 //! `kliento issue org-cert`: a self-issued organisation certificate.
 
 use super::cert::{self, OutputArgs, ValidityArgs};
-use super::check::{self, NewCertificate};
 use crate::cli::context::Context;
 use crate::cli::failure::Failure;
 use crate::cli::inputs;
 use crate::cli::ui::Ui;
 use crate::cli::values;
 use kliento::domain::Domain;
-use kliento::veraid::HashAlgorithm;
-use kliento::veraid::certificate::{self, CertificateOptions};
+use kliento::veraid::certificate;
 use std::path::PathBuf;
 
 /// Self-issue an organisation certificate
@@ -42,28 +40,18 @@ pub struct Args {
 
 /// Issues the certificate.
 pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
-    args.output.check(ui)?;
-    let now = context.now;
-    let (start, expiry) = args.validity.resolve(now, cert::CERTIFICATE_VALIDITY)?;
+    let options = cert::resolve_options(ui, context, &args.validity, &args.output)?;
     let source = inputs::source(&args.key);
     let key = inputs::private_key(&args.key, "private key")?;
-    let options = CertificateOptions {
-        start,
-        expiry,
-        hash: HashAlgorithm::Sha256,
-    };
     let certificate =
-        certificate::issue_organisation_certificate(&args.domain.to_string(), &key, &options)
+        certificate::issue_organisation_certificate(args.domain.as_str(), &key, &options)
             .map_err(|e| cert::issue_failure(e, &source))?;
-    check::certificate(
+    cert::check_and_emit(
         ui,
-        &NewCertificate {
-            certificate: &certificate,
-            issuer: None,
-            now,
-        },
+        context,
+        (&certificate, None),
         args.allow_invalid,
-    )?;
-    args.output.emit(ui, "organisation", &certificate)?;
-    Ok(())
+        &args.output,
+        "organisation",
+    )
 }
