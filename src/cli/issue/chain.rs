@@ -21,7 +21,6 @@ use kliento::error::Classify;
 use kliento::http::ProxySettings;
 use kliento::time::{Period, Timestamp};
 use serde::Serialize;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -126,13 +125,6 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
         None if !ui.json() => io::refuse_binary_terminal_with(io::DER_ONLY)?,
         None => {}
     }
-    // DER has no text form here: say what to do instead of the generic advice.
-    if output.is_none() && !ui.json() && std::io::stdout().is_terminal() {
-        return Err(Failure::usage(
-            "refusing to write the DNSSEC chain (binary DER) to a terminal",
-        )
-        .hint("pass -o FILE, or redirect stdout to a file or a pipe"));
-    }
     let Retrieved {
         chain,
         responses,
@@ -178,7 +170,6 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The built-in IANA anchors, or the file's (which replace them).
 /// A chain retrieved live and found SECURE.
 pub struct Retrieved {
     /// The chain, in retrieval order.
