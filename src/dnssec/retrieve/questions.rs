@@ -2,7 +2,7 @@
 //! the query sent for each, and whether a response answers it.
 
 use super::errors::TransportFailure;
-use crate::dnssec::validate::RrType;
+use crate::dnssec::validate::{RrType, is_question};
 use crate::domain::Domain;
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
 use hickory_proto::rr::rdata::opt::EdnsOption;
@@ -148,9 +148,7 @@ pub(super) fn check_response(
         )));
     }
     match message.queries.as_slice() {
-        [q] if q.name() == &question.name
-            && q.query_type() == question.record_type.hickory()
-            && q.query_class() == DNSClass::IN => {}
+        [q] if is_question(q, &question.name, question.record_type.hickory()) => {}
         [q] => {
             return Err(TransportFailure::Mismatch(format!(
                 "it answers {}/{} {} instead of {question}",

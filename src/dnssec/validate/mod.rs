@@ -49,6 +49,7 @@ mod walk_tests;
 
 pub use limits::{Budget, Limit, Limits, Work};
 pub use proof::{Outcome, Reason, Rejection, Status};
+pub(crate) use responses::is_question;
 pub use responses::{AnswerError, RrType, TxtAnswer};
 pub use rrsig::{RrsigProblem, RrsigRejection};
 pub use walk::{DsMatch, KeySummary, SignatureUse, Walk, ZoneLink};

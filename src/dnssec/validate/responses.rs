@@ -6,7 +6,7 @@ use crate::dnssec::chain::DnssecChain;
 use crate::dnssec::retrieve::veraid_name;
 use crate::domain::Domain;
 use hickory_proto::dnssec::rdata::{DNSSECRData, RRSIG};
-use hickory_proto::op::{Message, ResponseCode};
+use hickory_proto::op::{Message, Query, ResponseCode};
 use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 use std::fmt;
 
@@ -207,10 +207,12 @@ pub(super) fn response<'c>(
 
 /// Whether a question of the message is `(name, type, IN)`, names compared case-insensitively.
 pub(super) fn answers_question(message: &Message, name: &Name, rtype: RecordType) -> bool {
-    message
-        .queries
-        .iter()
-        .any(|q| q.name() == name && q.query_type() == rtype && q.query_class() == DNSClass::IN)
+    message.queries.iter().any(|q| is_question(q, name, rtype))
+}
+
+/// Whether `query` is `(name, type, IN)`, names compared case-insensitively.
+pub(crate) fn is_question(query: &Query, name: &Name, rtype: RecordType) -> bool {
+    query.name() == name && query.query_type() == rtype && query.query_class() == DNSClass::IN
 }
 
 /// The answer records `(name, type, IN)`, sorted by RDATA with duplicates removed (RFC 4034
