@@ -7,7 +7,7 @@
 //! records (rust-stack.md §1.2), hence this small parser.
 
 use super::chain::DnssecChain;
-use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData};
+use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS};
 use hickory_proto::dnssec::{DigestType, PublicKey};
 use hickory_proto::rr::{Name, RData, RecordType};
 use std::fmt;
@@ -204,19 +204,37 @@ fn root_keys(chain: &DnssecChain) -> Vec<DNSKEY> {
     keys
 }
 
+impl TrustAnchor {
+    /// The fields of a DS record.
+    pub(super) fn from_ds(ds: &DS) -> Self {
+        Self {
+            key_tag: ds.key_tag(),
+            algorithm: u8::from(ds.algorithm()),
+            digest_type: u8::from(ds.digest_type()),
+            digest: ds.digest().to_vec(),
+        }
+    }
+
+    /// Whether the digest is that of `owner` ‖ `key`'s RDATA (RFC 4034 §5.1.4; dnssec-js
+    /// `DsData.verifyDnskey`). Neither the key tag nor the algorithm is compared; a digest type
+    /// other than 1, 2 and 4 matches no key.
+    pub(super) fn digest_matches(&self, owner: &Name, key: &DNSKEY) -> bool {
+        let digest_type = match self.digest_type {
+            1 => DigestType::SHA1,
+            2 => DigestType::SHA256,
+            4 => DigestType::SHA384,
+            _ => return false,
+        };
+        key.to_digest(owner, digest_type)
+            .is_ok_and(|d| d.as_ref() == self.digest.as_slice())
+    }
+}
+
 /// Whether `anchor` is a DS of `key` at the root (same algorithm and digest; the key tag is
 /// informational, as in validation).
 fn anchor_matches(anchor: &TrustAnchor, key: &DNSKEY) -> bool {
-    let digest_type = match anchor.digest_type {
-        1 => DigestType::SHA1,
-        2 => DigestType::SHA256,
-        4 => DigestType::SHA384,
-        _ => return false,
-    };
     u8::from(key.public_key().algorithm()) == anchor.algorithm
-        && key
-            .to_digest(&Name::root(), digest_type)
-            .is_ok_and(|d| d.as_ref() == anchor.digest.as_slice())
+        && anchor.digest_matches(&Name::root(), key)
 }
 
 /// Whether any root DNSKEY the chain carries is one of `anchors`: `false` for a chain made

@@ -20,8 +20,3 @@ pub use validate::{
     AnswerError, Budget, Limit, Limits, Outcome, Reason, Rejection, Status, TxtAnswer, Walk, Work,
     ttl_override_window, validate_veraid_txt, validate_veraid_txt_within,
 };
-
-#[cfg(test)]
-mod limit_tests;
-#[cfg(test)]
-mod tests;

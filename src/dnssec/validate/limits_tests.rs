@@ -2,27 +2,13 @@
 //! RRSIGs, deep delegations, large DNSKEY sets, duplicated messages) each stay within a fixed
 //! budget of signature operations, counted rather than timed; real chain shapes stay far inside.
 
-use super::test_chain::{ChainSpec, Fault, Target, TestChain, TestZones, ZoneAlgorithm};
-use super::validate::{Budget, Limit, Limits, Outcome, Reason, validate_veraid_txt_within};
-use super::*;
+use super::fixtures::{mid_january, spec};
+use crate::dnssec::test_chain::{ChainSpec, Fault, Target, TestChain, TestZones, ZoneAlgorithm};
+use crate::dnssec::validate::{
+    Budget, Limit, Limits, Outcome, Reason, Status, validate_veraid_txt_within,
+};
 use crate::domain::Domain;
-use crate::time::{Period, Timestamp};
 use std::sync::OnceLock;
-
-const TXT: &str = "1 LWXQVKQjBF7FkDWwFMfQvFsiB/qlgx1fL4FQcHLu6KM= 3600";
-
-fn ts(text: &str) -> Timestamp {
-    text.parse().unwrap()
-}
-
-fn spec() -> ChainSpec {
-    let validity = Period::new(ts("2026-01-01T00:00:00Z"), ts("2026-02-01T00:00:00Z")).unwrap();
-    ChainSpec::new(TXT, validity)
-}
-
-fn at() -> Period {
-    Period::instant(ts("2026-01-15T00:00:00Z"))
-}
 
 /// An attacker's zone under a root and TLD it does not control: P-256 above (3 units a
 /// verification), the most expensive algorithm, P-384 (28 units), in `example.com`.
@@ -42,7 +28,7 @@ fn p384_zones() -> &'static TestZones {
 }
 
 /// A cheap hierarchy with zone-signing keys: P-256 root, Ed25519 below.
-fn split_zones() -> &'static TestZones {
+fn p256_root_split_zones() -> &'static TestZones {
     static ZONES: OnceLock<TestZones> = OnceLock::new();
     ZONES.get_or_init(|| {
         TestZones::generate(
@@ -59,7 +45,7 @@ fn validate(zones: &TestZones, test: &TestChain) -> Outcome {
     validate_veraid_txt_within(
         &test.chain().unwrap(),
         zones.domain(),
-        &at(),
+        &mid_january(),
         std::slice::from_ref(&test.root_anchor),
         &mut Budget::default(),
     )
@@ -121,7 +107,7 @@ fn colliding_key_tags_are_tried_a_bounded_number_of_times() {
 
 #[test]
 fn a_few_colliding_keys_are_tried_up_to_the_attempts_per_rrset() {
-    let zones = split_zones();
+    let zones = p256_root_split_zones();
     // 3 colliding keys (4 candidates, within keys_per_tag) and 10 junk RRSIGs before the
     // genuine one: the ninth attempt on the TXT RRset is refused.
     let spec = spec()
@@ -221,10 +207,12 @@ fn one_budget_spans_several_validations() {
     let anchors = std::slice::from_ref(&test.root_anchor);
     let mut budget = Budget::default();
     // One run costs 4 P-256 and 2 P-384 verifications (68 units): two do not fit in 72.
-    let first = validate_veraid_txt_within(&chain, zones.domain(), &at(), anchors, &mut budget);
+    let first =
+        validate_veraid_txt_within(&chain, zones.domain(), &mid_january(), anchors, &mut budget);
     assert_eq!(first.status, Status::Secure);
     assert_eq!(first.work.cost, 4 * 3 + 2 * 28);
-    let second = validate_veraid_txt_within(&chain, zones.domain(), &at(), anchors, &mut budget);
+    let second =
+        validate_veraid_txt_within(&chain, zones.domain(), &mid_january(), anchors, &mut budget);
     assert_stopped_by(&second, Limit::Cost(72));
     assert!(budget.spent().cost <= 72);
 }
@@ -233,7 +221,7 @@ fn one_budget_spans_several_validations() {
 fn real_chain_shapes_use_one_verification_per_rrset() {
     // KSK/ZSK split in every zone, and a rollover (a second key signing everything, its RRSIG
     // first) in the organisation's zone and the TLD.
-    let zones = split_zones();
+    let zones = p256_root_split_zones();
     let plain = validate(zones, &build(zones, &spec()));
     assert!(plain.is_secure(), "{:?}", plain.reason);
     let rollover = spec()
