@@ -187,3 +187,21 @@ impl Classify for RetrieveError {
         }
     }
 }
+
+/// An I/O error as a short phrase for a one-line message: the common kinds in words, any other
+/// as the system says it, without the " (os error N)" suffix.
+pub fn io_reason(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::NotFound => "no such file or directory".into(),
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        ErrorKind::IsADirectory => "is a directory".into(),
+        ErrorKind::ConnectionRefused => "connection refused".into(),
+        _ => without_os_error(&error.to_string()).to_string(),
+    }
+}
+
+/// A system error's text without the " (os error N)" suffix Rust appends.
+pub fn without_os_error(text: &str) -> &str {
+    text.find(" (os error").map_or(text, |at| &text[..at])
+}

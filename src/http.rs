@@ -568,11 +568,7 @@ fn reason(e: &reqwest::Error) -> String {
     while let Some(next) = source.source() {
         source = next;
     }
-    let text = source.to_string();
-    match text.find(" (os error") {
-        Some(at) => text[..at].to_string(),
-        None => text,
-    }
+    crate::error::without_os_error(&source.to_string()).to_string()
 }
 
 #[cfg(test)]

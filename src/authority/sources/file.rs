@@ -62,15 +62,7 @@ pub(crate) fn read_token_file(
 /// An I/O error without its "(os error N)" suffix.
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         std::io::ErrorKind::InvalidData => "not UTF-8 text".into(),
-        _ => {
-            let text = e.to_string();
-            text.split(" (os error")
-                .next()
-                .unwrap_or_default()
-                .to_string()
-        }
+        _ => crate::error::io_reason(e),
     }
 }

@@ -80,16 +80,9 @@ fn ignored_note(ignored: u32, last: &Option<String>) -> String {
 /// An I/O error without the "(os error N)" suffix, lower-case as the rest of our messages.
 pub(super) fn io_text(e: &io::Error) -> String {
     match e.kind() {
-        io::ErrorKind::ConnectionRefused => "connection refused".into(),
         io::ErrorKind::ConnectionReset => "connection reset by the server".into(),
         io::ErrorKind::UnexpectedEof => "the server closed the connection early".into(),
-        _ => {
-            let text = e.to_string();
-            match text.find(" (os error") {
-                Some(at) => text[..at].to_string(),
-                None => text,
-            }
-        }
+        _ => crate::error::io_reason(e),
     }
 }
 
