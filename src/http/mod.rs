@@ -16,10 +16,15 @@
 //! - **Bodies** are read up to a limit chosen per request; redirects are never followed.
 
 use reqwest::blocking::{Client, RequestBuilder};
-use std::net::Ipv6Addr;
 use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
-use url::{Host, Url};
+use url::Url;
+
+mod proxy;
+mod urls;
+
+pub use proxy::ProxySettings;
+pub use urls::{is_local_or_metadata, is_loopback, redact, require_secure, scrub};
 
 /// Installs rustls' ring crypto provider as the process default, once.
 ///
@@ -162,139 +167,6 @@ fn describe(failure: TransportFailure, url: &str) -> String {
         TransportFailure::Connect => format!("cannot connect to {url}"),
         TransportFailure::Certificate => format!("the TLS certificate of {url} is not valid"),
         TransportFailure::Other => format!("request to {url} failed"),
-    }
-}
-
-/// The URL as it may be shown: without userinfo (`user:password@`), which is a credential.
-pub fn redact(url: &Url) -> String {
-    let mut shown = url.clone();
-    if !shown.username().is_empty() || shown.password().is_some() {
-        let _ = shown.set_username("");
-        let _ = shown.set_password(None);
-    }
-    shown.to_string()
-}
-
-/// `text` (an answer from a server, about to be shown) with every secret sent in the same
-/// exchange replaced by `<redacted>`, in the forms a server may reflect it: as sent, form- or
-/// percent-encoded. A server that echoes request headers or bodies into its error text then
-/// shows nothing secret. Secrets shorter than 4 bytes are not searched for (they would match
-/// ordinary text).
-pub fn scrub(text: &str, secrets: &[&str]) -> String {
-    let mut out = text.to_string();
-    for secret in secrets.iter().filter(|s| s.len() >= 4) {
-        let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        let percent = form.replace('+', "%20");
-        for variant in [secret.to_string(), form, percent] {
-            if out.contains(&variant) {
-                out = out.replace(&variant, "<redacted>");
-            }
-        }
-    }
-    out
-}
-
-/// Whether `url` names a destination that never leaves the machine or its link: loopback
-/// (localhost, 127.0.0.0/8, ::1).
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Domain(name)) => {
-            name.eq_ignore_ascii_case("localhost")
-                || name.to_ascii_lowercase().ends_with(".localhost")
-        }
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
-
-/// Whether `url` names a loopback, link-local (169.254.0.0/16, fe80::/10) or cloud metadata
-/// destination (`metadata.google.internal`, AWS's `fd00:ec2::254`): places a proxy must never
-/// see, since their answers are credentials.
-pub fn is_local_or_metadata(url: &Url) -> bool {
-    const AWS_IMDS_V6: Ipv6Addr = Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254);
-    if is_loopback(url) {
-        return true;
-    }
-    match url.host() {
-        Some(Host::Domain(name)) => {
-            let name = name.trim_end_matches('.').to_ascii_lowercase();
-            name == "metadata.google.internal" || name == "metadata"
-        }
-        Some(Host::Ipv4(ip)) => ip.is_link_local(),
-        Some(Host::Ipv6(ip)) => ip.is_unicast_link_local() || ip == AWS_IMDS_V6,
-        None => false,
-    }
-}
-
-/// Refuses plain HTTP except to loopback hosts (localhost, 127.0.0.0/8, ::1), where nothing
-/// leaves the machine; any other scheme is refused too.
-pub fn require_secure(url: &Url) -> Result<(), HttpError> {
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if is_loopback(url) => Ok(()),
-        _ => Err(HttpError::Insecure { url: redact(url) }),
-    }
-}
-
-/// The proxy configuration, read by the caller from the environment (`HTTPS_PROXY`,
-/// `ALL_PROXY`, `NO_PROXY`, upper or lower case). `HTTP_PROXY` is ignored on purpose: plain
-/// HTTP never goes through a proxy.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ProxySettings {
-    /// The proxy for `https` URLs.
-    pub https: Option<Url>,
-    /// Host names (and their subdomains) reached directly; `*` means all.
-    pub no_proxy: Vec<String>,
-}
-
-impl ProxySettings {
-    /// Reads the settings through `var` (a lookup in an environment snapshot). Unparsable proxy
-    /// URLs are ignored, as curl does with an empty one.
-    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
-        let first = |names: &[&str]| {
-            names
-                .iter()
-                .find_map(|name| var(name).filter(|v| !v.trim().is_empty()))
-        };
-        let https =
-            first(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]).and_then(|text| {
-                let text = text.trim();
-                // curl's rule: a proxy without a scheme is an http proxy.
-                let text = if text.contains("://") {
-                    text.to_string()
-                } else {
-                    format!("http://{text}")
-                };
-                Url::parse(&text).ok()
-            });
-        let no_proxy = first(&["NO_PROXY", "no_proxy"])
-            .map(|text| {
-                text.split(',')
-                    .map(|entry| entry.trim().trim_start_matches('.').to_ascii_lowercase())
-                    .filter(|entry| !entry.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
-        Self { https, no_proxy }
-    }
-
-    /// The proxy a request to `url` goes through: none for plain `http`, for loopback,
-    /// link-local and metadata destinations, and for hosts in `NO_PROXY`.
-    pub fn proxy_for(&self, url: &Url) -> Option<&Url> {
-        let proxy = self.https.as_ref()?;
-        if url.scheme() != "https" || is_local_or_metadata(url) {
-            return None;
-        }
-        let host = url
-            .host_str()?
-            .trim_matches(['[', ']'])
-            .to_ascii_lowercase();
-        let excluded = self
-            .no_proxy
-            .iter()
-            .any(|entry| entry == "*" || host == *entry || host.ends_with(&format!(".{entry}")));
-        (!excluded).then_some(proxy)
     }
 }
 
@@ -572,74 +444,4 @@ fn reason(e: &reqwest::Error) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn url(text: &str) -> Url {
-        Url::parse(text).unwrap()
-    }
-
-    #[test]
-    fn redact_drops_userinfo() {
-        assert_eq!(
-            redact(&url("https://alice:s3cr3t@host.example/p?q")),
-            "https://host.example/p?q"
-        );
-        assert_eq!(
-            redact(&url("https://host.example/")),
-            "https://host.example/"
-        );
-    }
-
-    #[test]
-    fn scrub_removes_secrets_as_sent_and_encoded() {
-        let text = "bad client_secret=a%2Fb+c&x, Bearer eyJ.x.y, a/b c";
-        assert_eq!(
-            scrub(text, &["a/b c", "eyJ.x.y", "no"]),
-            "bad client_secret=<redacted>&x, Bearer <redacted>, <redacted>"
-        );
-    }
-
-    #[test]
-    fn proxies_only_https_to_remote_hosts() {
-        let settings = ProxySettings::from_vars(|name| match name {
-            "HTTP_PROXY" | "https_proxy" => Some("proxy.example:3128".into()),
-            "NO_PROXY" => Some(".internal.example, other.example".into()),
-            _ => None,
-        });
-        let proxied = |text: &str| settings.proxy_for(&url(text)).is_some();
-        assert!(proxied("https://authority.example/x"));
-        for direct in [
-            "http://authority.example/x",
-            "https://127.0.0.1:8443/x",
-            "https://localhost/x",
-            "https://[::1]/x",
-            "https://169.254.169.254/metadata",
-            "http://metadata.google.internal/computeMetadata",
-            "https://[fe80::1]/x",
-            "https://a.internal.example/x",
-            "https://other.example/x",
-        ] {
-            assert!(!proxied(direct), "{direct}");
-        }
-    }
-
-    #[test]
-    fn http_proxy_alone_proxies_nothing() {
-        let settings = ProxySettings::from_vars(|name| {
-            (name == "HTTP_PROXY" || name == "http_proxy").then(|| "http://proxy:1".into())
-        });
-        assert_eq!(settings.proxy_for(&url("https://authority.example/")), None);
-    }
-
-    #[test]
-    fn only_200_is_success() {
-        for (status, ok) in [(200, true), (204, false), (206, false), (302, false)] {
-            let reply = Reply {
-                status,
-                ..Reply::default()
-            };
-            assert_eq!(reply.is_success(), ok, "{status}");
-        }
-    }
-}
+mod tests;
