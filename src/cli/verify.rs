@@ -9,6 +9,7 @@ use super::io;
 use super::text::escape;
 use super::ui::Ui;
 use super::values::{self, TimeArg};
+use kliento::dnssec::TrustAnchor;
 use kliento::report::{CheckId, Outcome, Verdict};
 use kliento::time::Timestamp;
 use kliento::token::bundle::TokenVerification;
@@ -84,37 +85,48 @@ pub struct Input {
 }
 
 impl VerificationArgs {
-    /// The verification instant: `--at`, or the run's instant.
-    pub fn at(&self, context: &Context) -> Result<Timestamp, Failure> {
-        let now = context.now;
+    /// Resolves the instant, the anchors and the input encoding before any input is read.
+    pub fn resolve(&self, context: &Context) -> Result<Verification, Failure> {
         let at = match self.at {
             Some(at) => at
-                .resolve(now)
+                .resolve(context.now)
                 .map_err(|e| Failure::usage(format!("--at: {e}")))?,
-            None => now,
+            None => context.now,
         };
-        Ok(at)
+        Ok(Verification {
+            at,
+            anchors: load_anchors(self.trust_anchors.as_deref())?,
+            forced: self.input_format.map(|f| match f {
+                InputFormat::Der => BundleEncoding::Der,
+                InputFormat::Base64 => BundleEncoding::Base64,
+                InputFormat::Header => BundleEncoding::Header,
+            }),
+        })
     }
+}
 
+/// How `verify` and `inspect` check a bundle, resolved from their flags.
+pub struct Verification {
+    at: Timestamp,
+    anchors: Vec<TrustAnchor>,
+    forced: Option<BundleEncoding>,
+}
+
+impl Verification {
     /// Reads and decodes the bundle; an undecodable one is reported, not failed.
     pub fn read(&self, input: Option<&Path>) -> Result<Input, Failure> {
         // At most the largest encoded bundle plus one byte is read: more is malformed.
         let raw = io::read_bounded(input.unwrap_or(Path::new("-")), encoding::MAX_INPUT_SIZE)?;
-        let forced = self.input_format.map(|f| match f {
-            InputFormat::Der => BundleEncoding::Der,
-            InputFormat::Base64 => BundleEncoding::Base64,
-            InputFormat::Header => BundleEncoding::Header,
-        });
         let Some(raw) = raw else {
             let error = encoding::BundleInputError::InputTooLarge;
             return Ok(Input {
-                encoding: forced,
+                encoding: self.forced,
                 size: encoding::MAX_INPUT_SIZE + 1,
                 bundle: Err(error.to_string()),
                 hint: error.hint(),
             });
         };
-        Ok(match TokenBundle::from_input(&raw, forced) {
+        Ok(match TokenBundle::from_input(&raw, self.forced) {
             Ok((encoding, bundle)) => Input {
                 encoding: Some(encoding),
                 size: raw.len(),
@@ -122,7 +134,7 @@ impl VerificationArgs {
                 hint: None,
             },
             Err(Malformed(e)) => Input {
-                encoding: forced,
+                encoding: self.forced,
                 size: raw.len(),
                 bundle: Err(e.to_string()),
                 hint: e.hint(),
@@ -130,16 +142,14 @@ impl VerificationArgs {
         })
     }
 
-    /// Verifies decoded bundle bytes for an audience (none: the audience is not checked).
+    /// Verifies a decoded bundle for an audience (none: the audience is not checked).
     pub fn verify(
         &self,
-        context: &Context,
         bundle: &TokenBundle,
         audience: Option<&str>,
         mode: Mode,
-    ) -> Result<TokenVerification, Failure> {
-        let verifier = Verifier::with_trust_anchors(load_anchors(self.trust_anchors.as_deref())?);
-        Ok(verifier.check(bundle, audience, self.at(context)?, mode))
+    ) -> TokenVerification {
+        Verifier::with_trust_anchors(self.anchors.clone()).check(bundle, audience, self.at, mode)
     }
 
     /// Says when the DNSSEC check failed because the chain was made under another root than
@@ -149,10 +159,7 @@ impl VerificationArgs {
             verification.report().outcome(CheckId::Dnssec),
             Some(Outcome::Failed(_))
         );
-        if dnssec_failed
-            && let Ok(anchors) = load_anchors(self.trust_anchors.as_deref())
-            && foreign_root(verification.findings().chain.as_ref(), &anchors)
-        {
+        if dnssec_failed && foreign_root(verification.findings().chain.as_ref(), &self.anchors) {
             ui.hint(hints::FOREIGN_ROOT);
         }
     }
@@ -160,7 +167,8 @@ impl VerificationArgs {
 
 /// Verifies and prints the verdict.
 pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<Verdict, Failure> {
-    let input = args.verification.read(args.input.as_deref())?;
+    let checker = args.verification.resolve(context)?;
+    let input = checker.read(args.input.as_deref())?;
     let bytes = match input.bundle {
         Ok(bytes) => bytes,
         Err(reason) => {
@@ -175,10 +183,8 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<Verdict, Failure> {
             return Ok(verdict);
         }
     };
-    let verification =
-        args.verification
-            .verify(context, &bytes, Some(&args.audience), Mode::FirstFailure)?;
-    args.verification.hint_foreign_root(ui, &verification);
+    let verification = checker.verify(&bytes, Some(&args.audience), Mode::FirstFailure);
+    checker.hint_foreign_root(ui, &verification);
     match (verification.verdict(), verification.verified()) {
         (Verdict::Valid, Some(verified)) => {
             let subject = &verified.subject_id;

@@ -54,19 +54,15 @@ pub struct Args {
 
 /// Inspects the bundle.
 pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<Verdict, Failure> {
-    let input = args.verification.read(args.input.as_deref())?;
+    let checker = args.verification.resolve(context)?;
+    let input = checker.read(args.input.as_deref())?;
     let encoding = input.encoding.map(encoding_name);
     let verification = match &input.bundle {
-        Ok(bytes) => Some(args.verification.verify(
-            context,
-            bytes,
-            args.audience.as_deref(),
-            Mode::Diagnose,
-        )?),
+        Ok(bytes) => Some(checker.verify(bytes, args.audience.as_deref(), Mode::Diagnose)),
         Err(_) => None,
     };
     if let Some(verification) = &verification {
-        args.verification.hint_foreign_root(ui, verification);
+        checker.hint_foreign_root(ui, verification);
     }
     let view = View::new(&input, encoding, verification.as_ref());
     if ui.json() {
