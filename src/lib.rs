@@ -36,6 +36,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod keys;
+pub mod new_file;
 pub mod report;
 pub mod time;
 pub mod token;

@@ -15,6 +15,7 @@
 
 use super::failure::Failure;
 use super::io::{self, FileMode};
+use kliento::new_file;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -204,13 +205,7 @@ pub fn write_all(outputs: &[(&Destination, &[u8])]) -> Result<(), Failure> {
     for (destination, bytes) in outputs {
         if let Kind::File { target, .. } = &destination.kind {
             let temporary = temporary_path(target);
-            let written = (|| {
-                let mut file = create_new(&temporary, destination.mode.secret)?;
-                file.write_all(bytes)?;
-                file.sync_all()
-            })();
-            if let Err(e) = written {
-                let _ = fs::remove_file(&temporary);
+            if let Err(e) = new_file::write_new(&temporary, bytes, destination.mode.secret) {
                 discard(&staged);
                 return Err(write_failure(destination, &e));
             }
@@ -332,25 +327,6 @@ fn temporary_path(path: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.kliento-{}.tmp", std::process::id()))
-}
-
-#[cfg(unix)]
-fn create_new(path: &Path, secret: bool) -> std::io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    if secret {
-        options.mode(0o600);
-    }
-    options.open(path)
-}
-
-#[cfg(not(unix))]
-fn create_new(path: &Path, _secret: bool) -> std::io::Result<fs::File> {
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
 }
 
 /// Checks the directory of `completions -o DIR` / `man -o DIR`: it may be missing (it is then
