@@ -3,7 +3,7 @@
 
 use crate::support::http::{Answer, HttpServer};
 use crate::support::kliento;
-use crate::support::peers::{SAMPLE_JWT, jwt_file, outer_bundle};
+use crate::support::peers::{SAMPLE_JWT, assert_no_secrets, jwt_file, outer_bundle};
 use assert_cmd::Command;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -13,17 +13,6 @@ const BUNDLE_TYPE: &str = "application/vnd.veraid.signature-bundle";
 
 fn stderr_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// Asserts that none of `secrets` appears on stderr.
-fn assert_no_secrets(stderr: &str, secrets: &[&str]) {
-    for secret in secrets {
-        assert!(!secret.is_empty());
-        assert!(
-            !stderr.contains(secret),
-            "a secret leaked to stderr: {stderr}"
-        );
-    }
 }
 
 fn exchange_url(server: &HttpServer) -> String {
@@ -405,7 +394,7 @@ fn github_sends_url_encoded_audience_and_request_token() {
             .contains("authorization: bearer request-token-value\r\n")
     );
     assert_no_secrets(
-        &stderr_of(&output),
+        stderr_of(&output),
         &[
             "request-token-value",
             SAMPLE_JWT,

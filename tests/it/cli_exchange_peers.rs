@@ -5,7 +5,7 @@
 
 use crate::support::gate::root;
 use crate::support::kliento;
-use crate::support::peers::{Peers, peers};
+use crate::support::peers::{Peers, assert_no_secrets, peers};
 use assert_cmd::Command;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -13,18 +13,6 @@ use kliento::veraid::bundle::SignatureBundle;
 use predicates::prelude::*;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
-
-/// Asserts that none of `secrets` appears on stderr.
-fn assert_no_secrets(stderr: &[u8], secrets: &[&str]) {
-    let stderr = String::from_utf8_lossy(stderr);
-    for secret in secrets {
-        assert!(!secret.is_empty());
-        assert!(
-            !stderr.contains(secret),
-            "a secret leaked to stderr: {stderr}"
-        );
-    }
-}
 
 /// Decodes the base64 bundle printed on stdout and checks it is a signature bundle.
 fn bundle_from_stdout(stdout: &[u8]) -> (String, SignatureBundle) {

@@ -7,29 +7,19 @@ use crate::support::http::{Answer, HttpServer};
 use crate::support::peers::jwt_file;
 use crate::support::{kliento, temp_dir, write};
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const AUDIENCE: &str = "https://api.example.com";
 
-/// The organisation fixture, with this file's helpers.
-struct Setup(Org);
-
-impl std::ops::Deref for Setup {
-    type Target = Org;
-    fn deref(&self) -> &Org {
-        &self.0
-    }
+/// This file's steps on the organisation fixture.
+trait RuleSteps {
+    /// `issue token` for example.com with the key, chain and anchors, plus `extra`.
+    fn issue_cmd(&self, extra: &[&str]) -> assert_cmd::Command;
+    fn issue(&self, extra: &[&str]) -> Vec<u8>;
+    fn check(&self, command: &str, input: &Path, extra: &[&str]) -> std::process::Output;
 }
 
-impl Setup {
-    fn new() -> Self {
-        Self(Org::new())
-    }
-
-    fn for_domain(domain: &str, extra: &[&str]) -> Self {
-        Self(Org::for_domain(domain, extra))
-    }
-
+impl RuleSteps for Org {
     /// `issue token` for example.com with the key, chain and anchors, plus `extra`.
     fn issue_cmd(&self, extra: &[&str]) -> assert_cmd::Command {
         let mut command = kliento();
@@ -53,7 +43,7 @@ impl Setup {
             .clone()
     }
 
-    fn check(&self, command: &str, input: &PathBuf, extra: &[&str]) -> std::process::Output {
+    fn check(&self, command: &str, input: &Path, extra: &[&str]) -> std::process::Output {
         kliento()
             .arg(command)
             .arg(input)
@@ -78,7 +68,7 @@ fn assert_no_raw_controls(what: &str, output: &str) {
 
 #[test]
 fn untrusted_strings_are_escaped_in_text_output() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let audience = "https://api.example.com/\u{1b}]0;owned\u{7}";
     let bundle = setup.issue(&[
         "--audience",
@@ -201,7 +191,7 @@ fn exchange_details_are_text_not_debug_formats() {
 }
 
 /// `issue token` for example.com over `chain` with `extra` flags, writing `out` in the setup.
-fn issue_over(setup: &Setup, chain: &PathBuf, out: &str, extra: &[&str]) -> std::process::Output {
+fn issue_over(setup: &Org, chain: &PathBuf, out: &str, extra: &[&str]) -> std::process::Output {
     kliento()
         .args([
             "issue",
@@ -223,7 +213,7 @@ fn issue_over(setup: &Setup, chain: &PathBuf, out: &str, extra: &[&str]) -> std:
 }
 
 /// Asserts a refusal: exit 1, the failing check named, a hint, and no file written.
-fn assert_refused(setup: &Setup, output: &std::process::Output, out: &str, check: &str) {
+fn assert_refused(setup: &Org, output: &std::process::Output, out: &str, check: &str) {
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains(check), "{check} not named: {stderr}");
@@ -236,18 +226,18 @@ fn assert_refused(setup: &Setup, output: &std::process::Output, out: &str, check
 
 #[test]
 fn issue_token_refuses_a_bundle_that_would_not_verify_at_its_start() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let anchors = setup.path("root.ds");
     let anchors = ["--trust-anchors", anchors.to_str().unwrap()];
 
     // A chain for another domain.
-    let org = Setup::for_domain("example.org", &[]);
+    let org = Org::for_domain("example.org", &[]);
     std::fs::copy(org.path("chain.der"), setup.path("org-chain.der")).unwrap();
     let output = issue_over(&setup, &setup.path("org-chain.der"), "a.b64", &[]);
     assert_refused(&setup, &output, "a.b64", "txt-record");
 
     // A chain whose TXT record names another key.
-    let other = Setup::new();
+    let other = Org::new();
     let output = issue_over(&setup, &other.path("chain.der"), "b.b64", &[]);
     assert_refused(&setup, &output, "b.b64", "txt-record");
 
@@ -347,7 +337,7 @@ fn issue_token_refuses_a_bundle_that_would_not_verify_at_its_start() {
 
 #[test]
 fn issue_token_over_a_test_chain_needs_it_secure_from_its_own_root() {
-    let setup = Setup::new();
+    let setup = Org::new();
     // No --trust-anchors: the IANA anchors do not hold the test root; the chain is checked
     // from its own root, and the command says verifiers will need its anchors.
     let output = issue_over(&setup, &setup.path("chain.der"), "t.b64", &[]);
@@ -393,7 +383,7 @@ fn issue_token_over_a_test_chain_needs_it_secure_from_its_own_root() {
 
 #[test]
 fn issue_token_reports_the_times_it_signed() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let output = setup
         .issue_cmd(&["--audience", AUDIENCE, "--format", "json"])
         .output()
@@ -415,7 +405,7 @@ fn issue_token_reports_the_times_it_signed() {
 
 #[test]
 fn domains_are_normalised_to_lower_case() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let output = kliento()
         .args([
             "issue",
@@ -464,7 +454,7 @@ fn domains_are_normalised_to_lower_case() {
 
 #[test]
 fn empty_user_names_are_refused() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let output = setup
         .issue_cmd(&["--audience", AUDIENCE, "--user", ""])
         .output()
@@ -489,7 +479,7 @@ fn empty_user_names_are_refused() {
 
 #[test]
 fn a_chain_under_foreign_anchors_gets_a_trust_anchors_hint() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let file = write(
         setup.dir.path(),
         "t.b64",
@@ -514,7 +504,7 @@ fn a_chain_under_foreign_anchors_gets_a_trust_anchors_hint() {
 
 #[test]
 fn issue_certificates_refuse_what_would_not_verify() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let org_cert = |out: &str, extra: &[&str]| {
         kliento()
             .args(["issue", "org-cert", "--domain", "example.com", "--key"])
@@ -672,7 +662,7 @@ fn keygen_note_names_every_file_written() {
 
 #[test]
 fn inspect_labels_the_member_key_by_its_size() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let dir = setup.dir.path();
     setup.member("alice", "member.pem");
     let anchors = setup.path("root.ds");

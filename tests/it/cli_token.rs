@@ -11,21 +11,14 @@ use std::path::Path;
 
 const AUDIENCE: &str = "https://api.example.com";
 
-/// The organisation fixture, with this file's helpers.
-struct Setup(Org);
-
-impl std::ops::Deref for Setup {
-    type Target = Org;
-    fn deref(&self) -> &Org {
-        &self.0
-    }
+/// This file's steps on the organisation fixture.
+trait TokenSteps {
+    /// `issue token` with the organisation key and chain, plus `extra` arguments.
+    fn issue(&self, extra: &[&str]) -> Vec<u8>;
+    fn verify(&self, input: &Path, extra: &[&str]) -> assert_cmd::assert::Assert;
 }
 
-impl Setup {
-    fn new() -> Self {
-        Self(Org::new())
-    }
-
+impl TokenSteps for Org {
     /// `issue token` with the organisation key and chain, plus `extra` arguments.
     fn issue(&self, extra: &[&str]) -> Vec<u8> {
         kliento()
@@ -67,7 +60,7 @@ fn json_of(output: &[u8]) -> Value {
 
 #[test]
 fn quickstart_issues_a_token_that_verifies_with_its_claims() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let bundle = setup.issue(&[
         "--user",
         "alice",
@@ -95,7 +88,7 @@ fn quickstart_issues_a_token_that_verifies_with_its_claims() {
 
 #[test]
 fn bots_are_the_default_subject_and_claims_may_be_empty() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let file = write(setup.dir.path(), "token.b64", setup.issue(&[]));
     let output = setup
         .verify(&file, &["--format", "json"])
@@ -111,7 +104,7 @@ fn bots_are_the_default_subject_and_claims_may_be_empty() {
 
 #[test]
 fn member_signatures_verify_as_the_member() {
-    let setup = Setup::new();
+    let setup = Org::new();
     setup.member("alice", "alice.pem");
     let bundle = setup.member_token("alice", "alice.pem", &[]);
     let file = write(setup.dir.path(), "member.b64", bundle);
@@ -136,7 +129,7 @@ fn member_signatures_verify_as_the_member() {
 
 #[test]
 fn verify_reads_der_base64_header_and_stdin() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let der = setup.issue(&["--encoding", "der"]);
     let base64 = STANDARD.encode(&der);
     let inputs: Vec<(&str, Vec<u8>)> = vec![
@@ -173,7 +166,7 @@ fn verify_reads_der_base64_header_and_stdin() {
 
 #[test]
 fn an_invalid_bundle_answers_invalid_with_exit_1() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let file = write(
         setup.dir.path(),
         "token.b64",
@@ -220,7 +213,7 @@ fn an_invalid_bundle_answers_invalid_with_exit_1() {
 
 #[test]
 fn a_malformed_bundle_answers_malformed_with_exit_3() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         (
             "junk.txt",
@@ -261,7 +254,7 @@ fn a_malformed_bundle_answers_malformed_with_exit_3() {
 
 #[test]
 fn inspect_shows_every_part_and_check_and_exits_0_when_decoded() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let file = write(
         setup.dir.path(),
         "token.b64",
@@ -330,7 +323,7 @@ fn inspect_shows_every_part_and_check_and_exits_0_when_decoded() {
 
 #[test]
 fn inspect_without_audience_says_the_audience_was_not_checked_in_text_and_json_alike() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let file = write(
         setup.dir.path(),
         "token.b64",
@@ -364,7 +357,7 @@ fn inspect_without_audience_says_the_audience_was_not_checked_in_text_and_json_a
 
 #[test]
 fn inspect_json_has_every_key_whatever_fails() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let valid = setup.issue(&["--user", "alice"]);
     let der = STANDARD
         .decode(String::from_utf8(valid.clone()).unwrap().trim())
@@ -404,7 +397,7 @@ fn inspect_json_has_every_key_whatever_fails() {
 
 #[test]
 fn inspect_json_gives_the_dnssec_walk_as_data() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let file = write(
         setup.dir.path(),
         "token.b64",
@@ -437,7 +430,7 @@ fn inspect_json_gives_the_dnssec_walk_as_data() {
 
 #[test]
 fn inspect_verbose_shows_the_dnssec_walk() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let file = write(setup.dir.path(), "token.b64", setup.issue(&[]));
     kliento()
         .args(["-v", "inspect"])
@@ -452,7 +445,7 @@ fn inspect_verbose_shows_the_dnssec_walk() {
 
 #[test]
 fn issue_token_rejects_bad_flags_as_usage_errors() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let base = |cmd: &mut assert_cmd::Command| {
         cmd.args([
             "issue",
@@ -499,7 +492,7 @@ fn issue_token_rejects_bad_flags_as_usage_errors() {
 
 #[test]
 fn issue_token_reports_unreadable_inputs() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let junk = write(setup.dir.path(), "junk.der", b"junk");
     kliento()
         .args([
@@ -537,7 +530,7 @@ fn issue_token_reports_unreadable_inputs() {
 
 #[test]
 fn der_bundles_are_never_written_to_a_terminal_and_files_are_private() {
-    let setup = Setup::new();
+    let setup = Org::new();
     let out = setup.path("token.der");
     setup.issue(&["--encoding", "der", "-o", out.to_str().unwrap()]);
     #[cfg(unix)]

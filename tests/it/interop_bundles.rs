@@ -544,40 +544,13 @@ fn tamper(path: &Path, from: &[u8], to: &[u8]) -> PathBuf {
 /// A kliento bundle bound to another service: the library signs it (the CLI only issues
 /// Kliento-bound bundles) with the CLI-made key, certificate and chain.
 fn kliento_bundle_for_service(org: &KlientoOrg, at: Timestamp, service: &str) -> PathBuf {
-    use kliento::dnssec::DnssecChain;
-    use kliento::keys::RsaKey;
-    use kliento::veraid::bundle::SignatureBundle;
-    use kliento::veraid::certificate::Certificate;
-    use kliento::veraid::member::Member;
-    use kliento::veraid::signature::{self, SignOptions, SignatureMetadata};
-
-    let read = |name: &str| std::fs::read(org.dir.join(name)).unwrap();
-    let key = RsaKey::from_bytes(&read("org.pem"))
-        .and_then(RsaKey::into_private)
-        .unwrap();
-    let certificate = Certificate::from_bytes(&read("org.crt")).unwrap();
-    let chain: Vec<Vec<u8>> = DnssecChain::from_der(&read("chain.der"))
-        .unwrap()
-        .messages()
-        .map(<[u8]>::to_vec)
-        .collect();
-    let member = Member::from_name("alice").unwrap();
-    let metadata = SignatureMetadata {
-        service: service.parse().unwrap(),
-        start: at - 1.minute(),
-        end: at + 10.minutes(),
-    };
-    let options = SignOptions {
-        encapsulate: true,
-        ..SignOptions::default()
-    };
-    let token = format!(r#"{{"audience":"{AUDIENCE}"}}"#);
-    let signer = signature::Signer::Organisation {
-        certificate: &certificate,
-        attribution: &member,
-    };
-    let signed = signature::sign(token.as_bytes(), &metadata, signer, &key, &options).unwrap();
-    let bundle = SignatureBundle::encode(&chain, certificate.to_der(), &signed).unwrap();
+    let bundle = crate::support::fixture::bundle_for_service(
+        &org.dir,
+        service,
+        at - 1.minute(),
+        at + 10.minutes(),
+        AUDIENCE,
+    );
     write(&org.dir, "service.der", bundle)
 }
 

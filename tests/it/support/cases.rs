@@ -5,9 +5,9 @@
 //! Each case names the test it belongs to; the module declares those tests with `cases!`
 //! (tests/it/main.rs), so that `cargo test NAME` selects them as before.
 //!
-//! In arguments and environment values, `{examples}` stands for the repository's examples/
-//! directory, `{missing}` for a path in a fresh temporary directory that does not exist, and
-//! `{version}` (in expected outputs too) for the package version.
+//! Each case runs in a fresh temporary directory. In arguments, environment values and expected
+//! outputs, `{examples}` stands for the repository's examples/ directory and `{version}` for the
+//! package version.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -88,22 +88,20 @@ pub fn all_claimed(module: &str, tests: &[&str]) {
     }
 }
 
-fn expand(text: &str, missing: &std::path::Path) -> String {
+fn expand(text: &str) -> String {
     let examples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
     text.replace("{examples}", &examples.display().to_string())
-        .replace("{missing}", &missing.display().to_string())
         .replace("{version}", env!("CARGO_PKG_VERSION"))
 }
 
 impl Case {
     fn run(&self, what: &str) {
         let dir = super::temp_dir();
-        let missing = dir.path().join("missing");
         let mut command = super::kliento();
         command.current_dir(dir.path());
-        command.args(self.args.iter().map(|a| expand(a, &missing)));
+        command.args(self.args.iter().map(|a| expand(a)));
         for (name, value) in &self.env {
-            command.env(name, expand(value, &missing));
+            command.env(name, expand(value));
         }
         if let Some(stdin) = &self.stdin {
             command.write_stdin(stdin.clone());
@@ -116,7 +114,7 @@ impl Case {
             self.args
         );
         assert_eq!(output.status.code(), Some(self.status), "status; {shown}");
-        let expected = |text: &String| expand(text, &missing);
+        let expected = |text: &String| expand(text);
         if let Some(exact) = &self.stdout {
             assert_eq!(stdout, expected(exact), "stdout; {shown}");
         }

@@ -1,7 +1,7 @@
 //! Fixtures made with the CLI itself: an organisation on a test DNSSEC chain, and its members.
 
 use super::{kliento, temp_dir};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// An organisation key (`org.pem`), a test chain for its domain (`chain.der`, Ed25519 zones)
 /// and the chain's trust anchors (`root.ds`), in a temporary directory.
@@ -104,4 +104,50 @@ impl Org {
             .stdout
             .clone()
     }
+}
+
+/// A token bundle for `audience` bound to `service`, valid from `start` to `end`, signed by the
+/// organisation for alice with the CLI-made `org.pem`, `org.crt` and `chain.der` of `dir`: the
+/// library signs it, as the CLI only issues bundles bound to Kliento's service.
+pub fn bundle_for_service(
+    dir: &Path,
+    service: &str,
+    start: jiff::Timestamp,
+    end: jiff::Timestamp,
+    audience: &str,
+) -> Vec<u8> {
+    use kliento::dnssec::DnssecChain;
+    use kliento::keys::RsaKey;
+    use kliento::veraid::bundle::SignatureBundle;
+    use kliento::veraid::certificate::Certificate;
+    use kliento::veraid::member::Member;
+    use kliento::veraid::signature::{self, SignOptions, SignatureMetadata};
+
+    let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
+    let key = RsaKey::from_bytes(&read("org.pem"))
+        .and_then(RsaKey::into_private)
+        .unwrap();
+    let certificate = Certificate::from_bytes(&read("org.crt")).unwrap();
+    let chain: Vec<Vec<u8>> = DnssecChain::from_der(&read("chain.der"))
+        .unwrap()
+        .messages()
+        .map(<[u8]>::to_vec)
+        .collect();
+    let member = Member::from_name("alice").unwrap();
+    let metadata = SignatureMetadata {
+        service: service.parse().unwrap(),
+        start,
+        end,
+    };
+    let options = SignOptions {
+        encapsulate: true,
+        ..SignOptions::default()
+    };
+    let token = format!(r#"{{"audience":"{audience}"}}"#);
+    let signer = signature::Signer::Organisation {
+        certificate: &certificate,
+        attribution: &member,
+    };
+    let signed = signature::sign(token.as_bytes(), &metadata, signer, &key, &options).unwrap();
+    SignatureBundle::encode(&chain, certificate.to_der(), &signed).unwrap()
 }

@@ -3,11 +3,11 @@
 
 use serde_json::{Value, json};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 fn interop_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop")
+    super::gate::root().join("tests/interop")
 }
 
 /// Runs `node oracle.mjs <command>` over `cases` and returns one result per case.

@@ -7,6 +7,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 
+/// Asserts that none of `secrets` appears on `stderr`.
+pub fn assert_no_secrets(stderr: impl AsRef<[u8]>, secrets: &[&str]) {
+    let stderr = String::from_utf8_lossy(stderr.as_ref());
+    for secret in secrets {
+        assert!(!secret.is_empty());
+        assert!(
+            !stderr.contains(secret),
+            "a secret leaked to stderr: {stderr}"
+        );
+    }
+}
+
 /// The running node peers and what they printed.
 pub struct Peers {
     /// Kept open: the peers exit when it closes, i.e. when the test process ends.

@@ -247,41 +247,14 @@ impl Bundles {
 /// A bundle bound to VeraId's test service instead of Kliento's: the library signs it (the CLI
 /// only issues Kliento-bound bundles) with the CLI-made key, certificate and chain.
 fn wrong_service(dir: &Path) -> Vec<u8> {
-    use kliento::dnssec::DnssecChain;
-    use kliento::keys::RsaKey;
-    use kliento::veraid::bundle::SignatureBundle;
-    use kliento::veraid::certificate::Certificate;
-    use kliento::veraid::member::Member;
-    use kliento::veraid::signature::{self, SignOptions, SignatureMetadata};
-
-    let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
-    let key = RsaKey::from_bytes(&read("org.pem"))
-        .and_then(RsaKey::into_private)
-        .unwrap();
-    let certificate = Certificate::from_bytes(&read("org.crt")).unwrap();
-    let chain: Vec<Vec<u8>> = DnssecChain::from_der(&read("chain.der"))
-        .unwrap()
-        .messages()
-        .map(<[u8]>::to_vec)
-        .collect();
-    let member = Member::from_name("alice").unwrap();
     let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap();
-    let metadata = SignatureMetadata {
-        service: "1.3.6.1.4.1.58708.1.1".parse().unwrap(),
-        start: now - jiff::SignedDuration::from_secs(60),
-        end: now + jiff::SignedDuration::from_secs(3600),
-    };
-    let options = SignOptions {
-        encapsulate: true,
-        ..SignOptions::default()
-    };
-    let token = format!(r#"{{"audience":"{AUDIENCE}"}}"#);
-    let signer = signature::Signer::Organisation {
-        certificate: &certificate,
-        attribution: &member,
-    };
-    let signed = signature::sign(token.as_bytes(), &metadata, signer, &key, &options).unwrap();
-    SignatureBundle::encode(&chain, certificate.to_der(), &signed).unwrap()
+    super::fixture::bundle_for_service(
+        dir,
+        "1.3.6.1.4.1.58708.1.1",
+        now - jiff::SignedDuration::from_secs(60),
+        now + jiff::SignedDuration::from_secs(3600),
+        AUDIENCE,
+    )
 }
 
 /// A running `kliento serve`; killed on drop if still running.
