@@ -7,7 +7,7 @@
 #     -e KLIENTO_TRUST_ANCHORS=/anchors.ds kliento
 #
 # Not built in this project's CI: no container registry is reachable there, so the base images
-# cannot be pulled. tests/serve_container.rs runs the same binary with this ENTRYPOINT, ENV and
+# cannot be pulled. tests/it/serve_container.rs runs the same binary with this ENTRYPOINT, ENV and
 # USER outside a container.
 
 FROM rust:1.88-slim-bookworm AS build

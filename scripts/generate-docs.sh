@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates completions/ and man/ from the clap definitions, with kliento's own commands.
-# tests/cli_contract.rs fails when the committed files differ from what this produces.
+# tests/it/cli_contract.rs fails when the committed files differ from what this produces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --quiet

@@ -1,4 +1,4 @@
-// Token bundle oracle for kliento's interop tests (tests/interop_bundles.rs): issues Kliento token
+// Token bundle oracle for kliento's interop tests (tests/it/interop_bundles.rs): issues Kliento token
 // bundles with @relaycorp/veraid 3.1.2 over a @relaycorp/dnssec MockChain, and verifies bundles
 // as kliento-js's TokenBundle.verify does (VeraId verification bound to the Kliento service,
 // then the token's JSON, then its audience).
