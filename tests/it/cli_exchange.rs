@@ -1199,6 +1199,42 @@ fn client_secret_file_must_be_private_and_regular() {
     assert!(provider.requests().is_empty());
 }
 
+/// A client secret that is not UTF-8 text is malformed input (exit 3), as a trust-anchors file
+/// that is not UTF-8 is: the exit code follows what is wrong, not which flag read it.
+#[cfg(unix)]
+#[test]
+fn a_client_secret_that_is_not_text_is_malformed() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let provider = HttpServer::scripted(vec![Answer::Reply(500, None, Vec::new())]);
+    let secret = dir.path().join("binary.secret");
+    std::fs::write(&secret, [0xff, 0xfe, 0x00, 0x80]).unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    kliento()
+        .args([
+            "exchange",
+            "https://authority.example/x",
+            "--oidc-issuer",
+            &provider.base,
+        ])
+        .args(["--client-id", "kliento", "--client-secret-file"])
+        .arg(&secret)
+        .timeout(std::time::Duration::from_secs(10))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("is not UTF-8 text"));
+    assert!(provider.requests().is_empty());
+    let anchors = dir.path().join("anchors.ds");
+    std::fs::write(&anchors, [0xff, 0xfe]).unwrap();
+    kliento()
+        .args(["verify", "--audience", "a", "--trust-anchors"])
+        .arg(&anchors)
+        .arg(dir.path().join("absent"))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("is not UTF-8 text"));
+}
+
 /// Sends one HTTP GET to the redirect listener and returns the answer.
 fn browser_get(port: u16, target: &str) -> String {
     use std::io::{Read, Write};

@@ -47,7 +47,8 @@ fn answers_valid_in_both_body_forms_with_subject_and_subject_id() {
         json!({"status": "valid", "subject": "example.com", "subjectId": "example.com", "claims": {}})
     );
     // The log line says who, never what was sent.
-    let log = server.stderr();
+    // The access line may follow the answer by a moment.
+    let log = server.log_with("POST / 200 valid subject=alice@example.com ");
     assert!(
         log.contains("POST / 200 valid subject=alice@example.com "),
         "{log}"

@@ -320,7 +320,7 @@ fn a_saturated_pool_answers_503_with_retry_after_then_recovers() {
     assert!(busy.load(Ordering::SeqCst) > 0, "the pool never filled");
     assert!(ok.load(Ordering::SeqCst) > 0);
     assert_healthy(&server, &bundles);
-    let log = server.stderr();
+    let log = server.log_with("POST / 503 ");
     assert!(log.contains("POST / 503 "), "{log}");
 }
 

@@ -262,6 +262,8 @@ pub struct Server {
     pub address: SocketAddr,
     pub child: Child,
     stderr: Arc<Mutex<String>>,
+    /// Collects stderr until the process closes it; joined once the process has exited.
+    stderr_reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
@@ -285,7 +287,7 @@ impl Server {
             .stderr(Stdio::piped());
         let mut child = command.spawn().expect("start kliento serve");
         let stderr = Arc::new(Mutex::new(String::new()));
-        {
+        let stderr_reader = {
             let stderr = stderr.clone();
             let pipe = child.stderr.take().unwrap();
             std::thread::spawn(move || {
@@ -294,8 +296,8 @@ impl Server {
                     all.push_str(&line);
                     all.push('\n');
                 }
-            });
-        }
+            })
+        };
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
@@ -314,6 +316,7 @@ impl Server {
             address,
             child,
             stderr,
+            stderr_reader: Some(stderr_reader),
         }
     }
 
@@ -343,11 +346,15 @@ impl Server {
         assert!(status.success());
     }
 
-    /// Waits for the process to exit, at most `limit`; its exit code.
+    /// Waits for the process to exit, at most `limit`; its exit code. Everything it wrote on
+    /// stderr is in [`Server::stderr`] by then.
     pub fn wait(&mut self, limit: Duration) -> Option<i32> {
         let deadline = Instant::now() + limit;
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait().unwrap() {
+                if let Some(reader) = self.stderr_reader.take() {
+                    reader.join().unwrap();
+                }
                 return status.code();
             }
             std::thread::sleep(Duration::from_millis(20));
