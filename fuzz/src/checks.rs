@@ -1,6 +1,6 @@
 //! The invariants the fuzz targets assert, one function per input surface. Each takes the raw
 //! input and panics when an invariant breaks (a panic is a finding). The same file is compiled
-//! into the stable test suite (`tests/fuzz_regressions.rs`) to replay the regression inputs.
+//! into the stable test suite (`tests/it/fuzz_regressions.rs`) to replay the regression inputs.
 //!
 //! The bundle and CMS checks verify at [`at`] with the trust anchors and organisation certificate
 //! of the seed corpus (`fuzz/seeds/`, written by `cargo run --example fuzz_seeds`).
