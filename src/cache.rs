@@ -36,7 +36,6 @@ use crate::token::bundle::{TokenVerification, VerifiedToken};
 use hickory_proto::dnssec::rdata::DNSSECRData;
 use hickory_proto::op::Message;
 use hickory_proto::rr::RData;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -45,11 +44,13 @@ pub type Key = [u8; 32];
 
 /// The key of `der` verified for `audience`.
 pub fn key(audience: &str, der: &[u8]) -> Key {
-    let mut digest = Sha256::new();
-    digest.update((audience.len() as u64).to_be_bytes());
+    let mut digest = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+    digest.update(&(audience.len() as u64).to_be_bytes());
     digest.update(audience.as_bytes());
     digest.update(der);
-    digest.finalize().into()
+    let mut key = [0; 32];
+    key.copy_from_slice(digest.finish().as_ref());
+    key
 }
 
 struct Entry {

@@ -3,6 +3,7 @@
 //! Organisation keys are RSA with a 2048, 3072 or 4096-bit modulus (VeraId digest §3). Keys are
 //! read from PEM or DER, as PKCS#8, PKCS#1 or SubjectPublicKeyInfo.
 
+use crate::veraid::HashAlgorithm;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use der::Decode;
@@ -10,7 +11,6 @@ use der::asn1::ObjectIdentifier;
 use pkcs8::LineEnding;
 use pkcs8::{EncodePrivateKey, EncodePublicKey};
 use rsa::traits::PublicKeyParts;
-use sha2::{Digest, Sha256, Sha384, Sha512};
 
 /// rsaEncryption (PKCS#1).
 pub(crate) const RSA_ENCRYPTION: ObjectIdentifier =
@@ -309,11 +309,12 @@ pub fn canonical_spki_der(key: &rsa::PublicKey) -> Vec<u8> {
 pub fn key_id(key: &rsa::PublicKey) -> Result<(OrgKeyAlgorithm, String), KeyError> {
     let algorithm = OrgKeyAlgorithm::for_key(key)?;
     let spki = canonical_spki_der(key);
-    let digest = match algorithm {
-        OrgKeyAlgorithm::Rsa2048 => Sha256::digest(&spki).to_vec(),
-        OrgKeyAlgorithm::Rsa3072 => Sha384::digest(&spki).to_vec(),
-        OrgKeyAlgorithm::Rsa4096 => Sha512::digest(&spki).to_vec(),
+    let hash = match algorithm {
+        OrgKeyAlgorithm::Rsa2048 => HashAlgorithm::Sha256,
+        OrgKeyAlgorithm::Rsa3072 => HashAlgorithm::Sha384,
+        OrgKeyAlgorithm::Rsa4096 => HashAlgorithm::Sha512,
     };
+    let digest = hash.digest(&spki);
     Ok((algorithm, STANDARD.encode(digest)))
 }
 

@@ -1,25 +1,32 @@
 //! What a long-lived verifier remembers between bundles (warm verification): the outcomes of
-//! the expensive checks that do not depend on the bundle's own signature, keyed by a digest of
-//! everything they depend on, so that a remembered outcome is exactly what recomputing it would
-//! give.
+//! the expensive checks that do not depend on the bundle's own signature, keyed by everything
+//! they depend on, byte for byte, so that a remembered outcome is exactly what recomputing it
+//! would give.
 //!
 //! - a DNSSEC RRSIG verification: keyed by the DNSKEY, the signed data (the RRset in canonical
 //!   form with the RRSIG's fields) and the signature. The walk itself (which RRSIGs count, the
 //!   window rule, the limits) runs for every bundle; only the cryptography is remembered.
 //! - a certificate issued by another (or itself): keyed by both certificates' DER.
+//! - a certificate's RSA key, read and checked: keyed by its SubjectPublicKeyInfo and subject.
 //!
-//! Bounded in entries (the oldest entry goes first); no global state: each cache belongs to the
+//! The keys are the inputs themselves, not digests of them: hashing kilobytes of signed data
+//! with SHA-256 costs more than half an RSA-2048 verification without SHA extensions, while the
+//! map's keyed SipHash and an exact comparison cost little and cannot collide. Bounded in entries
+//! and in key bytes (the oldest entry goes first); no global state: each cache belongs to the
 //! `Verifier` that made it, shared by its clones.
 
 use crate::veraid::certificate::CertificateError;
-use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-/// The default number of remembered outcomes (each about 100 bytes).
+/// The default number of remembered outcomes.
 pub const DEFAULT_ENTRIES: usize = 4096;
 
-/// Remembered outcomes of pure checks, bounded in entries; `Send + Sync`.
+/// The most key bytes remembered, whatever the number of entries (a bundle's checks need a few
+/// kilobytes; 16 MiB covers thousands of organisations).
+pub const MAX_KEY_BYTES: usize = 16 << 20;
+
+/// Remembered outcomes of pure checks, bounded in entries and bytes; `Send + Sync`.
 #[derive(Debug)]
 pub struct WarmCache {
     capacity: usize,
@@ -28,14 +35,16 @@ pub struct WarmCache {
 
 #[derive(Debug, Default)]
 struct State {
-    outcomes: HashMap<[u8; 32], Outcome>,
-    order: VecDeque<[u8; 32]>,
+    outcomes: HashMap<Arc<[u8]>, Outcome>,
+    order: VecDeque<Arc<[u8]>>,
+    key_bytes: usize,
 }
 
 #[derive(Clone, Debug)]
 enum Outcome {
     Rrsig(bool),
     Issued(Result<(), CertificateError>),
+    RsaKey(Result<rsa::PublicKey, CertificateError>),
 }
 
 impl WarmCache {
@@ -65,12 +74,12 @@ impl WarmCache {
         signature: &[u8],
         verify: impl FnOnce() -> bool,
     ) -> bool {
-        let digest = digest(b"rrsig", &[key, signed_data, signature]);
-        if let Some(Outcome::Rrsig(valid)) = self.get(&digest) {
+        let key = cache_key(b"rrsig", &[key, signed_data, signature]);
+        if let Some(Outcome::Rrsig(valid)) = self.get(&key) {
             return valid;
         }
         let valid = verify();
-        self.put(digest, Outcome::Rrsig(valid));
+        self.put(key, Outcome::Rrsig(valid));
         valid
     }
 
@@ -81,13 +90,30 @@ impl WarmCache {
         issuer: &[u8],
         check: impl FnOnce() -> Result<(), CertificateError>,
     ) -> Result<(), CertificateError> {
-        let digest = digest(b"issued", &[child, issuer]);
-        if let Some(Outcome::Issued(outcome)) = self.get(&digest) {
+        let key = cache_key(b"issued", &[child, issuer]);
+        if let Some(Outcome::Issued(outcome)) = self.get(&key) {
             return outcome;
         }
         let outcome = check();
-        self.put(digest, Outcome::Issued(outcome.clone()));
+        self.put(key, Outcome::Issued(outcome.clone()));
         outcome
+    }
+
+    /// The RSA key of a certificate's SubjectPublicKeyInfo, remembered or read by `read` (the
+    /// subject is part of the key because it is part of the error).
+    pub(crate) fn rsa_key(
+        &self,
+        spki: &[u8],
+        subject: &str,
+        read: impl FnOnce() -> Result<rsa::PublicKey, CertificateError>,
+    ) -> Result<rsa::PublicKey, CertificateError> {
+        let key = cache_key(b"rsa-key", &[spki, subject.as_bytes()]);
+        if let Some(Outcome::RsaKey(public)) = self.get(&key) {
+            return public;
+        }
+        let public = read();
+        self.put(key, Outcome::RsaKey(public.clone()));
+        public
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -96,36 +122,41 @@ impl WarmCache {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn get(&self, digest: &[u8; 32]) -> Option<Outcome> {
-        self.lock().outcomes.get(digest).cloned()
+    fn get(&self, key: &[u8]) -> Option<Outcome> {
+        self.lock().outcomes.get(key).cloned()
     }
 
-    fn put(&self, digest: [u8; 32], outcome: Outcome) {
-        if self.capacity == 0 {
+    fn put(&self, key: Vec<u8>, outcome: Outcome) {
+        if self.capacity == 0 || key.len() > MAX_KEY_BYTES {
             return;
         }
+        let key: Arc<[u8]> = key.into();
         let mut state = self.lock();
-        if state.outcomes.insert(digest, outcome).is_none() {
-            state.order.push_back(digest);
+        if state.outcomes.insert(key.clone(), outcome).is_none() {
+            state.key_bytes += key.len();
+            state.order.push_back(key);
         }
-        while state.order.len() > self.capacity {
-            if let Some(oldest) = state.order.pop_front() {
-                state.outcomes.remove(&oldest);
-            }
+        while state.order.len() > self.capacity || state.key_bytes > MAX_KEY_BYTES {
+            let Some(oldest) = state.order.pop_front() else {
+                break;
+            };
+            state.outcomes.remove(&oldest);
+            state.key_bytes -= oldest.len();
         }
     }
 }
 
-/// SHA-256 over a domain label and length-prefixed parts (so that no two inputs collide by
+/// A domain label and the length-prefixed parts, concatenated (so that no two inputs collide by
 /// shifting bytes between parts).
-fn digest(label: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    let mut hash = Sha256::new();
-    hash.update(label);
+fn cache_key(label: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    let size = label.len() + parts.iter().map(|p| 8 + p.len()).sum::<usize>();
+    let mut key = Vec::with_capacity(size);
+    key.extend_from_slice(label);
     for part in parts {
-        hash.update((part.len() as u64).to_be_bytes());
-        hash.update(part);
+        key.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        key.extend_from_slice(part);
     }
-    hash.finalize().into()
+    key
 }
 
 #[cfg(test)]
@@ -156,7 +187,26 @@ mod tests {
 
     #[test]
     fn parts_cannot_be_shifted_into_each_other() {
-        assert_ne!(digest(b"x", &[b"ab", b"c"]), digest(b"x", &[b"a", b"bc"]));
+        assert_ne!(
+            cache_key(b"x", &[b"ab", b"c"]),
+            cache_key(b"x", &[b"a", b"bc"])
+        );
+    }
+
+    #[test]
+    fn key_bytes_are_bounded_whatever_the_entries() {
+        let cache = WarmCache::new(usize::MAX);
+        let big = vec![0u8; MAX_KEY_BYTES / 3];
+        for signature in [b"1", b"2", b"3", b"4"] {
+            cache.rrsig(&big, b"d", signature, || true);
+        }
+        assert_eq!(
+            cache.len(),
+            2,
+            "the oldest went to stay within the byte bound"
+        );
+        let state = cache.lock();
+        assert!(state.key_bytes <= MAX_KEY_BYTES);
     }
 
     #[test]

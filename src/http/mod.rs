@@ -26,17 +26,17 @@ mod urls;
 pub use proxy::ProxySettings;
 pub use urls::{is_local_or_metadata, is_loopback, redact, require_secure, scrub};
 
-/// Installs rustls' ring crypto provider as the process default, once.
+/// Installs rustls' aws-lc-rs crypto provider as the process default, once.
 ///
-/// reqwest is built with `rustls-no-provider` so that rustls, hickory-proto and our DNSSEC code
-/// share ring and no C crypto library is built (rust-stack §3); rustls then needs a provider
-/// installed before the first client is created. Calling this again is harmless, and so is a
+/// reqwest is built with `rustls-no-provider` so that rustls, hickory-proto and our signature
+/// verification share one crypto library, aws-lc-rs; rustls then needs a provider installed
+/// before the first client is created. Calling this again is harmless, and so is a
 /// provider installed earlier by someone else.
 pub fn install_crypto_provider() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         // An error only means a default provider already exists, which is all we need.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     });
 }
 
@@ -182,7 +182,7 @@ pub struct Http {
 }
 
 impl Http {
-    /// Builds the client (rustls with ring and the platform's trust store, no redirects, the
+    /// Builds the client (rustls with aws-lc-rs and the platform's trust store, no redirects, the
     /// proxy rules above).
     pub fn new(policy: HttpPolicy, proxies: ProxySettings) -> Result<Self, HttpError> {
         install_crypto_provider();

@@ -61,7 +61,7 @@ impl ZoneKey {
         let hickory = algorithm.hickory();
         let signer: Box<dyn SigningKey> = match algorithm {
             ZoneAlgorithm::RsaSha256 | ZoneAlgorithm::RsaSha512 => {
-                // ring cannot generate RSA keys: make one with the rsa crate, load it as PKCS#8.
+                // hickory signs with a PKCS#8 RSA key: make one with the rsa crate.
                 let key = rsa::PrivateKey::new(&mut getrandom::SysRng, 2048).map_err(failure)?;
                 let der = key.to_pkcs8_der().map_err(failure)?;
                 let pkcs8 = PrivatePkcs8KeyDer::from(der.as_bytes());

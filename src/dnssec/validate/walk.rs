@@ -293,7 +293,7 @@ impl Walker<'_, '_> {
     }
 }
 
-/// The algorithms both dnssec-js and hickory (ring) verify. RSASHA1 is deprecated in hickory
+/// The algorithms both dnssec-js and hickory verify. RSASHA1 is deprecated in hickory
 /// but still verified by dnssec-js, so chains using it must keep validating here.
 #[allow(deprecated)]
 fn supported(algorithm: u8) -> bool {

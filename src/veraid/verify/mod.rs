@@ -201,6 +201,12 @@ fn run(
             None
         }
     };
+    if let Some(cache) = expected.cache {
+        org.remember_rsa_key(cache);
+        for certificate in signed_data.iter().flat_map(SignedData::certificates) {
+            certificate.remember_rsa_key(cache);
+        }
+    }
     let signature = signed_data.as_ref().and_then(|signed_data| {
         match signed_data.verify(expected.detached_plaintext, &org) {
             Ok(signature) => {
