@@ -6,7 +6,9 @@
 //! it verifies `bundle.der` from that directory instead, with the anchors in `anchors.ds`, for
 //! the audience in `audience` at the instant in `at` (scripts/bench-vs-veraid-js.sh writes them
 //! so that @relaycorp/veraid verifies the very same bundle). Besides criterion's report it
-//! prints `KLIENTO_NS_PER_VERIFICATION=<mean>` from a plain loop, for that script.
+//! prints `KLIENTO_NS_PER_VERIFICATION=<mean>` and `KLIENTO_NS_PER_WARM_VERIFICATION=<mean>`
+//! from a plain loop (cold and warm interleaved), for that script; `KLIENTO_BENCH_LOOP_ONLY=1`
+//! skips criterion.
 
 use criterion::Criterion;
 use jiff::ToSpan;
@@ -109,17 +111,20 @@ fn main() {
         Some(dir) => from_dir(Path::new(&dir)),
         None => built_here(),
     };
-    let mut c = Criterion::default().configure_from_args();
     let verifier = Verifier::with_trust_anchors(f.anchors.clone());
     let bundle = TokenBundle::from_der(&f.bundle).unwrap();
     verify_warm(&f, &verifier, &bundle);
-    let mut group = c.benchmark_group("verify");
-    group.bench_function("token_bundle", |b| b.iter(|| verify(&f)));
-    group.bench_function("token_bundle_warm", |b| {
-        b.iter(|| verify_warm(&f, &verifier, &bundle))
-    });
-    group.finish();
-    c.final_summary();
+    // scripts/bench-vs-veraid-js.sh repeats the plain loop only (KLIENTO_BENCH_LOOP_ONLY=1).
+    if std::env::var_os("KLIENTO_BENCH_LOOP_ONLY").is_none() {
+        let mut c = Criterion::default().configure_from_args();
+        let mut group = c.benchmark_group("verify");
+        group.bench_function("token_bundle", |b| b.iter(|| verify(&f)));
+        group.bench_function("token_bundle_warm", |b| {
+            b.iter(|| verify_warm(&f, &verifier, &bundle))
+        });
+        group.finish();
+        c.final_summary();
+    }
 
     let iterations: u32 = std::env::var("KLIENTO_BENCH_ITERATIONS")
         .ok()
