@@ -46,6 +46,7 @@ mod dnssec_interop;
 mod dnssec_retrieve;
 mod example_server;
 mod fuzz_regressions;
+mod github_action;
 mod interop_bundles;
 mod interop_pki;
 mod interop_txt;
