@@ -40,6 +40,9 @@ _kliento() {
             kliento,serve)
                 cmd="kliento__subcmd__serve"
                 ;;
+            kliento,sign-out)
+                cmd="kliento__subcmd__sign__subcmd__out"
+                ;;
             kliento,txt-record)
                 cmd="kliento__subcmd__txt__subcmd__record"
                 ;;
@@ -69,6 +72,9 @@ _kliento() {
                 ;;
             kliento__subcmd__help,serve)
                 cmd="kliento__subcmd__help__subcmd__serve"
+                ;;
+            kliento__subcmd__help,sign-out)
+                cmd="kliento__subcmd__help__subcmd__sign__subcmd__out"
                 ;;
             kliento__subcmd__help,txt-record)
                 cmd="kliento__subcmd__help__subcmd__txt__subcmd__record"
@@ -134,7 +140,7 @@ _kliento() {
 
     case "${cmd}" in
         kliento)
-            opts="-q -v -h -V --format --quiet --verbose --color --help --version keygen txt-record verify inspect exchange serve completions man issue help"
+            opts="-q -v -h -V --format --quiet --verbose --color --help --version keygen txt-record verify inspect exchange sign-out serve completions man issue help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -284,7 +290,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__help)
-            opts="keygen txt-record verify inspect exchange serve completions man issue help"
+            opts="keygen txt-record verify inspect exchange sign-out serve completions man issue help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -466,6 +472,20 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__help__subcmd__sign__subcmd__out)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1108,6 +1128,44 @@ _kliento() {
                     ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kliento__subcmd__sign__subcmd__out)
+            opts="-q -v -h -V --oidc-issuer --client-id --client-secret-env --timeout --format --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --oidc-issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-secret-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --format)

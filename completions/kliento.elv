@@ -33,6 +33,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand verify 'Verify a token bundle offline'
             cand inspect 'Show everything in a token bundle and every check'
             cand exchange 'Exchange a workload JWT for a signature bundle at VeraId Authority'
+            cand sign-out 'Sign out of an OIDC provider: revoke and delete the refresh token `exchange` keeps'
             cand serve 'Serve Kliento Verifier''s HTTP API'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
@@ -127,6 +128,22 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --format 'Output format: human-readable text, or one JSON document on stdout'
             cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
             cand --force 'Replace an existing --output file'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand --verbose 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kliento;sign-out'= {
+            cand --oidc-issuer 'OIDC issuer URL, as given to `exchange --oidc-issuer`'
+            cand --client-id 'OIDC client id, as given to `exchange --client-id`'
+            cand --client-secret-env 'Environment variable holding the client secret, for providers that authenticate revocation (never pass a secret as a flag value)'
+            cand --timeout 'Timeout of each HTTP request: seconds or a duration (30s, 2m)'
+            cand --format 'Output format: human-readable text, or one JSON document on stdout'
+            cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
             cand -v 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
@@ -357,6 +374,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand verify 'Verify a token bundle offline'
             cand inspect 'Show everything in a token bundle and every check'
             cand exchange 'Exchange a workload JWT for a signature bundle at VeraId Authority'
+            cand sign-out 'Sign out of an OIDC provider: revoke and delete the refresh token `exchange` keeps'
             cand serve 'Serve Kliento Verifier''s HTTP API'
             cand completions 'Print or write shell completions'
             cand man 'Print or write man pages'
@@ -372,6 +390,8 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;help;inspect'= {
         }
         &'kliento;help;exchange'= {
+        }
+        &'kliento;help;sign-out'= {
         }
         &'kliento;help;serve'= {
         }

@@ -38,6 +38,7 @@ complete -c kliento -n "__fish_kliento_needs_command" -f -a "txt-record" -d 'Pri
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "verify" -d 'Verify a token bundle offline'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "inspect" -d 'Show everything in a token bundle and every check'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
+complete -c kliento -n "__fish_kliento_needs_command" -f -a "sign-out" -d 'Sign out of an OIDC provider: revoke and delete the refresh token `exchange` keeps'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "serve" -d 'Serve Kliento Verifier\'s HTTP API'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "completions" -d 'Print or write shell completions'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "man" -d 'Print or write man pages'
@@ -141,6 +142,19 @@ complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s q -l quiet 
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s V -l version -d 'Print version'
+complete -c kliento -n "__fish_kliento_using_subcommand sign-out" -l oidc-issuer -d 'OIDC issuer URL, as given to `exchange --oidc-issuer`' -r
+complete -c kliento -n "__fish_kliento_using_subcommand sign-out" -l client-id -d 'OIDC client id, as given to `exchange --client-id`' -r
+complete -c kliento -n "__fish_kliento_using_subcommand sign-out" -l client-secret-env -d 'Environment variable holding the client secret, for providers that authenticate revocation (never pass a secret as a flag value)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand sign-out" -l timeout -d 'Timeout of each HTTP request: seconds or a duration (30s, 2m)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand sign-out" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'"
+complete -c kliento -n "__fish_kliento_using_subcommand sign-out" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c kliento -n "__fish_kliento_using_subcommand sign-out" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kliento -n "__fish_kliento_using_subcommand sign-out" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
+complete -c kliento -n "__fish_kliento_using_subcommand sign-out" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kliento -n "__fish_kliento_using_subcommand sign-out" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_using_subcommand serve" -l listen -d 'Address to listen on, IPv4 or IPv6 (repeatable, or comma-separated in the variable)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand serve" -l trust-anchors -d 'DS records of the root (zone-file form) to trust instead of the IANA root KSKs' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand serve" -l workers -d 'Verification worker threads [default: one per core]' -r
@@ -317,16 +331,17 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "org-cert" -d 'Self-issue an organisation certificate (veraid-js profile)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "member-cert" -d 'Issue a member certificate for a user or a bot, signed by the organisation'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "verify" -d 'Verify a token bundle offline'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "inspect" -d 'Show everything in a token bundle and every check'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "serve" -d 'Serve Kliento Verifier\'s HTTP API'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "completions" -d 'Print or write shell completions'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "man" -d 'Print or write man pages'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "issue" -d 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange serve completions man issue help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "verify" -d 'Verify a token bundle offline'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "inspect" -d 'Show everything in a token bundle and every check'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "exchange" -d 'Exchange a workload JWT for a signature bundle at VeraId Authority'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "sign-out" -d 'Sign out of an OIDC provider: revoke and delete the refresh token `exchange` keeps'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "serve" -d 'Serve Kliento Verifier\'s HTTP API'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "completions" -d 'Print or write shell completions'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "man" -d 'Print or write man pages'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "issue" -d 'Make VeraId artefacts: token bundles, certificates, DNSSEC chains'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "chain" -d 'Retrieve the DNSSEC chain of _veraid.DOMAIN live, validate it, and write it (DER)'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "test-chain" -d 'Build a DNSSEC chain under a throw-away test root (no DNS needed)'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and __fish_seen_subcommand_from issue" -f -a "token" -d 'Issue a Kliento token bundle'

@@ -16,6 +16,7 @@ mod issue;
 mod keygen;
 mod output;
 mod serve;
+mod sign_out;
 mod text;
 mod txt_record;
 mod ui;
@@ -69,6 +70,7 @@ enum Command {
     Verify(verify::Args),
     Inspect(inspect::Args),
     Exchange(Box<exchange::Args>),
+    SignOut(sign_out::Args),
     Serve(serve::Args),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
@@ -131,6 +133,7 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => verify::run(&ui, &context, args).map(Exit::of_verdict),
         Command::Inspect(args) => inspect::run(&ui, &context, args).map(Exit::of_inspection),
         Command::Exchange(args) => exchange::run(&ui, &context, *args).map(|()| Exit::Success),
+        Command::SignOut(args) => sign_out::run(&ui, &context, args).map(|()| Exit::Success),
         Command::Serve(args) => serve::run(&ui, args).map(|()| Exit::Success),
         Command::Completions(args) => docs::completions(args).map(|()| Exit::Success),
         Command::Man(args) => docs::man(&ui, args).map(|()| Exit::Success),

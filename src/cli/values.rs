@@ -6,6 +6,14 @@ use kliento::token::encoding::BundleEncoding;
 use kliento::veraid::member::UserName;
 use kliento::veraid::txt::TtlOverride;
 
+/// Parses a request timeout: a duration of at least one second.
+pub fn timeout(text: &str) -> Result<std::time::Duration, String> {
+    match seconds(text)? {
+        0 => Err("the timeout must be at least 1 second".into()),
+        seconds => Ok(std::time::Duration::from_secs(seconds)),
+    }
+}
+
 /// Parses a duration in seconds: plain seconds (`3600`) or a number with a unit
 /// (`300s`, `90m`, `1h`, `7d`, `2w`).
 pub fn seconds(text: &str) -> Result<u64, String> {

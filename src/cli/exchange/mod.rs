@@ -19,11 +19,12 @@ use kliento::authority::sources::file::FileSource;
 use kliento::authority::sources::gcp::GcpSource;
 use kliento::authority::sources::github::{self, GithubSource};
 use kliento::authority::sources::kubernetes::KubernetesSource;
-use kliento::authority::sources::oidc::{Grant, OidcConfig, OidcSource, TokenKind};
+use kliento::authority::sources::oidc::{
+    Grant, OidcConfig, OidcSource, TokenKind, refresh_store_path,
+};
 use kliento::authority::{Http, HttpPolicy, ProxySettings, Secret};
 use kliento::error::Classify;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

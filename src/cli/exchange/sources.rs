@@ -126,19 +126,3 @@ fn oidc_source(
     });
     Ok(Some(OidcSource::new(config, show)))
 }
-
-/// `$XDG_CONFIG_HOME/kliento/oidc/<digest>.refresh` (else `~/.config/...`), one file per
-/// issuer and client so that several providers do not overwrite each other's tokens.
-fn refresh_store_path(env: &Env, issuer: &str, client_id: &str) -> Option<PathBuf> {
-    let base = match env.get("XDG_CONFIG_HOME") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env.get("HOME")?).join(".config"),
-    };
-    let digest = Sha256::digest(format!("{issuer}\n{client_id}").as_bytes());
-    let name = kliento::veraid::hex(&digest[..8]);
-    Some(
-        base.join("kliento")
-            .join("oidc")
-            .join(format!("{name}.refresh")),
-    )
-}

@@ -16,6 +16,9 @@ pub(super) struct Metadata {
     pub(super) grant_types_supported: Option<Vec<String>>,
     pub(super) token_endpoint_auth_methods_supported: Option<Vec<String>>,
     pub(super) code_challenge_methods_supported: Option<Vec<String>>,
+    pub(super) revocation_endpoint: Option<String>,
+    pub(super) revocation_endpoint_auth_methods_supported: Option<Vec<String>>,
+    pub(super) end_session_endpoint: Option<String>,
 }
 
 /// A discovered provider plus the client configuration.

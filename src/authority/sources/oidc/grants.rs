@@ -129,17 +129,46 @@ impl Provider<'_> {
     /// POSTs a form to the token endpoint with the client's authentication.
     fn token_request(
         &self,
-        mut form: Vec<(&'static str, String)>,
+        form: Vec<(&'static str, String)>,
         retry: bool,
     ) -> Result<Tokens, OidcError> {
+        let url = &self.token_endpoint;
+        let methods = self.metadata.token_endpoint_auth_methods_supported.as_ref();
+        let (reply, sent) = self.authenticated_post(url, form, methods, retry)?;
+        token_answer(url, &reply).map_err(|error| match error {
+            // A provider that reflects the request into its error text must not make us print
+            // the code, verifier, refresh token or client secret we sent.
+            OidcError::Refused {
+                endpoint,
+                status,
+                detail,
+            } => {
+                let sent: Vec<&str> = sent.iter().map(Secret::expose).collect();
+                OidcError::Refused {
+                    endpoint,
+                    status,
+                    detail: detail.map(|d| crate::http::scrub(&d, &sent)),
+                }
+            }
+            other => other,
+        })
+    }
+
+    /// POSTs a form to `url` with the client's authentication (RFC 6749 §2.3.1): HTTP Basic
+    /// when the client has a secret and `methods` allows `client_secret_basic` (the default when
+    /// the provider lists nothing, Discovery §3), else the client id (and secret) in the form.
+    /// Returns the answer and the secret values sent (codes, verifiers, tokens, the secret), for
+    /// scrubbing from error texts.
+    pub(super) fn authenticated_post(
+        &self,
+        url: &url::Url,
+        mut form: Vec<(&'static str, String)>,
+        methods: Option<&Vec<String>>,
+        retry: bool,
+    ) -> Result<(crate::http::Reply, Vec<Secret>), OidcError> {
         let secret = self.config.client_secret.as_ref();
-        // client_secret_basic is the default when the provider lists nothing (Discovery §3).
         let basic = secret.is_some()
-            && self
-                .metadata
-                .token_endpoint_auth_methods_supported
-                .as_ref()
-                .is_none_or(|methods| methods.iter().any(|m| m == "client_secret_basic"));
+            && methods.is_none_or(|methods| methods.iter().any(|m| m == "client_secret_basic"));
         if !basic {
             form.push(("client_id", self.config.client_id.clone()));
             if let Some(secret) = secret {
@@ -153,7 +182,6 @@ impl Provider<'_> {
             }
             Secret::new(encoder.finish())
         };
-        let url = &self.token_endpoint;
         let reply = self
             .http
             .send(
@@ -180,33 +208,18 @@ impl Provider<'_> {
                 retry,
             )
             .map_err(OidcError::Http)?;
-        token_answer(url, &reply).map_err(|error| match error {
-            // A provider that reflects the request into its error text must not make us print
-            // the code, verifier, refresh token or client secret we sent.
-            OidcError::Refused {
-                endpoint,
-                status,
-                detail,
-            } => {
-                let sent: Vec<&str> = form
-                    .iter()
-                    .filter(|(key, _)| {
-                        matches!(
-                            *key,
-                            "code" | "code_verifier" | "refresh_token" | "client_secret"
-                        )
-                    })
-                    .map(|(_, value)| value.as_str())
-                    .chain(secret.map(Secret::expose))
-                    .collect();
-                OidcError::Refused {
-                    endpoint,
-                    status,
-                    detail: detail.map(|d| crate::http::scrub(&d, &sent)),
-                }
-            }
-            other => other,
-        })
+        let sent = form
+            .iter()
+            .filter(|(key, _)| {
+                matches!(
+                    *key,
+                    "code" | "code_verifier" | "refresh_token" | "client_secret" | "token"
+                )
+            })
+            .map(|(_, value)| Secret::new(value))
+            .chain(secret.cloned())
+            .collect();
+        Ok((reply, sent))
     }
 
     /// The token to send to the Authority; checks the ID token's nonce after a login.

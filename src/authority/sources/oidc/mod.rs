@@ -11,15 +11,19 @@
 //!
 //! One file a concept: `discovery` reads the provider's metadata, `grants`
 //! asks the token endpoint, `token` reads its answers and picks the JWT, `redirect` listens on
-//! the loopback interface for the browser, and `refresh_store` keeps the refresh token.
+//! the loopback interface for the browser, `refresh_store` keeps the refresh token, and
+//! `sign_out` revokes and deletes it.
 
 mod discovery;
 mod grants;
 mod redirect;
 mod refresh_store;
+mod sign_out;
 mod token;
 
 pub use discovery::read_discovery_answer;
+pub use refresh_store::refresh_store_path;
+pub use sign_out::{Revocation, SignedOut};
 pub use token::read_token_answer;
 
 use crate::authority::jwt_source::{Env, JwtSource, JwtSourceError, Request};
@@ -117,6 +121,14 @@ pub enum OidcError {
         status: u16,
         /// `error: error_description` from the body.
         detail: Option<String>,
+    },
+    /// The revocation endpoint refused (RFC 7009 §2.2.1).
+    #[error("the revocation endpoint {endpoint} refused (HTTP {status})")]
+    RevocationRefused {
+        /// The revocation endpoint.
+        endpoint: String,
+        /// HTTP status.
+        status: u16,
     },
     /// The token answer lacks the token asked for.
     #[error("the provider returned no {field}")]

@@ -2,11 +2,29 @@
 //! private files before it is read or replaced, and replaced atomically.
 
 use super::OidcError;
+use crate::authority::jwt_source::Env;
 use crate::authority::private::{
     PrivacyError, check_private_dir, check_private_file, create_private_dir,
 };
 use crate::authority::secret::Secret;
+use crate::veraid::HashAlgorithm;
 use std::path::{Path, PathBuf};
+
+/// `$XDG_CONFIG_HOME/kliento/oidc/<digest>.refresh` (else `~/.config/...`), one file per
+/// issuer and client so that several providers do not overwrite each other's tokens.
+pub fn refresh_store_path(env: &Env, issuer: &str, client_id: &str) -> Option<PathBuf> {
+    let base = match env.get("XDG_CONFIG_HOME") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env.get("HOME")?).join(".config"),
+    };
+    let digest = HashAlgorithm::Sha256.digest(format!("{issuer}\n{client_id}").as_bytes());
+    let name = crate::veraid::hex(&digest[..8]);
+    Some(
+        base.join("kliento")
+            .join("oidc")
+            .join(format!("{name}.refresh")),
+    )
+}
 
 /// The refresh token file: one line, created 0600, replaced atomically.
 pub(super) struct RefreshStore {
