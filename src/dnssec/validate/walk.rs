@@ -216,10 +216,7 @@ impl Walker<'_, '_> {
         let keys: Vec<Key> = records
             .iter()
             .filter_map(|r| match &r.data {
-                RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(Key {
-                    dnskey: k.clone(),
-                    tag: k.calculate_key_tag().unwrap_or_default(),
-                }),
+                RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(Key::new(k.clone())),
                 _ => None,
             })
             .collect();
@@ -259,10 +256,7 @@ impl Walker<'_, '_> {
                 }
             }
             if matched {
-                entry.push(Key {
-                    dnskey: key.dnskey.clone(),
-                    tag: key.tag,
-                });
+                entry.push(key.clone());
             }
         }
         if entry.is_empty() {
