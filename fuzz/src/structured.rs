@@ -80,6 +80,8 @@ pub enum Difference {
     ZoneKeyFlag,
     /// An RRSIG's labels field must equal the owner's label count.
     LabelsField,
+    /// The bundle's outer tag must be SEQUENCE (veraid-js reads any constructed tag there).
+    BundleOuterTag,
 }
 
 /// A built bundle and how to verify it.
@@ -358,6 +360,22 @@ pub fn build(bytes: &[u8], now: Timestamp, key_bits: &[usize]) -> Option<Built> 
     description.push(format!(
         "org cert {name:?} {cert_start}..{cert_expiry} {hash:?}"
     ));
+    let issued_org_certificate = certificate.clone();
+    let certificate = match extension_edit(&mut draw) {
+        Some(edit) => {
+            description.push(format!("org cert extensions: {edit:?}"));
+            if matches!(
+                edit,
+                ExtensionEdit::OtherSubjectKeyId | ExtensionEdit::OtherAuthorityKeyId
+            ) {
+                // Its authority key id no longer names itself: not validly self-issued.
+                differences.push(Difference::OrganisationSelfSignature);
+            }
+            let der = resign_extensions(certificate.to_der(), &key, hash, edit)?;
+            Certificate::from_der(&der).ok()?
+        }
+        None => certificate,
+    };
 
     // The signature: signer, member, service, validity, token.
     let user = draw.pick(&[Some("alice"), None, Some("Alice"), Some("bob.smith")]);
@@ -366,7 +384,7 @@ pub fn build(bytes: &[u8], now: Timestamp, key_bits: &[usize]) -> Option<Built> 
         None => Member::Bot,
     };
     let by_member = draw.below(3) == 2;
-    let member_certificate;
+    let mut member_certificate;
     let (signer, signing_key) = if by_member {
         let member_options = CertificateOptions {
             start: now - hours(1 + i64::from(draw.byte() % 4)),
@@ -388,13 +406,18 @@ pub fn build(bytes: &[u8], now: Timestamp, key_bits: &[usize]) -> Option<Built> 
                 issue_member_certificate(
                     &member,
                     &fixture().member_key.to_public_key(),
-                    &certificate,
+                    &issued_org_certificate,
                     &key,
                     &member_options,
                 )
                 .ok()
             },
         )?;
+        if let Some(edit) = extension_edit(&mut draw) {
+            description.push(format!("member cert extensions: {edit:?}"));
+            let der = resign_extensions(member_certificate.to_der(), &key, hash, edit)?;
+            member_certificate = Certificate::from_der(&der).ok()?;
+        }
         (
             Signer::Member {
                 certificate: &member_certificate,
@@ -467,6 +490,9 @@ pub fn build(bytes: &[u8], now: Timestamp, key_bits: &[usize]) -> Option<Built> 
             let at = usize::from(draw.u16()) % der.len();
             der[at] ^= draw.byte() | 1;
             description.push(format!("byte {at} flipped"));
+            if at == 0 {
+                differences.push(Difference::BundleOuterTag);
+            }
             // The certificate is embedded re-tagged: look it up without its first byte.
             let cert = &certificate.to_der()[1..];
             let inside = der.windows(cert.len()).position(|w| w == cert).is_none();
@@ -494,6 +520,120 @@ pub enum AttributeEdit {
     Drop(usize),
     /// Attribute `n` twice.
     Duplicate(usize),
+}
+
+/// How a certificate's extensions are edited before its issuer signs it again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtensionEdit {
+    /// basicConstraints without cA (an empty SEQUENCE: cA defaults to false).
+    NotCa,
+    /// No basicConstraints.
+    DropBasicConstraints,
+    /// No subjectKeyIdentifier.
+    DropSubjectKeyId,
+    /// Another subjectKeyIdentifier (its last byte changed).
+    OtherSubjectKeyId,
+    /// Another authorityKeyIdentifier (its last byte changed).
+    OtherAuthorityKeyId,
+    /// An extension nobody knows, critical or not.
+    Unknown {
+        /// Its critical flag.
+        critical: bool,
+    },
+}
+
+/// One certificate in eight gets an extension edit.
+fn extension_edit(draw: &mut Draw<'_>) -> Option<ExtensionEdit> {
+    (draw.below(8) == 7).then(|| {
+        draw.pick(&[
+            ExtensionEdit::NotCa,
+            ExtensionEdit::DropBasicConstraints,
+            ExtensionEdit::DropSubjectKeyId,
+            ExtensionEdit::OtherSubjectKeyId,
+            ExtensionEdit::OtherAuthorityKeyId,
+            ExtensionEdit::Unknown { critical: false },
+            ExtensionEdit::Unknown { critical: true },
+        ])
+    })
+}
+
+/// `certificate` (DER) with its extensions edited, signed again by `issuer_key` with RSA-PSS
+/// over `hash` (the outer and inner signature algorithms stay as they were).
+pub fn resign_extensions(
+    certificate: &[u8],
+    issuer_key: &rsa::PrivateKey,
+    hash: HashAlgorithm,
+    edit: ExtensionEdit,
+) -> Option<Vec<u8>> {
+    const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1D, 0x13];
+    const SUBJECT_KEY_ID: &[u8] = &[0x55, 0x1D, 0x0E];
+    const AUTHORITY_KEY_ID: &[u8] = &[0x55, 0x1D, 0x23];
+    // 1.3.6.1.4.1.58708.99: under VeraId's arc, assigned to nothing.
+    const UNKNOWN: &[u8] = &[0x2B, 0x06, 0x01, 0x04, 0x01, 0x83, 0xCA, 0x54, 0x63];
+    let extension = |oid: &[u8], critical: bool, value: &[u8]| {
+        let mut content = encode_tlv(0x06, oid);
+        if critical {
+            content.extend_from_slice(&[0x01, 0x01, 0xFF]);
+        }
+        content.extend(encode_tlv(0x04, value));
+        encode_tlv(0x30, &content)
+    };
+    let (_, outer, _) = tlv(certificate)?;
+    let [tbs, algorithm, _signature] = tlvs(outer)?[..] else {
+        return None;
+    };
+    let (_, tbs_content, _) = tlv(tbs)?;
+    let mut fields = tlvs(tbs_content)?;
+    let (tag, explicit, _) = tlv(fields.pop()?)?;
+    if tag != 0xA3 {
+        return None;
+    }
+    let (_, sequence, _) = tlv(explicit)?;
+    let mut extensions: Vec<Vec<u8>> = Vec::new();
+    for whole in tlvs(sequence)? {
+        let (_, content, _) = tlv(whole)?;
+        let parts = tlvs(content)?;
+        let (_, oid, _) = tlv(parts.first()?)?;
+        let (_, value, _) = tlv(parts.last()?)?;
+        let changed_last_byte = || {
+            let mut value = value.to_vec();
+            *value.last_mut()? ^= 0x01;
+            Some(value)
+        };
+        match edit {
+            ExtensionEdit::NotCa if oid == BASIC_CONSTRAINTS => {
+                extensions.push(extension(oid, true, &[0x30, 0x00]));
+            }
+            ExtensionEdit::DropBasicConstraints if oid == BASIC_CONSTRAINTS => {}
+            ExtensionEdit::DropSubjectKeyId if oid == SUBJECT_KEY_ID => {}
+            ExtensionEdit::OtherSubjectKeyId if oid == SUBJECT_KEY_ID => {
+                extensions.push(extension(oid, false, &changed_last_byte()?));
+            }
+            ExtensionEdit::OtherAuthorityKeyId if oid == AUTHORITY_KEY_ID => {
+                extensions.push(extension(oid, false, &changed_last_byte()?));
+            }
+            _ => extensions.push(whole.to_vec()),
+        }
+    }
+    if let ExtensionEdit::Unknown { critical } = edit {
+        extensions.push(extension(UNKNOWN, critical, &[0x05, 0x00]));
+    }
+    let extensions = encode_tlv(0xA3, &encode_tlv(0x30, &extensions.concat()));
+    fields.push(&extensions);
+    let tbs = encode_tlv(0x30, &fields.concat());
+    let hashed = hash.digest(&tbs);
+    let rng = &mut getrandom::SysRng;
+    let signature = match hash {
+        HashAlgorithm::Sha256 => issuer_key.sign_with_rng(rng, Pss::<sha2::Sha256>::new(), &hashed),
+        HashAlgorithm::Sha384 => issuer_key.sign_with_rng(rng, Pss::<sha2::Sha384>::new(), &hashed),
+        HashAlgorithm::Sha512 => issuer_key.sign_with_rng(rng, Pss::<sha2::Sha512>::new(), &hashed),
+    }
+    .ok()?;
+    let bits = [&[0u8][..], &signature].concat();
+    Some(encode_tlv(
+        0x30,
+        &[&tbs[..], algorithm, &encode_tlv(0x03, &bits)].concat(),
+    ))
 }
 
 /// One DER TLV: (tag, content, rest). Definite lengths only.

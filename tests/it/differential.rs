@@ -31,7 +31,8 @@ fn kliento_stricter(difference: Difference) -> bool {
         | Difference::TrailingBytes
         | Difference::BoundedCost
         | Difference::ZoneKeyFlag
-        | Difference::LabelsField => true,
+        | Difference::LabelsField
+        | Difference::BundleOuterTag => true,
         Difference::CaseInsensitiveNames => false,
     }
 }
