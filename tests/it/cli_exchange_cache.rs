@@ -449,3 +449,22 @@ fn the_jwt_never_appears_in_the_cache() {
     // The JWT reached the Authority: the check above looked for something that existed.
     assert!(server.requests()[0].head.contains(SAMPLE_JWT));
 }
+
+#[test]
+fn without_xdg_cache_home_the_cache_is_under_home() {
+    let home = tempfile::tempdir().unwrap();
+    let server = authority(vec![bundle_valid_for(3600)]);
+    let url = url(&server, "a");
+    let run = || {
+        kliento()
+            .env("HOME", home.path())
+            .env("CI_JWT", SAMPLE_JWT)
+            .args(["exchange", &url, "--jwt-env", "CI_JWT", "--cache"])
+            .output()
+            .unwrap()
+    };
+    stdout(&run());
+    stdout(&run());
+    assert_eq!(server.requests().len(), 1);
+    only_bundle_file(&home.path().join(".cache"));
+}
