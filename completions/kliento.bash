@@ -192,7 +192,7 @@ _kliento() {
             return 0
             ;;
         kliento__subcmd__exchange)
-            opts="-o -q -v -h -V --jwt-source --jwt-audience --jwt-file --jwt-env --oidc-issuer --client-id --client-secret-env --client-secret-file --oidc-grant --oidc-token --oidc-scope --redirect-port --encoding --output --force --github-output --transfer --timeout --retries --format --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --jwt-source --jwt-audience --jwt-file --jwt-env --oidc-issuer --client-id --client-secret-env --client-secret-file --oidc-grant --oidc-token --oidc-scope --redirect-port --encoding --output --force --github-output --transfer --timeout --retries --cache --no-cache --min-validity --format --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,6 +271,10 @@ _kliento() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-validity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

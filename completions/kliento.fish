@@ -132,12 +132,15 @@ complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l transfer -d
 base64\t'application/vnd.veraid.signature-bundle+base64'"
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l timeout -d 'Timeout of each HTTP request: seconds or a duration (30s, 2m)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l retries -d 'Extra attempts after a network error or a 5xx answer (with exponential backoff)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l min-validity -d 'With --cache, how long a kept bundle must still be valid to be reused: seconds or a duration (90s, 5m)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'"
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l force -d 'Replace an existing --output file'
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l cache -d 'Reuse the bundle kept by an earlier run while it stays valid for --min-validity; else exchange and keep the new one (under $XDG_CACHE_HOME/kliento/, else ~/.cache/kliento/)'
+complete -c kliento -n "__fish_kliento_using_subcommand exchange" -l no-cache -d 'Neither reuse nor keep a bundle: always exchange afresh (wins over --cache and KLIENTO_CACHE=1)'
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand exchange" -s h -l help -d 'Print help (see more with \'--help\')'

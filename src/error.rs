@@ -8,6 +8,7 @@
 //! *environment* failure comes from outside the input (files, network, peers, devices).
 
 use crate::authority::JwtFormatError;
+use crate::authority::bundle_cache::CacheError;
 use crate::authority::exchange::{ExchangeError, ExchangeUrlError};
 use crate::authority::jwt_source::{JwtSourceError, NoSourceApplies};
 use crate::authority::private::PrivacyError;
@@ -68,7 +69,7 @@ one_class!(Malformed => BundleInputError, MalformedBundle, TokenError, TxtParseE
     MalformedCertificate, MalformedSignature, ChainError, MinimiseError, AnchorsError);
 one_class!(Usage => ExchangeUrlError, DomainError, TtlOverrideError, ServiceOidError,
     UserNameError, PeriodError, NameError);
-one_class!(Environment => std::io::Error, ExchangeError, OidcError, JwtFormatError, PrivacyError,
+one_class!(Environment => CacheError, std::io::Error, ExchangeError, OidcError, JwtFormatError, PrivacyError,
     JwtSourceError, NoSourceApplies, HttpError, TransportError, TestChainError);
 
 impl Classify for BoundedReadError {

@@ -5,6 +5,7 @@
 //! OIDC provider, a file or a variable); [`exchange`] sends it to the exchange URL. Every request
 //! goes through the one HTTP client in [`crate::http`].
 
+pub mod bundle_cache;
 pub mod exchange;
 pub mod jwt_source;
 pub mod private;

@@ -33,6 +33,7 @@ mod structured;
 
 mod cli_contract;
 mod cli_exchange;
+mod cli_exchange_cache;
 mod cli_exchange_peers;
 mod cli_io;
 mod cli_issue_cert;

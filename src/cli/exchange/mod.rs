@@ -29,16 +29,19 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod cache;
 mod failures;
 mod outputs;
 mod sources;
 
+use cache::RunCache;
 use failures::{Secrets, exchange_failure, source_failure};
 use outputs::{GithubOutput, Outputs, write_credential};
 use sources::choose_source;
 
 const OIDC: &str = "OIDC provider (--jwt-source oidc)";
 const OUTPUT: &str = "Output";
+const CACHE: &str = "Reusing bundles";
 
 /// Exchange a workload JWT for a signature bundle at VeraId Authority
 #[derive(Debug, clap::Args)]
@@ -53,7 +56,12 @@ const OUTPUT: &str = "Output";
     (GCE_METADATA_HOST, or a GCE machine), Azure (AZURE_POD_IDENTITY_AUTHORITY_HOST, or an \
     Azure VM). When none applies it lists what it looked for.\n\n\
     Network errors and 5xx answers are retried with exponential backoff; 4xx answers are not. \
-    JWTs and bundles never appear on stderr, even with -v."
+    JWTs and bundles never appear on stderr, even with -v.\n\n\
+    With --cache (or KLIENTO_CACHE=1) the bundle is kept under $XDG_CACHE_HOME/kliento/ \
+    (else ~/.cache/kliento/; directory 0700, files 0600, refused when open to others), one file \
+    per exchange URL and JWT source, and reused while its signature stays valid for \
+    --min-validity: no JWT is obtained and no request sent. Concurrent runs wait for each other \
+    and do one exchange."
 )]
 pub struct Args {
     /// The signature spec's exchange URL (https; plain http only to loopback hosts)
@@ -139,6 +147,23 @@ pub struct Args {
     /// Extra attempts after a network error or a 5xx answer (with exponential backoff)
     #[arg(long, value_name = "N", default_value_t = 2)]
     retries: u32,
+
+    /// Reuse the bundle kept by an earlier run while it stays valid for --min-validity; else
+    /// exchange and keep the new one (under $XDG_CACHE_HOME/kliento/, else ~/.cache/kliento/)
+    #[arg(long, env = "KLIENTO_CACHE", value_parser = clap::builder::BoolishValueParser::new(),
+        help_heading = CACHE)]
+    cache: bool,
+
+    /// Neither reuse nor keep a bundle: always exchange afresh (wins over --cache and
+    /// KLIENTO_CACHE=1)
+    #[arg(long, help_heading = CACHE)]
+    no_cache: bool,
+
+    /// With --cache, how long a kept bundle must still be valid to be reused: seconds or a
+    /// duration (90s, 5m)
+    #[arg(long, value_name = "DURATION", default_value = "60", value_parser = min_validity,
+        help_heading = CACHE)]
+    min_validity: Duration,
 }
 
 /// Room for three requests (OIDC discovery or a platform token endpoint, a token request, the
@@ -156,6 +181,10 @@ fn timeout(text: &str) -> Result<Duration, String> {
         0 => Err("the timeout must be at least 1 second".into()),
         seconds => Ok(Duration::from_secs(seconds)),
     }
+}
+
+fn min_validity(text: &str) -> Result<Duration, String> {
+    values::seconds(text).map(Duration::from_secs)
 }
 
 /// `--jwt-source` values.
@@ -213,6 +242,9 @@ struct Report<'a> {
     jwt_source: &'a str,
     bytes: usize,
     encoding: &'a str,
+    /// Whether the bundle was reused from the cache rather than exchanged.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    cached: bool,
     /// The bundle in the chosen text encoding, when it goes nowhere else.
     #[serde(skip_serializing_if = "Option::is_none")]
     bundle: Option<String>,
@@ -270,13 +302,14 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
         .unwrap_or_else(|| url.audience().to_string());
     // Monotonic time bounds the network part of the command; it is never a validation time.
     let overall = overall_deadline(args.timeout, args.retries);
+    let deadline = std::time::Instant::now() + overall;
     let proxies = ProxySettings::from_vars(|name| env.get(name).map(str::to_string));
     let http = Http::new(
         HttpPolicy {
             timeout: args.timeout,
             retries: args.retries,
             backoff: Duration::from_millis(500),
-            deadline: Some(std::time::Instant::now() + overall),
+            deadline: Some(deadline),
         },
         proxies,
     )
@@ -293,6 +326,25 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     match http.proxy_for(url.url()) {
         Some(proxy) => ui.detail(1, format!("the exchange goes through the proxy {proxy}")),
         None => ui.detail(1, "the exchange goes direct (no proxy)"),
+    }
+
+    let outputs = Outputs {
+        file: output.as_ref(),
+        github: github_output.as_ref(),
+    };
+    // The cache is looked at before any secret is read: a hit needs no JWT and no request.
+    let cache = RunCache::open(ui, &args, env, &url)?;
+    let mut _lock = None;
+    if let Some(cache) = &cache {
+        if let Some(cached) = cache.reusable(ui, &url, context.now, args.min_validity)? {
+            return write_cached(ui, &args, &outputs, cached);
+        }
+        // Concurrent runs wait here; the first to hold the lock exchanges, the others reuse.
+        _lock = Some(cache.lock(deadline)?);
+        let now = kliento::time::Timestamp::now();
+        if let Some(cached) = cache.reusable(ui, &url, now, args.min_validity)? {
+            return write_cached(ui, &args, &outputs, cached);
+        }
     }
 
     let (source, client_secret) = choose_source(&args, env)?;
@@ -338,10 +390,30 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
             }
         ),
     );
-    let outputs = Outputs {
-        file: output.as_ref(),
-        github: github_output.as_ref(),
-    };
-    write_credential(ui, &args, &outputs, source.name(), &credential)?;
+    if let Some(cache) = &cache {
+        cache.store(ui, &url, &credential);
+    }
+    write_credential(ui, &args, &outputs, source.name(), &credential, false)?;
     Ok(())
+}
+
+/// Writes a bundle reused from the cache, reported under the source asked for.
+fn write_cached(
+    ui: &Ui,
+    args: &Args,
+    outputs: &Outputs<'_>,
+    cached: kliento::authority::bundle_cache::Cached,
+) -> Result<(), Failure> {
+    use clap::ValueEnum;
+    let credential = Credential {
+        der: cached.der,
+        bundle: cached.bundle,
+        transfer: Transfer::Binary,
+    };
+    let source = args
+        .jwt_source
+        .to_possible_value()
+        .map(|value| value.get_name().to_string())
+        .unwrap_or_default();
+    write_credential(ui, args, outputs, &source, &credential, true)
 }

@@ -14,6 +14,7 @@ pub(super) fn write_credential(
     outputs: &Outputs<'_>,
     source: &str,
     credential: &Credential,
+    cached: bool,
 ) -> Result<(), Failure> {
     let base64 = STANDARD.encode(&credential.der);
     let encoded = args.encoding.apply(&credential.der);
@@ -36,6 +37,7 @@ pub(super) fn write_credential(
             jwt_source: source,
             bytes: credential.der.len(),
             encoding: args.encoding.name(),
+            cached,
             bundle: if printed { text } else { None },
         });
     }
