@@ -141,7 +141,7 @@ pub struct Args {
     transfer: TransferName,
 
     /// Timeout of each HTTP request: seconds or a duration (30s, 2m)
-    #[arg(long, value_name = "DURATION", default_value = "10", value_parser = timeout)]
+    #[arg(long, value_name = "DURATION", default_value = "10", value_parser = values::timeout)]
     timeout: Duration,
 
     /// Extra attempts after a network error or a 5xx answer (with exponential backoff)
@@ -174,13 +174,6 @@ const REQUESTS_BUDGETED: u32 = 3;
 /// `3 × (--retries + 1) × --timeout` (time spent signing in a browser is not counted).
 fn overall_deadline(timeout: Duration, retries: u32) -> Duration {
     timeout.saturating_mul(REQUESTS_BUDGETED.saturating_mul(retries.saturating_add(1)))
-}
-
-fn timeout(text: &str) -> Result<Duration, String> {
-    match values::seconds(text)? {
-        0 => Err("the timeout must be at least 1 second".into()),
-        seconds => Ok(Duration::from_secs(seconds)),
-    }
 }
 
 fn min_validity(text: &str) -> Result<Duration, String> {

@@ -79,10 +79,9 @@ fn chain_deadline(timeout: Duration, attempts: u32) -> Duration {
 }
 
 fn timeout(text: &str) -> Result<Duration, String> {
-    match values::seconds(text)? {
-        0 => Err("the timeout must be at least 1 second".into()),
-        s if s > 300 => Err("the timeout must be at most 300 seconds".into()),
-        s => Ok(Duration::from_secs(s)),
+    match values::timeout(text)? {
+        t if t > Duration::from_secs(300) => Err("the timeout must be at most 300 seconds".into()),
+        t => Ok(t),
     }
 }
 
