@@ -621,19 +621,25 @@ pub fn resign_extensions(
     let extensions = encode_tlv(0xA3, &encode_tlv(0x30, &extensions.concat()));
     fields.push(&extensions);
     let tbs = encode_tlv(0x30, &fields.concat());
-    let hashed = hash.digest(&tbs);
-    let rng = &mut getrandom::SysRng;
-    let signature = match hash {
-        HashAlgorithm::Sha256 => issuer_key.sign_with_rng(rng, Pss::<sha2::Sha256>::new(), &hashed),
-        HashAlgorithm::Sha384 => issuer_key.sign_with_rng(rng, Pss::<sha2::Sha384>::new(), &hashed),
-        HashAlgorithm::Sha512 => issuer_key.sign_with_rng(rng, Pss::<sha2::Sha512>::new(), &hashed),
-    }
-    .ok()?;
+    let signature = pss_sign(issuer_key, hash, &tbs)?;
     let bits = [&[0u8][..], &signature].concat();
     Some(encode_tlv(
         0x30,
         &[&tbs[..], algorithm, &encode_tlv(0x03, &bits)].concat(),
     ))
+}
+
+/// RSASSA-PSS over `data` with `hash` (MGF1 with the same hash, salt as long as the digest), as
+/// VeraId signs.
+fn pss_sign(key: &rsa::PrivateKey, hash: HashAlgorithm, data: &[u8]) -> Option<Vec<u8>> {
+    let hashed = hash.digest(data);
+    let rng = &mut getrandom::SysRng;
+    match hash {
+        HashAlgorithm::Sha256 => key.sign_with_rng(rng, Pss::<sha2::Sha256>::new(), &hashed),
+        HashAlgorithm::Sha384 => key.sign_with_rng(rng, Pss::<sha2::Sha384>::new(), &hashed),
+        HashAlgorithm::Sha512 => key.sign_with_rng(rng, Pss::<sha2::Sha512>::new(), &hashed),
+    }
+    .ok()
 }
 
 /// One DER TLV: (tag, content, rest). Definite lengths only.
@@ -719,14 +725,7 @@ pub fn resign_attributes(
     }
     let attributes = attributes.concat();
     let signed = encode_tlv(0x31, &attributes);
-    let hashed = hash.digest(&signed);
-    let rng = &mut getrandom::SysRng;
-    let signature = match hash {
-        HashAlgorithm::Sha256 => key.sign_with_rng(rng, Pss::<sha2::Sha256>::new(), &hashed),
-        HashAlgorithm::Sha384 => key.sign_with_rng(rng, Pss::<sha2::Sha384>::new(), &hashed),
-        HashAlgorithm::Sha512 => key.sign_with_rng(rng, Pss::<sha2::Sha512>::new(), &hashed),
-    }
-    .ok()?;
+    let signature = pss_sign(key, hash, &signed)?;
     let info = encode_tlv(
         0x30,
         &[

@@ -1,7 +1,7 @@
 //! `kliento completions` and `kliento man`: shell completions and man pages generated from the
 //! clap definition, the same files the repository keeps in `completions/` and `man/`.
 
-use super::exit::Exit;
+use super::exit;
 use super::failure::Failure;
 use super::io::{self, FileMode};
 use super::output::{self, Destination};
@@ -173,7 +173,7 @@ fn environment_section(cmd: &clap::Command) -> String {
 
 /// The exit codes, from the one enum that also feeds --help and the process status.
 fn exit_status_section() -> String {
-    roff_section("EXIT STATUS", &Exit::table_rows())
+    roff_section("EXIT STATUS", &exit::table_rows())
 }
 
 /// Writes `files` into `dir` (created when missing) by the file-writing rule: every file is

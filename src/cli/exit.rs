@@ -94,14 +94,14 @@ impl Exit {
             Verdict::Valid | Verdict::Invalid | Verdict::ValidExceptAudience => Exit::Success,
         }
     }
+}
 
-    /// The rows of the exit-code table in the man pages: code and meaning.
-    pub fn table_rows() -> Vec<(String, String)> {
-        Self::ALL
-            .iter()
-            .map(|exit| (exit.code().to_string(), exit.meaning().to_string()))
-            .collect()
-    }
+/// The rows of the exit-code table in the man pages: code and meaning.
+pub fn table_rows() -> Vec<(String, String)> {
+    Exit::ALL
+        .iter()
+        .map(|exit| (exit.code().to_string(), exit.meaning().to_string()))
+        .collect()
 }
 
 impl fmt::Display for Exit {

@@ -89,6 +89,14 @@ impl Failure {
         self.hint = Some(hint.into());
         self
     }
+
+    /// Adds a hint line when there is one.
+    pub fn hint_if(self, hint: Option<impl Into<String>>) -> Self {
+        match hint {
+            Some(hint) => self.hint(hint),
+            None => self,
+        }
+    }
 }
 
 /// Attaches context to library errors at the CLI edge; the exit code follows the error's class.

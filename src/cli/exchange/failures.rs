@@ -37,10 +37,7 @@ pub(super) fn exchange_failure(error: ExchangeError, secrets: &Secrets) -> Failu
         error.class(),
         server_text(&format!("exchange failed: {error}"), secrets),
     );
-    match hint {
-        Some(hint) => failure.hint(hint),
-        None => failure,
-    }
+    failure.hint_if(hint)
 }
 
 pub(super) fn source_failure(error: JwtSourceError, secrets: &Secrets) -> Failure {
@@ -49,8 +46,5 @@ pub(super) fn source_failure(error: JwtSourceError, secrets: &Secrets) -> Failur
         error.class(),
         server_text(&format!("cannot obtain a JWT: {error}"), secrets),
     );
-    match hint {
-        Some(hint) => failure.hint(hint),
-        None => failure,
-    }
+    failure.hint_if(hint)
 }

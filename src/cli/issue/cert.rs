@@ -228,8 +228,5 @@ pub fn issue_failure(error: IssueError, key_source: &str) -> Failure {
         IssueError::Key(e) => Failure::of(e, format!("cannot use the key in {key_source}")),
         other => Failure::classified(other),
     };
-    match hint {
-        Some(hint) => failure.hint(hint),
-        None => failure,
-    }
+    failure.hint_if(hint)
 }

@@ -432,10 +432,7 @@ fn retrieve_failure(e: RetrieveError, domain: &Domain, plain_dns: bool) -> Failu
         e.class(),
         format!("cannot retrieve the DNSSEC chain for _veraid.{domain}: {e}"),
     );
-    match hint {
-        Some(hint) => failure.hint(hint),
-        None => failure,
-    }
+    failure.hint_if(hint)
 }
 
 /// A transport set-up error: bad flag values are usage errors, failed look-ups environment.

@@ -388,10 +388,7 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
 fn sign_failure(error: bundle::IssueError) -> Failure {
     let hint = hints::for_token_signing(&error);
     let failure = Failure::of(error, "cannot sign the token");
-    match hint {
-        Some(hint) => failure.hint(hint),
-        None => failure,
-    }
+    failure.hint_if(hint)
 }
 
 fn floor_to_second(at: Timestamp) -> Timestamp {
