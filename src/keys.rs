@@ -235,6 +235,117 @@ fn bit_length(big_endian: &[u8]) -> usize {
     digits.len() * 8 - digits[0].leading_zeros() as usize
 }
 
+/// An RSA public key as verification reads it from a certificate: its modulus and exponent,
+/// checked by the rules of the rsa crate's `PublicKey` (1024 to 8192 bits, odd modulus, odd
+/// exponent from 2 to 2^33 − 1 and below the modulus) without building one: the rsa crate
+/// precomputes Montgomery constants, which costs half an RSA-2048 verification, and aws-lc,
+/// which verifies, computes its own. Written here because no crate checks a key without that.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RsaPublicParts {
+    modulus: Vec<u8>,
+    exponent: Vec<u8>,
+}
+
+impl RsaPublicParts {
+    /// Reads a SubjectPublicKeyInfo DER (rsaEncryption or id-RSASSA-PSS), with the errors
+    /// [`RsaKey::from_bytes`] gives for it.
+    pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
+        let info =
+            spki::SubjectPublicKeyInfoRef::from_der(der).map_err(|e| KeyError::Unparsable {
+                detail: format!("bad SubjectPublicKeyInfo: {e}"),
+            })?;
+        check_algorithm(info.algorithm.oid)?;
+        let bits = info
+            .subject_public_key
+            .as_bytes()
+            .ok_or_else(|| malformed("public key BIT STRING has unused bits"))?;
+        let parsed = pkcs1::RsaPublicKeyRef::from_der(bits).map_err(malformed)?;
+        let modulus = parsed.modulus.as_bytes();
+        check_size_parsable(modulus)?;
+        let modulus = without_leading_zeros(modulus);
+        let exponent = without_leading_zeros(parsed.public_exponent.as_bytes());
+        let odd = |number: &[u8]| number.last().is_some_and(|b| b & 1 == 1);
+        let valid = compare_unsigned(exponent, modulus).is_lt()
+            && odd(modulus)
+            && odd(exponent)
+            && compare_unsigned(exponent, &[2]).is_ge()
+            && compare_unsigned(exponent, &[0x01, 0xFF, 0xFF, 0xFF, 0xFF]).is_le();
+        if !valid {
+            // What the rsa crate answers for any of these.
+            return Err(malformed(pkcs1::Error::KeyMalformed));
+        }
+        Ok(Self {
+            modulus: modulus.to_vec(),
+            exponent: exponent.to_vec(),
+        })
+    }
+
+    /// The modulus, big-endian, without leading zeros.
+    pub fn modulus(&self) -> &[u8] {
+        &self.modulus
+    }
+
+    /// The public exponent, big-endian, without leading zeros.
+    pub fn exponent(&self) -> &[u8] {
+        &self.exponent
+    }
+
+    /// Bit length of the modulus.
+    pub fn modulus_bits(&self) -> usize {
+        bit_length(&self.modulus)
+    }
+
+    /// The RSAPublicKey (PKCS#1) DER.
+    fn pkcs1_der(&self) -> Result<Vec<u8>, KeyError> {
+        der::Encode::to_der(&pkcs1::RsaPublicKeyRef {
+            modulus: der::asn1::UintRef::new(&self.modulus).map_err(malformed)?,
+            public_exponent: der::asn1::UintRef::new(&self.exponent).map_err(malformed)?,
+        })
+        .map_err(malformed)
+    }
+
+    /// The key as the rsa crate's type (for what only the rsa crate does).
+    pub fn to_rsa(&self) -> Result<rsa::PublicKey, KeyError> {
+        match from_pkcs1_public_der(&self.pkcs1_der()?)? {
+            RsaKey::Public(key) => Ok(key),
+            RsaKey::Private(_) => unreachable!("a public key DER reads as a public key"),
+        }
+    }
+
+    /// The canonical SubjectPublicKeyInfo DER (rsaEncryption, NULL parameters), as
+    /// [`canonical_spki_der`] writes it.
+    pub fn canonical_spki_der(&self) -> Result<Vec<u8>, KeyError> {
+        let pkcs1 = self.pkcs1_der()?;
+        let info = spki::SubjectPublicKeyInfoRef {
+            algorithm: spki::AlgorithmIdentifierRef {
+                oid: RSA_ENCRYPTION,
+                parameters: Some(der::asn1::AnyRef::NULL),
+            },
+            subject_public_key: der::asn1::BitStringRef::from_bytes(&pkcs1).map_err(malformed)?,
+        };
+        der::Encode::to_der(&info).map_err(malformed)
+    }
+
+    /// The VeraId key id, as [`key_id`] gives it.
+    pub fn key_id(&self) -> Result<(OrgKeyAlgorithm, String), KeyError> {
+        let algorithm = OrgKeyAlgorithm::from_bits(self.modulus_bits())?;
+        Ok((
+            algorithm,
+            key_id_of_spki(algorithm, &self.canonical_spki_der()?),
+        ))
+    }
+}
+
+fn without_leading_zeros(number: &[u8]) -> &[u8] {
+    let start = number.iter().position(|&b| b != 0).unwrap_or(number.len());
+    &number[start..]
+}
+
+/// Compares two big-endian unsigned integers without leading zeros.
+fn compare_unsigned(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
 /// Bit length of an RSA key's modulus.
 pub fn modulus_bits(key: &impl PublicKeyParts) -> usize {
     bit_length(&key.n_bytes())
@@ -308,14 +419,20 @@ pub fn canonical_spki_der(key: &rsa::PublicKey) -> Vec<u8> {
 /// canonical SubjectPublicKeyInfo (VeraId digest §2.3).
 pub fn key_id(key: &rsa::PublicKey) -> Result<(OrgKeyAlgorithm, String), KeyError> {
     let algorithm = OrgKeyAlgorithm::for_key(key)?;
-    let spki = canonical_spki_der(key);
+    Ok((
+        algorithm,
+        key_id_of_spki(algorithm, &canonical_spki_der(key)),
+    ))
+}
+
+/// The key id of a canonical SubjectPublicKeyInfo for a key of `algorithm`'s size.
+fn key_id_of_spki(algorithm: OrgKeyAlgorithm, spki: &[u8]) -> String {
     let hash = match algorithm {
         OrgKeyAlgorithm::Rsa2048 => HashAlgorithm::Sha256,
         OrgKeyAlgorithm::Rsa3072 => HashAlgorithm::Sha384,
         OrgKeyAlgorithm::Rsa4096 => HashAlgorithm::Sha512,
     };
-    let digest = hash.digest(&spki);
-    Ok((algorithm, STANDARD.encode(digest)))
+    STANDARD.encode(hash.digest(spki))
 }
 
 /// Generates an RSA key of an organisation size.
@@ -346,6 +463,76 @@ mod tests {
 
     fn key2048() -> rsa::PrivateKey {
         generate(OrgKeyAlgorithm::Rsa2048).unwrap()
+    }
+
+    /// A SubjectPublicKeyInfo (rsaEncryption) holding any modulus and exponent bytes.
+    fn spki_of(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
+        let pkcs1 = der::Encode::to_der(&pkcs1::RsaPublicKeyRef {
+            modulus: der::asn1::UintRef::new(modulus).unwrap(),
+            public_exponent: der::asn1::UintRef::new(exponent).unwrap(),
+        })
+        .unwrap();
+        der::Encode::to_der(&spki::SubjectPublicKeyInfoRef {
+            algorithm: spki::AlgorithmIdentifierRef {
+                oid: RSA_ENCRYPTION,
+                parameters: Some(der::asn1::AnyRef::NULL),
+            },
+            subject_public_key: der::asn1::BitStringRef::from_bytes(&pkcs1).unwrap(),
+        })
+        .unwrap()
+    }
+
+    /// The checks without the rsa crate accept and refuse exactly what the rsa crate does, with
+    /// the same errors, and give the same key id.
+    #[test]
+    fn public_parts_check_keys_as_the_rsa_crate_does() {
+        let key = key2048().to_public_key();
+        let n = key.n_bytes().to_vec();
+        let odd = |mut bytes: Vec<u8>| {
+            *bytes.last_mut().unwrap() |= 1;
+            bytes
+        };
+        let even = |mut bytes: Vec<u8>| {
+            *bytes.last_mut().unwrap() &= 0xFE;
+            bytes
+        };
+        let mut big_exponent = n.clone();
+        big_exponent[0] = 0x7F;
+        let cases: Vec<(Vec<u8>, Vec<u8>)> = vec![
+            (n.clone(), vec![1, 0, 1]),
+            (n.clone(), vec![3]),
+            (n.clone(), vec![2]),
+            (n.clone(), vec![1]),
+            (n.clone(), vec![0]),
+            (n.clone(), vec![1, 0xFF, 0xFF, 0xFF, 0xFF]),
+            (n.clone(), vec![2, 0, 0, 0, 1]),
+            (n.clone(), vec![1, 0, 0]),
+            (even(n.clone()), vec![1, 0, 1]),
+            (n.clone(), odd(big_exponent)),
+            (n.clone(), n.clone()),
+            (odd(vec![0xC0; 128]), vec![1, 0, 1]),
+            (odd(vec![0x80; 1024]), vec![1, 0, 1]),
+            (odd(vec![0x40; 1025]), vec![1, 0, 1]),
+            (odd(vec![0x80; 127]), vec![1, 0, 1]),
+        ];
+        for (modulus, exponent) in cases {
+            let spki = spki_of(&modulus, &exponent);
+            let parts = RsaPublicParts::from_spki_der(&spki);
+            let crate_key = match RsaKey::from_bytes(&spki) {
+                Ok(RsaKey::Public(key)) => Ok(key),
+                Ok(RsaKey::Private(_)) => unreachable!(),
+                Err(e) => Err(e),
+            };
+            match (&parts, &crate_key) {
+                (Ok(parts), Ok(key)) => {
+                    assert_eq!(parts.key_id().ok(), key_id(key).ok());
+                    assert_eq!(parts.canonical_spki_der().unwrap(), canonical_spki_der(key));
+                    assert_eq!(parts.to_rsa().unwrap(), *key);
+                }
+                (Err(a), Err(b)) => assert_eq!(a, b, "e = {exponent:02x?}"),
+                _ => panic!("parts {parts:?}, rsa crate {crate_key:?}, e = {exponent:02x?}"),
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,6 @@
 //!   form with the RRSIG's fields) and the signature. The walk itself (which RRSIGs count, the
 //!   window rule, the limits) runs for every bundle; only the cryptography is remembered.
 //! - a certificate issued by another (or itself): keyed by both certificates' DER.
-//! - a certificate's RSA key, read and checked: keyed by its SubjectPublicKeyInfo and subject.
 //!
 //! The keys are the inputs themselves, not digests of them: hashing kilobytes of signed data
 //! with SHA-256 costs more than half an RSA-2048 verification without SHA extensions, while the
@@ -44,7 +43,6 @@ struct State {
 enum Outcome {
     Rrsig(bool),
     Issued(Result<(), CertificateError>),
-    RsaKey(Result<rsa::PublicKey, CertificateError>),
 }
 
 impl WarmCache {
@@ -97,23 +95,6 @@ impl WarmCache {
         let outcome = check();
         self.put(key, Outcome::Issued(outcome.clone()));
         outcome
-    }
-
-    /// The RSA key of a certificate's SubjectPublicKeyInfo, remembered or read by `read` (the
-    /// subject is part of the key because it is part of the error).
-    pub(crate) fn rsa_key(
-        &self,
-        spki: &[u8],
-        subject: &str,
-        read: impl FnOnce() -> Result<rsa::PublicKey, CertificateError>,
-    ) -> Result<rsa::PublicKey, CertificateError> {
-        let key = cache_key(b"rsa-key", &[spki, subject.as_bytes()]);
-        if let Some(Outcome::RsaKey(public)) = self.get(&key) {
-            return public;
-        }
-        let public = read();
-        self.put(key, Outcome::RsaKey(public.clone()));
-        public
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {

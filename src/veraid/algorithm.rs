@@ -1,13 +1,12 @@
 //! Digests and RSA signature algorithms as VeraId certificates and CMS signatures carry them
 //! (VeraId digest §3): RSASSA-PSS with explicit parameters, and PKCS#1 v1.5 for verification.
 
-use crate::keys::RSASSA_PSS;
+use crate::keys::{RSASSA_PSS, RsaPublicParts};
 use der::asn1::{AnyRef, ObjectIdentifier};
 use der::{Decode, Encode};
 use pkcs1::RsaPssParamsRef;
 use rsa::pkcs1v15::Pkcs1v15Sign;
 use rsa::pss::Pss;
-use rsa::traits::PublicKeyParts;
 use sha2::{Sha256, Sha384, Sha512};
 use spki::AlgorithmIdentifierRef;
 use std::fmt;
@@ -214,7 +213,7 @@ impl SignatureAlgorithm {
     /// Verifies `signature` over `message` with `key`.
     pub fn verify(
         &self,
-        key: &rsa::PublicKey,
+        key: &RsaPublicParts,
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), AlgorithmError> {
@@ -223,8 +222,8 @@ impl SignatureAlgorithm {
             // crate (more so for 4096-bit keys), which bounds the cost of a bundle's certificate
             // and CMS checks.
             let public = aws_lc_rs::signature::RsaPublicKeyComponents {
-                n: key.n_bytes(),
-                e: key.e_bytes(),
+                n: key.modulus(),
+                e: key.exponent(),
             };
             if (2048..=8192).contains(&(public.n.len() * 8)) {
                 return public
@@ -232,6 +231,8 @@ impl SignatureAlgorithm {
                     .map_err(|_| AlgorithmError::BadSignature);
             }
         }
+        // The rsa crate for what aws-lc does not take (other PSS salts, keys under 2048 bits).
+        let key = key.to_rsa().map_err(|_| AlgorithmError::BadSignature)?;
         let hashed = self.hash().digest(message);
         let outcome = match *self {
             Self::RsaPss { hash, salt_len } => match (hash, usize::from(salt_len)) {

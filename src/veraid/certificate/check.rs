@@ -102,9 +102,9 @@ pub fn verify_issued_by(child: &Certificate, issuer: &Certificate) -> Result<(),
                 subject: child.common_name.clone(),
                 detail: e.to_string(),
             })?;
-    let key = issuer.rsa_public_key()?;
+    let key = issuer.public_key()?;
     algorithm
-        .verify(&key, child.tbs_der(), child.signature())
+        .verify(key, child.tbs_der(), child.signature())
         .map_err(|_| CertificateError::BadSignature {
             subject: child.common_name.clone(),
             issuer: issuer.common_name.clone(),

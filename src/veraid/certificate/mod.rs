@@ -27,8 +27,7 @@ pub use parse::MalformedCertificate;
 pub use serial::SerialNumber;
 
 use super::algorithm::{AlgorithmError, SignatureAlgorithm};
-use crate::keys::RsaKey;
-use crate::warm::WarmCache;
+use crate::keys::RsaPublicParts;
 use der::asn1::ObjectIdentifier;
 use jiff::Timestamp;
 
@@ -71,7 +70,7 @@ pub struct Certificate {
     signature: Vec<u8>,
     /// The subject key, parsed on first use: building an `rsa::PublicKey` precomputes its
     /// Montgomery parameters, which cost more than a verification with it.
-    rsa_key: std::sync::OnceLock<Result<rsa::PublicKey, CertificateError>>,
+    rsa_key: std::sync::OnceLock<Result<RsaPublicParts, CertificateError>>,
 }
 
 impl PartialEq for Certificate {
@@ -144,24 +143,26 @@ impl Certificate {
         &self.spki
     }
 
-    /// The subject public key, when it is an RSA key (rsaEncryption or id-RSASSA-PSS).
+    /// The subject public key, when it is an RSA key (rsaEncryption or id-RSASSA-PSS), read
+    /// once: what verification uses.
+    pub fn public_key(&self) -> Result<&RsaPublicParts, CertificateError> {
+        self.rsa_key
+            .get_or_init(|| {
+                RsaPublicParts::from_spki_der(&self.spki).map_err(|e| {
+                    CertificateError::UnusableKey {
+                        subject: self.common_name.clone(),
+                        detail: e.to_string(),
+                    }
+                })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The subject public key as the rsa crate's type (issuing and signing compare keys so).
     pub fn rsa_public_key(&self) -> Result<rsa::PublicKey, CertificateError> {
-        self.rsa_key.get_or_init(|| self.read_rsa_key()).clone()
-    }
-
-    /// Takes the subject public key from `cache` when it remembers this certificate's, and
-    /// remembers it there otherwise: reading an RSA key costs a modular reduction, which a
-    /// server verifying many bundles of one organisation does once.
-    pub(crate) fn remember_rsa_key(&self, cache: &WarmCache) {
-        if self.rsa_key.get().is_none() {
-            let key = cache.rsa_key(&self.spki, &self.common_name, || self.read_rsa_key());
-            let _ = self.rsa_key.set(key);
-        }
-    }
-
-    fn read_rsa_key(&self) -> Result<rsa::PublicKey, CertificateError> {
-        RsaKey::from_bytes(&self.spki)
-            .map(|key| key.public_key())
+        self.public_key()?
+            .to_rsa()
             .map_err(|e| CertificateError::UnusableKey {
                 subject: self.common_name.clone(),
                 detail: e.to_string(),

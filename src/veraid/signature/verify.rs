@@ -99,15 +99,13 @@ impl SignedData {
         let algorithm = signer_info
             .signature_scheme()
             .map_err(SignatureError::Algorithm)?;
-        let key = signer
-            .rsa_public_key()
-            .map_err(|e| SignatureError::SignerKey {
-                detail: e.to_string(),
-            })?;
+        let key = signer.public_key().map_err(|e| SignatureError::SignerKey {
+            detail: e.to_string(),
+        })?;
         let mut signed = signed_attributes.clone();
         signed[0] = 0x31; // RFC 5652 §5.4: [0] IMPLICIT becomes an explicit SET OF tag.
         algorithm
-            .verify(&key, &signed, &signer_info.signature)
+            .verify(key, &signed, &signer_info.signature)
             .map_err(|_| SignatureError::BadSignature {
                 algorithm: algorithm.to_string(),
                 signer: signer.common_name().to_string(),

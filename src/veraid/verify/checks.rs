@@ -123,9 +123,9 @@ pub(super) fn check_organisation_key(
 ) -> Option<(OrgKeyAlgorithm, String)> {
     let key = org
         .check_rsa_pss_signed()
-        .and_then(|()| org.rsa_public_key())
+        .and_then(|()| org.public_key())
         .map_err(Failure::OrganisationKeyCertificate)
-        .and_then(|key| keys::key_id(&key).map_err(Failure::OrganisationKey));
+        .and_then(|key| key.key_id().map_err(Failure::OrganisationKey));
     match key {
         Ok((algorithm, key_id)) => {
             report.pass(

@@ -22,7 +22,7 @@ use crate::dnssec::{
     validate_veraid_txt_within,
 };
 use crate::domain::Domain;
-use crate::keys::{self, OrgKeyAlgorithm};
+use crate::keys::OrgKeyAlgorithm;
 use crate::report::{CheckId, Failure, Report};
 use crate::time::Period;
 use crate::warm::WarmCache;
@@ -201,12 +201,6 @@ fn run(
             None
         }
     };
-    if let Some(cache) = expected.cache {
-        org.remember_rsa_key(cache);
-        for certificate in signed_data.iter().flat_map(SignedData::certificates) {
-            certificate.remember_rsa_key(cache);
-        }
-    }
     let signature = signed_data.as_ref().and_then(|signed_data| {
         match signed_data.verify(expected.detached_plaintext, &org) {
             Ok(signature) => {
