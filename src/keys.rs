@@ -192,15 +192,18 @@ fn from_pkcs8_der(der: &[u8]) -> Result<RsaKey, KeyError> {
 }
 
 fn from_spki_der(der: &[u8]) -> Result<RsaKey, KeyError> {
+    from_pkcs1_public_der(spki_rsa_public_key(der)?)
+}
+
+/// The RSAPublicKey DER inside a SubjectPublicKeyInfo of an RSA key.
+fn spki_rsa_public_key(der: &[u8]) -> Result<&[u8], KeyError> {
     let info = spki::SubjectPublicKeyInfoRef::from_der(der).map_err(|e| KeyError::Unparsable {
         detail: format!("bad SubjectPublicKeyInfo: {e}"),
     })?;
     check_algorithm(info.algorithm.oid)?;
-    let bits = info
-        .subject_public_key
+    info.subject_public_key
         .as_bytes()
-        .ok_or_else(|| malformed("public key BIT STRING has unused bits"))?;
-    from_pkcs1_public_der(bits)
+        .ok_or_else(|| malformed("public key BIT STRING has unused bits"))
 }
 
 fn from_pkcs1_private_der(der: &[u8]) -> Result<RsaKey, KeyError> {
@@ -227,7 +230,8 @@ fn check_size_parsable(modulus: &[u8]) -> Result<(), KeyError> {
     Ok(())
 }
 
-fn bit_length(big_endian: &[u8]) -> usize {
+/// The bit length of a big-endian unsigned integer.
+pub(crate) fn bit_length(big_endian: &[u8]) -> usize {
     let digits = match big_endian.iter().position(|&b| b != 0) {
         Some(first) => &big_endian[first..],
         None => return 0,
@@ -250,16 +254,8 @@ impl RsaPublicParts {
     /// Reads a SubjectPublicKeyInfo DER (rsaEncryption or id-RSASSA-PSS), with the errors
     /// [`RsaKey::from_bytes`] gives for it.
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
-        let info =
-            spki::SubjectPublicKeyInfoRef::from_der(der).map_err(|e| KeyError::Unparsable {
-                detail: format!("bad SubjectPublicKeyInfo: {e}"),
-            })?;
-        check_algorithm(info.algorithm.oid)?;
-        let bits = info
-            .subject_public_key
-            .as_bytes()
-            .ok_or_else(|| malformed("public key BIT STRING has unused bits"))?;
-        let parsed = pkcs1::RsaPublicKeyRef::from_der(bits).map_err(malformed)?;
+        let parsed =
+            pkcs1::RsaPublicKeyRef::from_der(spki_rsa_public_key(der)?).map_err(malformed)?;
         let modulus = parsed.modulus.as_bytes();
         check_size_parsable(modulus)?;
         let modulus = without_leading_zeros(modulus);
@@ -336,7 +332,8 @@ impl RsaPublicParts {
     }
 }
 
-fn without_leading_zeros(number: &[u8]) -> &[u8] {
+/// A big-endian unsigned integer without its leading zeros.
+pub(crate) fn without_leading_zeros(number: &[u8]) -> &[u8] {
     let start = number.iter().position(|&b| b != 0).unwrap_or(number.len());
     &number[start..]
 }

@@ -157,18 +157,9 @@ fn verification_cost(key: &DNSKEY) -> u32 {
     }
 }
 
-/// The modulus size of an RFC 3110 RSA public key (exponent length, exponent, modulus); 0 when
-/// the bytes are not one.
+/// The modulus size of an RFC 3110 RSA public key; 0 when the bytes are not one (costs count
+/// at least 2048 bits whatever this says).
 fn rsa_modulus_bits(key: &[u8]) -> u64 {
-    let (exponent_length, rest) = match key {
-        [0, high, low, rest @ ..] => (usize::from(*high) << 8 | usize::from(*low), rest),
-        [length, rest @ ..] => (usize::from(*length), rest),
-        [] => return 0,
-    };
-    let modulus = rest.get(exponent_length..).unwrap_or_default();
-    let modulus = match modulus.iter().position(|&b| b != 0) {
-        Some(first) => &modulus[first..],
-        None => return 0,
-    };
-    (modulus.len() as u64) * 8 - u64::from(modulus[0].leading_zeros())
+    super::rrsig::rsa_exponent_and_modulus(key)
+        .map_or(0, |(_, modulus)| crate::keys::bit_length(modulus) as u64)
 }

@@ -198,15 +198,7 @@ fn parse_public_key(dnskey: &DNSKEY) -> Option<ParsedPublicKey> {
 /// RFC 3110 §2's RSA key (exponent length in one octet, or zero and two octets; exponent;
 /// modulus) as a DER RSAPublicKey. Written here because hickory keeps its parser private.
 fn rsa_public_key_der(key: &[u8]) -> Option<Vec<u8>> {
-    let (exponent_length, rest) = match key {
-        [0, high, low, rest @ ..] => (usize::from(*high) << 8 | usize::from(*low), rest),
-        [length, rest @ ..] if *length != 0 => (usize::from(*length), rest),
-        _ => return None,
-    };
-    if rest.len() < exponent_length {
-        return None;
-    }
-    let (exponent, modulus) = rest.split_at(exponent_length);
+    let (exponent, modulus) = rsa_exponent_and_modulus(key)?;
     let public = pkcs1::RsaPublicKey {
         modulus: unsigned_integer(modulus)?,
         public_exponent: unsigned_integer(exponent)?,
@@ -214,10 +206,23 @@ fn rsa_public_key_der(key: &[u8]) -> Option<Vec<u8>> {
     der::Encode::to_der(&public).ok()
 }
 
+/// RFC 3110 §2's RSA key split into exponent and modulus; `None` when the bytes are not one.
+pub(super) fn rsa_exponent_and_modulus(key: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (exponent_length, rest) = match key {
+        [0, high, low, rest @ ..] => (usize::from(*high) << 8 | usize::from(*low), rest),
+        [length, rest @ ..] if *length != 0 => (usize::from(*length), rest),
+        _ => return None,
+    };
+    (rest.len() >= exponent_length).then(|| rest.split_at(exponent_length))
+}
+
 /// A big-endian unsigned integer without its leading zeros; `None` for zero.
 fn unsigned_integer(bytes: &[u8]) -> Option<der::asn1::UintRef<'_>> {
-    let start = bytes.iter().position(|&b| b != 0)?;
-    der::asn1::UintRef::new(&bytes[start..]).ok()
+    let number = crate::keys::without_leading_zeros(bytes);
+    if number.is_empty() {
+        return None;
+    }
+    der::asn1::UintRef::new(number).ok()
 }
 
 /// An RRset to authenticate: its owner, type and records, and who must sign it.
