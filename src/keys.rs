@@ -4,6 +4,7 @@
 //! read from PEM or DER, as PKCS#8, PKCS#1 or SubjectPublicKeyInfo.
 
 use crate::veraid::HashAlgorithm;
+use aws_lc_rs::signature::{ParsedPublicKey, RsaParameters};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use der::Decode;
@@ -11,6 +12,7 @@ use der::asn1::ObjectIdentifier;
 use pkcs8::LineEnding;
 use pkcs8::{EncodePrivateKey, EncodePublicKey};
 use rsa::traits::PublicKeyParts;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// rsaEncryption (PKCS#1).
 pub(crate) const RSA_ENCRYPTION: ObjectIdentifier =
@@ -244,11 +246,31 @@ pub(crate) fn bit_length(big_endian: &[u8]) -> usize {
 /// exponent from 2 to 2^33 − 1 and below the modulus) without building one: the rsa crate
 /// precomputes Montgomery constants, which costs half an RSA-2048 verification, and aws-lc,
 /// which verifies, computes its own. Written here because no crate checks a key without that.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct RsaPublicParts {
     modulus: Vec<u8>,
     exponent: Vec<u8>,
+    /// The key as aws-lc parsed it, per verification algorithm, made on first use and shared
+    /// by clones: it keeps the Montgomery constants a verification needs, which cost about a
+    /// fifth of one to compute.
+    parsed: Arc<Mutex<Vec<ParsedKey>>>,
+    /// The VeraId key id, computed on first use.
+    key_id: Arc<OnceLock<Result<(OrgKeyAlgorithm, String), KeyError>>>,
 }
+
+#[derive(Debug)]
+struct ParsedKey {
+    parameters: &'static RsaParameters,
+    key: Option<ParsedPublicKey>,
+}
+
+impl PartialEq for RsaPublicParts {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.modulus, &self.exponent) == (&other.modulus, &other.exponent)
+    }
+}
+
+impl Eq for RsaPublicParts {}
 
 impl RsaPublicParts {
     /// Reads a SubjectPublicKeyInfo DER (rsaEncryption or id-RSASSA-PSS), with the errors
@@ -273,7 +295,44 @@ impl RsaPublicParts {
         Ok(Self {
             modulus: modulus.to_vec(),
             exponent: exponent.to_vec(),
+            parsed: Arc::default(),
+            key_id: Arc::default(),
         })
+    }
+
+    /// Verifies `signature` over `message` with aws-lc, as `parameters` say.
+    pub(crate) fn verify_with_aws_lc(
+        &self,
+        parameters: &'static RsaParameters,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), aws_lc_rs::error::Unspecified> {
+        let parsed = {
+            // Each operation is one lookup or one push: a poisoned lock is still consistent.
+            let mut keys = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
+            match keys.iter().find(|k| std::ptr::eq(k.parameters, parameters)) {
+                Some(known) => known.key.clone(),
+                None => {
+                    let key = self
+                        .pkcs1_der()
+                        .ok()
+                        .and_then(|der| ParsedPublicKey::new(parameters, der).ok());
+                    keys.push(ParsedKey {
+                        parameters,
+                        key: key.clone(),
+                    });
+                    key
+                }
+            }
+        };
+        match parsed {
+            Some(key) => key.verify_sig(message, signature),
+            None => aws_lc_rs::signature::RsaPublicKeyComponents {
+                n: self.modulus(),
+                e: self.exponent(),
+            }
+            .verify(parameters, message, signature),
+        }
     }
 
     /// The modulus, big-endian, without leading zeros.
@@ -324,11 +383,15 @@ impl RsaPublicParts {
 
     /// The VeraId key id, as [`key_id`] gives it.
     pub fn key_id(&self) -> Result<(OrgKeyAlgorithm, String), KeyError> {
-        let algorithm = OrgKeyAlgorithm::from_bits(self.modulus_bits())?;
-        Ok((
-            algorithm,
-            key_id_of_spki(algorithm, &self.canonical_spki_der()?),
-        ))
+        self.key_id
+            .get_or_init(|| {
+                let algorithm = OrgKeyAlgorithm::from_bits(self.modulus_bits())?;
+                Ok((
+                    algorithm,
+                    key_id_of_spki(algorithm, &self.canonical_spki_der()?),
+                ))
+            })
+            .clone()
     }
 }
 

@@ -6,7 +6,12 @@
 //! - a DNSSEC RRSIG verification: keyed by the DNSKEY, the signed data (the RRset in canonical
 //!   form with the RRSIG's fields) and the signature. The walk itself (which RRSIGs count, the
 //!   window rule, the limits) runs for every bundle; only the cryptography is remembered.
+//! - a certificate's parse (with the key it holds, parsed for verification on first use, and
+//!   its key id): keyed by its DER.
 //! - a certificate issued by another (or itself): keyed by both certificates' DER.
+//! - a DNSSEC chain: keyed by its messages' bytes, it is parsed once, and a secure walk over it
+//!   is remembered for the windows that every RRSIG time in it compares alike with (see
+//!   [`RememberedChain`]); any other window, and any walk that fails, is walked again.
 //!
 //! The keys are the inputs themselves, not digests of them: hashing kilobytes of signed data
 //! with SHA-256 costs more than half an RSA-2048 verification without SHA extensions, while the
@@ -14,7 +19,9 @@
 //! and in key bytes (the oldest entry goes first); no global state: each cache belongs to the
 //! `Verifier` that made it, shared by its clones.
 
-use crate::veraid::certificate::CertificateError;
+use crate::dnssec::validate::RememberedChain;
+use crate::dnssec::{ChainError, DnssecChain};
+use crate::veraid::certificate::{Certificate, CertificateError, MalformedCertificate};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
@@ -43,6 +50,8 @@ struct State {
 enum Outcome {
     Rrsig(bool),
     Issued(Result<(), CertificateError>),
+    Chain(Arc<RememberedChain>),
+    Certificate(Certificate),
 }
 
 impl WarmCache {
@@ -95,6 +104,33 @@ impl WarmCache {
         let outcome = check();
         self.put(key, Outcome::Issued(outcome.clone()));
         outcome
+    }
+
+    /// The certificate of this DER, remembered or parsed (one that does not parse is not
+    /// remembered).
+    pub(crate) fn certificate(&self, der: &[u8]) -> Result<Certificate, MalformedCertificate> {
+        let key = cache_key(b"certificate", &[der]);
+        if let Some(Outcome::Certificate(certificate)) = self.get(&key) {
+            return Ok(certificate);
+        }
+        let certificate = Certificate::from_der(der)?;
+        self.put(key, Outcome::Certificate(certificate.clone()));
+        Ok(certificate)
+    }
+
+    /// The chain of these messages, remembered or parsed (a chain that does not parse is not
+    /// remembered).
+    pub(crate) fn chain(&self, messages: &[Vec<u8>]) -> Result<Arc<RememberedChain>, ChainError> {
+        let parts: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
+        let key = cache_key(b"chain", &parts);
+        if let Some(Outcome::Chain(chain)) = self.get(&key) {
+            return Ok(chain);
+        }
+        let chain = Arc::new(RememberedChain::new(DnssecChain::from_messages(
+            messages.to_vec(),
+        )?));
+        self.put(key, Outcome::Chain(chain.clone()));
+        Ok(chain)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {

@@ -8,11 +8,13 @@
 use der::asn1::{AnyRef, OctetStringRef};
 use der::{Decode, Encode, Header, Length, Reader, SliceReader, Tag, Tagged};
 use hickory_proto::op::Message;
+use std::sync::Arc;
 
-/// A chain of DNS response messages, in the order they were added or read.
+/// A chain of DNS response messages, in the order they were added or read. Cheap to clone (the
+/// parsed messages are shared).
 #[derive(Clone, Debug)]
 pub struct DnssecChain {
-    messages: Vec<ChainMessage>,
+    messages: Arc<[ChainMessage]>,
 }
 
 /// One element of a chain: its raw bytes and their parse.
@@ -55,8 +57,10 @@ impl DnssecChain {
                     detail: e.to_string(),
                 }),
             })
-            .collect::<Result<_, _>>()?;
-        Ok(Self { messages })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            messages: messages.into(),
+        })
     }
 
     /// Reads a standalone chain: a universal `SET` (tag 0x31) of OCTET STRINGs, nothing after it.

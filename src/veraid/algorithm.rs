@@ -10,6 +10,7 @@ use rsa::pss::Pss;
 use sha2::{Sha256, Sha384, Sha512};
 use spki::AlgorithmIdentifierRef;
 use std::fmt;
+use std::sync::OnceLock;
 
 const MGF1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.8");
 const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
@@ -123,6 +124,25 @@ impl SignatureAlgorithm {
 
     /// Reads a DER AlgorithmIdentifier.
     pub fn from_der(der: &[u8]) -> Result<Self, AlgorithmError> {
+        // The identifiers VeraId implementations write (RSASSA-PSS with each hash, as
+        // [`SignatureAlgorithm::to_der`] and pkijs write it) are recognised by their bytes:
+        // decoding PSS parameters costs a tenth of an RSA-2048 verification.
+        static WRITTEN: OnceLock<[(Vec<u8>, SignatureAlgorithm); 3]> = OnceLock::new();
+        let written = WRITTEN.get_or_init(|| {
+            [
+                HashAlgorithm::Sha256,
+                HashAlgorithm::Sha384,
+                HashAlgorithm::Sha512,
+            ]
+            .map(|hash| (Self::pss(hash).to_der(), Self::pss(hash)))
+        });
+        match written.iter().find(|(bytes, _)| bytes == der) {
+            Some((_, algorithm)) => Ok(algorithm.clone()),
+            None => Self::decode_der(der),
+        }
+    }
+
+    fn decode_der(der: &[u8]) -> Result<Self, AlgorithmError> {
         let identifier =
             AlgorithmIdentifierRef::from_der(der).map_err(|e| AlgorithmError::Malformed {
                 detail: e.to_string(),
@@ -221,13 +241,9 @@ impl SignatureAlgorithm {
             // aws-lc-rs verifies these at OpenSSL's speed, several times faster than the rsa
             // crate (more so for 4096-bit keys), which bounds the cost of a bundle's certificate
             // and CMS checks.
-            let public = aws_lc_rs::signature::RsaPublicKeyComponents {
-                n: key.modulus(),
-                e: key.exponent(),
-            };
-            if (2048..=8192).contains(&(public.n.len() * 8)) {
-                return public
-                    .verify(parameters, message, signature)
+            if (2048..=8192).contains(&(key.modulus().len() * 8)) {
+                return key
+                    .verify_with_aws_lc(parameters, message, signature)
                     .map_err(|_| AlgorithmError::BadSignature);
             }
         }
@@ -366,6 +382,21 @@ mod tests {
             ] {
                 assert_eq!(SignatureAlgorithm::from_der(&alg.to_der()).unwrap(), alg);
             }
+        }
+    }
+
+    #[test]
+    fn identifiers_recognised_by_their_bytes_decode_to_the_same_algorithm() {
+        for hash in [
+            HashAlgorithm::Sha256,
+            HashAlgorithm::Sha384,
+            HashAlgorithm::Sha512,
+        ] {
+            let der = SignatureAlgorithm::pss(hash).to_der();
+            assert_eq!(
+                SignatureAlgorithm::from_der(&der).unwrap(),
+                SignatureAlgorithm::decode_der(&der).unwrap()
+            );
         }
     }
 

@@ -140,7 +140,7 @@ fn warm_cache() -> &'static WarmCache {
 }
 
 /// Verifies cold, then twice warm (filling the cache, then using it), and asserts that the
-/// three give the same report and the same verified token.
+/// three give the same report, the same verified token and the same DNSSEC walk and work.
 fn verify_compared(
     bytes: &[u8],
     audience: Option<&str>,
@@ -153,6 +153,13 @@ fn verify_compared(
         let warm = bundle::verify_warm(bytes, audience, period, anchors, mode, Some(warm_cache()));
         assert_eq!(warm.report(), cold.report(), "warm and cold reports differ");
         assert_eq!(warm.verified(), cold.verified());
+        let (w, c) = (warm.findings(), cold.findings());
+        assert_eq!(w.walk, c.walk, "warm and cold DNSSEC walks differ");
+        assert_eq!(
+            w.dnssec_work, c.dnssec_work,
+            "warm and cold DNSSEC work differ"
+        );
+        assert_eq!(w.dnssec_window, c.dnssec_window);
     }
     cold
 }

@@ -31,6 +31,7 @@
 //!   RRset Bogus, as in dnssec-js.
 
 mod limits;
+mod memo;
 mod proof;
 mod responses;
 mod rrsig;
@@ -48,6 +49,7 @@ mod rrsig_tests;
 mod walk_tests;
 
 pub use limits::{Budget, Limit, Limits, Work};
+pub(crate) use memo::RememberedChain;
 pub use proof::{Outcome, Reason, Rejection, Status};
 pub(crate) use responses::is_question;
 pub use responses::{AnswerError, RrType, TxtAnswer};

@@ -11,18 +11,18 @@ use jiff::Timestamp;
 impl Certificate {
     /// Whether the certificate is valid at `at` (bounds inclusive, as pkijs checks them).
     pub fn check_validity_at(&self, at: Timestamp) -> Result<(), CertificateError> {
-        if at < self.not_before {
+        if at < self.fields.not_before {
             return Err(CertificateError::NotYetValid {
-                subject: self.common_name.clone(),
+                subject: self.fields.common_name.clone(),
                 at,
-                not_before: self.not_before,
+                not_before: self.fields.not_before,
             });
         }
-        if at > self.not_after {
+        if at > self.fields.not_after {
             return Err(CertificateError::Expired {
-                subject: self.common_name.clone(),
+                subject: self.fields.common_name.clone(),
                 at,
-                not_after: self.not_after,
+                not_after: self.fields.not_after,
             });
         }
         Ok(())
@@ -31,8 +31,8 @@ impl Certificate {
     /// Checks the certificate may issue others, as pkijs checks every non-leaf certificate:
     /// basicConstraints with cA TRUE, and keyCertSign if a keyUsage extension is present.
     pub fn check_is_ca(&self) -> Result<(), CertificateError> {
-        let subject = self.common_name.clone();
-        match self.basic_constraints {
+        let subject = self.fields.common_name.clone();
+        match self.fields.basic_constraints {
             None => Err(CertificateError::NotCa {
                 subject,
                 reason: "the basicConstraints extension is missing",
@@ -41,7 +41,7 @@ impl Certificate {
                 subject,
                 reason: "basicConstraints cA is FALSE",
             }),
-            _ if self.key_usage_cert_sign == Some(false) => Err(CertificateError::NotCa {
+            _ if self.fields.key_usage_cert_sign == Some(false) => Err(CertificateError::NotCa {
                 subject,
                 reason: "keyUsage does not include keyCertSign",
             }),
@@ -99,15 +99,15 @@ pub fn verify_issued_by(child: &Certificate, issuer: &Certificate) -> Result<(),
         child
             .signature_algorithm()
             .map_err(|e| CertificateError::UnsupportedAlgorithm {
-                subject: child.common_name.clone(),
+                subject: child.fields.common_name.clone(),
                 detail: e.to_string(),
             })?;
     let key = issuer.public_key()?;
     algorithm
         .verify(key, child.tbs_der(), child.signature())
         .map_err(|_| CertificateError::BadSignature {
-            subject: child.common_name.clone(),
-            issuer: issuer.common_name.clone(),
+            subject: child.fields.common_name.clone(),
+            issuer: issuer.fields.common_name.clone(),
             algorithm: algorithm.to_string(),
         })
 }

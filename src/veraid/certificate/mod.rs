@@ -48,9 +48,15 @@ pub struct BasicConstraints {
     pub path_len: Option<u32>,
 }
 
-/// A parsed certificate, with the exact DER it was read from.
+/// A parsed certificate, with the exact DER it was read from. Cheap to clone (the parse is
+/// shared).
 #[derive(Clone, Debug)]
 pub struct Certificate {
+    fields: std::sync::Arc<Fields>,
+}
+
+#[derive(Debug)]
+struct Fields {
     der: Vec<u8>,
     tbs: Vec<u8>,
     version: u8,
@@ -75,7 +81,7 @@ pub struct Certificate {
 
 impl PartialEq for Certificate {
     fn eq(&self, other: &Self) -> bool {
-        self.der == other.der
+        self.fields.der == other.fields.der
     }
 }
 
@@ -84,73 +90,74 @@ impl Eq for Certificate {}
 impl Certificate {
     /// The certificate's DER, exactly as read or issued.
     pub fn to_der(&self) -> &[u8] {
-        &self.der
+        &self.fields.der
     }
 
     /// The certificate as PEM (`CERTIFICATE`, LF line endings).
     pub fn to_pem(&self) -> String {
-        der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, &self.der)
+        der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, &self.fields.der)
             .expect("PEM encoding of bytes cannot fail")
     }
 
     /// The TBSCertificate bytes as received: what the issuer signed.
     pub fn tbs_der(&self) -> &[u8] {
-        &self.tbs
+        &self.fields.tbs
     }
 
     /// The X.509 version (1, 2 or 3).
     pub fn version(&self) -> u8 {
-        self.version
+        self.fields.version
     }
 
     /// The serial number.
     pub fn serial_number(&self) -> &SerialNumber {
-        &self.serial
+        &self.fields.serial
     }
 
     /// The issuer Name, DER as received.
     pub fn issuer_der(&self) -> &[u8] {
-        &self.issuer
+        &self.fields.issuer
     }
 
     /// The subject Name, DER as received.
     pub fn subject_der(&self) -> &[u8] {
-        &self.subject
+        &self.fields.subject
     }
 
     /// The subject's common name: the organisation domain, a user name, or `@` for a bot.
     pub fn common_name(&self) -> &str {
-        &self.common_name
+        &self.fields.common_name
     }
 
     /// The issuer's common name, when the issuer Name has a readable CN.
     pub fn issuer_common_name(&self) -> Option<&str> {
-        self.issuer_common_name.as_deref()
+        self.fields.issuer_common_name.as_deref()
     }
 
     /// Start of validity (notBefore), inclusive.
     pub fn not_before(&self) -> Timestamp {
-        self.not_before
+        self.fields.not_before
     }
 
     /// End of validity (notAfter), inclusive.
     pub fn not_after(&self) -> Timestamp {
-        self.not_after
+        self.fields.not_after
     }
 
     /// The SubjectPublicKeyInfo DER as received.
     pub fn spki_der(&self) -> &[u8] {
-        &self.spki
+        &self.fields.spki
     }
 
     /// The subject public key, when it is an RSA key (rsaEncryption or id-RSASSA-PSS), read
     /// once: what verification uses.
     pub fn public_key(&self) -> Result<&RsaPublicParts, CertificateError> {
-        self.rsa_key
+        self.fields
+            .rsa_key
             .get_or_init(|| {
-                RsaPublicParts::from_spki_der(&self.spki).map_err(|e| {
+                RsaPublicParts::from_spki_der(&self.fields.spki).map_err(|e| {
                     CertificateError::UnusableKey {
-                        subject: self.common_name.clone(),
+                        subject: self.fields.common_name.clone(),
                         detail: e.to_string(),
                     }
                 })
@@ -164,38 +171,38 @@ impl Certificate {
         self.public_key()?
             .to_rsa()
             .map_err(|e| CertificateError::UnusableKey {
-                subject: self.common_name.clone(),
+                subject: self.fields.common_name.clone(),
                 detail: e.to_string(),
             })
     }
 
     /// The basicConstraints extension, if present.
     pub fn basic_constraints(&self) -> Option<BasicConstraints> {
-        self.basic_constraints
+        self.fields.basic_constraints
     }
 
     /// Whether a keyUsage extension is present and, if so, whether it allows keyCertSign.
     pub fn key_usage_allows_cert_sign(&self) -> Option<bool> {
-        self.key_usage_cert_sign
+        self.fields.key_usage_cert_sign
     }
 
     /// The subjectKeyIdentifier (SHA-256 of the SPKI in VeraId), if present.
     pub fn subject_key_id(&self) -> Option<&[u8]> {
-        self.subject_key_id.as_deref()
+        self.fields.subject_key_id.as_deref()
     }
 
     /// The authorityKeyIdentifier keyIdentifier, if present.
     pub fn authority_key_id(&self) -> Option<&[u8]> {
-        self.authority_key_id.as_deref()
+        self.fields.authority_key_id.as_deref()
     }
 
     /// The outer signature algorithm, if kliento can verify it.
     pub fn signature_algorithm(&self) -> Result<SignatureAlgorithm, AlgorithmError> {
-        SignatureAlgorithm::from_der(&self.signature_algorithm)
+        SignatureAlgorithm::from_der(&self.fields.signature_algorithm)
     }
 
     /// The signature bytes.
     pub fn signature(&self) -> &[u8] {
-        &self.signature
+        &self.fields.signature
     }
 }

@@ -2,8 +2,8 @@
 //! above for why), its extensions, validity times and common names interpreted.
 
 use super::{
-    AUTHORITY_KEY_ID, BASIC_CONSTRAINTS, BasicConstraints, COMMON_NAME, Certificate, KEY_USAGE,
-    SUBJECT_KEY_ID, SerialNumber,
+    AUTHORITY_KEY_ID, BASIC_CONSTRAINTS, BasicConstraints, COMMON_NAME, Certificate, Fields,
+    KEY_USAGE, SUBJECT_KEY_ID, SerialNumber,
 };
 use crate::keys;
 use crate::veraid::asn1::context;
@@ -76,7 +76,7 @@ impl Certificate {
         let not_before = read_time("validity.notBefore", raw.not_before)?;
         let not_after = read_time("validity.notAfter", raw.not_after)?;
         let common_name = common_name_of(raw.subject)?;
-        let mut certificate = Self {
+        let mut fields = Fields {
             der: der.to_vec(),
             tbs: tbs.to_vec(),
             version,
@@ -96,8 +96,10 @@ impl Certificate {
             signature,
             rsa_key: std::sync::OnceLock::new(),
         };
-        certificate.read_extensions(&raw.extensions)?;
-        Ok(certificate)
+        fields.read_extensions(&raw.extensions)?;
+        Ok(Self {
+            fields: fields.into(),
+        })
     }
 
     /// Reads a certificate from PEM (`CERTIFICATE` block) or DER, whichever `bytes` hold.
@@ -116,7 +118,9 @@ impl Certificate {
         }
         Self::from_der(&der)
     }
+}
 
+impl Fields {
     fn read_extensions(&mut self, extensions: &[RawExtension<'_>]) -> Result<(), Malformed> {
         for (i, extension) in extensions.iter().enumerate() {
             if extensions[..i].iter().any(|e| e.oid == extension.oid) {

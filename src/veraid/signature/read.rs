@@ -99,13 +99,22 @@ pub struct SignedData {
 impl SignedData {
     /// Reads a ContentInfo holding a SignedData (DER).
     pub fn from_der(der: &[u8]) -> Result<Self, MalformedSignature> {
+        Self::from_der_with(der, Certificate::from_der)
+    }
+
+    /// [`SignedData::from_der`] reading the attached certificates with `certificate` (a warm
+    /// cache's).
+    pub(crate) fn from_der_with(
+        der: &[u8],
+        certificate: impl Fn(&[u8]) -> Result<Certificate, MalformedCertificate>,
+    ) -> Result<Self, MalformedSignature> {
         let raw = read_content_info(der).map_err(|e| MalformedSignature::Encoding {
             detail: e.to_string(),
         })?;
         let certificates = raw
             .certificates
             .iter()
-            .map(|c| Certificate::from_der(c))
+            .map(|c| certificate(c))
             .collect::<Result<Vec<_>, _>>()?;
         let signer_info = match raw.signer_infos.first() {
             Some(bytes) => Some(read_signer_info(bytes)?),

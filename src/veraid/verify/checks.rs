@@ -151,8 +151,9 @@ pub(super) fn check_dnssec(
     expected: &Expectations<'_>,
 ) -> bool {
     let remaining = [CheckId::TtlOverrideWindow, CheckId::Dnssec];
-    let record = match find_txt_record(findings, bundle, org, key, expected.service) {
-        Ok(record) => {
+    let found = find_txt_record(findings, bundle, org, key, expected);
+    let (record, remembered) = match found {
+        Ok((record, remembered)) => {
             let service = record.service_oid.as_deref().unwrap_or("any service");
             report.pass(
                 CheckId::TxtRecord,
@@ -161,7 +162,7 @@ pub(super) fn check_dnssec(
                     record.algorithm.id()
                 ),
             );
-            record
+            (record, remembered)
         }
         Err(failure) => {
             report.fail(CheckId::TxtRecord, failure);
@@ -169,7 +170,6 @@ pub(super) fn check_dnssec(
             return false;
         }
     };
-    let chain = findings.chain.as_ref().expect("found with the TXT record");
     let domain = domain_of(org).expect("checked while finding the TXT record");
     let ttl = record.ttl_override.seconds();
     let window = ttl_override_window(period, ttl);
@@ -177,8 +177,7 @@ pub(super) fn check_dnssec(
     findings.txt_record = Some(record);
 
     let mut budget = Budget::default().with_cache(expected.cache);
-    let outcome =
-        validate_veraid_txt_within(chain, &domain, &window, expected.anchors, &mut budget);
+    let outcome = remembered.validate(&domain, &window, expected.anchors, &mut budget);
     findings.walk = Some(outcome.walk.clone());
     findings.dnssec_work = budget.spent();
     if outcome.status == Status::Secure {
@@ -200,7 +199,8 @@ pub(super) fn check_dnssec(
     // the window can make that difference, and the second walk shares the first one's budget.
     let secure_without_window = window != *period
         && outcome.reason.as_ref().is_some_and(rejects_for_timing)
-        && validate_veraid_txt_within(chain, &domain, period, expected.anchors, &mut budget)
+        && remembered
+            .validate(&domain, period, expected.anchors, &mut budget)
             .is_secure();
     findings.dnssec_work = budget.spent();
     let Err(rejection) = outcome.into_result() else {
@@ -247,19 +247,25 @@ pub(super) fn domain_of(org: &Certificate) -> Result<Domain, Failure> {
 }
 
 /// Finds the TXT record for the organisation key and service, as veraid-js does: every record
-/// must parse, then the one naming the service wins over a generic one (digest §2.5).
+/// must parse, then the one naming the service wins over a generic one (digest §2.5). Returns
+/// the chain too, remembered by the warm cache when there is one.
 fn find_txt_record(
     findings: &mut Findings,
     bundle: &SignatureBundle,
     org: &Certificate,
     key: Option<&(OrgKeyAlgorithm, String)>,
-    service: &str,
-) -> Result<TxtRdata, Failure> {
-    let chain =
-        DnssecChain::from_messages(bundle.dnssec_chain.clone()).map_err(Failure::MalformedChain)?;
+    expected: &Expectations<'_>,
+) -> Result<(TxtRdata, Arc<RememberedChain>), Failure> {
+    let remembered = match expected.cache {
+        Some(cache) => cache.chain(&bundle.dnssec_chain),
+        None => DnssecChain::from_messages(bundle.dnssec_chain.clone())
+            .map(|chain| Arc::new(RememberedChain::new(chain))),
+    }
+    .map_err(Failure::MalformedChain)?;
+    let chain = remembered.chain();
     findings.chain = Some(chain.clone());
     let domain = domain_of(org)?;
-    let answer = TxtAnswer::from_chain(&chain, &domain).map_err(Failure::TxtAnswer)?;
+    let answer = TxtAnswer::from_chain(chain, &domain).map_err(Failure::TxtAnswer)?;
     findings.txt_answer = Some(answer.clone());
     let records = answer
         .strings()
@@ -272,13 +278,15 @@ fn find_txt_record(
     let Some((algorithm, key_id)) = key else {
         return Err(Failure::OrganisationKeyUnusable);
     };
-    select_record(&records, *algorithm, key_id, service)
+    let service = expected.service;
+    let record = select_record(&records, *algorithm, key_id, service)
         .cloned()
         .map_err(|error| Failure::NoTxtRecord {
             error,
             expected: format!("a record \"{} {key_id} <ttl> [{service}]\"", algorithm.id()),
             found: records.iter().map(|r| format!("\"{r}\"")).collect(),
-        })
+        })?;
+    Ok((record, remembered))
 }
 
 pub(super) fn check_member_name(

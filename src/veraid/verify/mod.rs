@@ -16,16 +16,16 @@ use super::certificate::{Certificate, verify_issued_by};
 use super::member::Member;
 use super::signature::{SignatureMetadata, SignedData, VerifiedSignature};
 use super::txt::{TxtRdata, select_record};
-use crate::dnssec::validate::RrsigProblem;
+use crate::dnssec::validate::{RememberedChain, RrsigProblem};
 use crate::dnssec::{
     Budget, DnssecChain, Reason, Status, TrustAnchor, TxtAnswer, Walk, Work, ttl_override_window,
-    validate_veraid_txt_within,
 };
 use crate::domain::Domain;
 use crate::keys::OrgKeyAlgorithm;
 use crate::report::{CheckId, Failure, Report};
 use crate::time::Period;
 use crate::warm::WarmCache;
+use std::sync::Arc;
 
 mod checks;
 
@@ -174,7 +174,7 @@ fn run(
     let diagnose = expected.mode == Mode::Diagnose;
     // After a failure: go on only when diagnosing.
     let go_on = |report: &Report| diagnose || report.first_failure().is_none();
-    let (bundle, org) = match decode(bytes) {
+    let (bundle, org) = match decode(bytes, expected.cache) {
         Ok(parts) => parts,
         Err(failure) => {
             report.fail(CheckId::Decoding, failure);
@@ -194,7 +194,8 @@ fn run(
     findings.organisation_certificate = Some(org.clone());
 
     // CMS signature (digest §9 steps 1-3).
-    let signed_data = match SignedData::from_der(&bundle.signature) {
+    let certificate = |der: &[u8]| read_certificate(der, expected.cache);
+    let signed_data = match SignedData::from_der_with(&bundle.signature, certificate) {
         Ok(signed_data) => Some(signed_data),
         Err(e) => {
             report.fail(CheckId::Signature, Failure::SignatureStructure(e));
@@ -340,7 +341,10 @@ fn run(
 }
 
 /// Decodes the bundle's outer structure and its organisation certificate (malformed if not).
-fn decode(bytes: &[u8]) -> Result<(SignatureBundle, Certificate), Failure> {
+fn decode(
+    bytes: &[u8],
+    cache: Option<&WarmCache>,
+) -> Result<(SignatureBundle, Certificate), Failure> {
     if bytes.len() > MAX_BUNDLE_SIZE {
         return Err(Failure::TooLarge {
             size: bytes.len(),
@@ -348,9 +352,20 @@ fn decode(bytes: &[u8]) -> Result<(SignatureBundle, Certificate), Failure> {
         });
     }
     let bundle = SignatureBundle::decode(bytes).map_err(Failure::Bundle)?;
-    let org = Certificate::from_der(&bundle.organisation_certificate)
+    let org = read_certificate(&bundle.organisation_certificate, cache)
         .map_err(Failure::OrganisationCertificate)?;
     Ok((bundle, org))
+}
+
+/// A certificate from its DER, remembered by the warm cache when there is one.
+fn read_certificate(
+    der: &[u8],
+    cache: Option<&WarmCache>,
+) -> Result<Certificate, super::certificate::MalformedCertificate> {
+    match cache {
+        Some(cache) => cache.certificate(der),
+        None => Certificate::from_der(der),
+    }
 }
 
 fn signature_summary(signature: &VerifiedSignature) -> String {
