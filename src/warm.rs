@@ -16,8 +16,10 @@
 //! The keys are the inputs themselves, not digests of them: hashing kilobytes of signed data
 //! with SHA-256 costs more than half an RSA-2048 verification without SHA extensions, while the
 //! map's keyed SipHash and an exact comparison cost little and cannot collide. Bounded in entries
-//! and in key bytes (the oldest entry goes first); no global state: each cache belongs to the
-//! `Verifier` that made it, shared by its clones.
+//! and in key bytes (the oldest entry goes first); each value is a small multiple of its key's
+//! size at most (a parsed chain or certificate, a few walks per chain), so the byte bound bounds
+//! memory too. No global state: each cache belongs to the `Verifier` that made it, shared by its
+//! clones.
 
 use crate::dnssec::validate::RememberedChain;
 use crate::dnssec::{ChainError, DnssecChain};

@@ -160,6 +160,8 @@ fn verify_compared(
             "warm and cold DNSSEC work differ"
         );
         assert_eq!(w.dnssec_window, c.dnssec_window);
+        assert_eq!(w.txt_answer, c.txt_answer);
+        assert_eq!(w.chain.is_some(), c.chain.is_some());
     }
     cold
 }

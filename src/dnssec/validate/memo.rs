@@ -6,10 +6,12 @@
 //! RRSIG time of the chain compares alike with therefore give the same walk, step for step, apart
 //! from the window it records. A remembered walk is reused only then, only from a fresh budget
 //! (which it charges as the walk would have), and only when it was secure: failures are walked
-//! again, so their reasons always name the window they were found in.
+//! again, so their reasons always name the window they were found in. The chain's `_veraid` TXT
+//! answer, which depends on nothing else than the chain and the domain, is remembered too.
 
 use super::limits::{Budget, Limits, Work};
 use super::proof::{Outcome, Status};
+use super::responses::{AnswerError, TxtAnswer};
 use super::walk::Walk;
 use super::{TrustAnchor, validate_veraid_txt_within};
 use crate::dnssec::chain::DnssecChain;
@@ -30,6 +32,7 @@ pub(crate) struct RememberedChain {
     /// Every RRSIG inception and expiration in the chain, sorted, without repeats.
     times: Vec<Timestamp>,
     walks: Mutex<Vec<SecureWalk>>,
+    answers: Mutex<Vec<(Domain, Result<TxtAnswer, AnswerError>)>>,
 }
 
 #[derive(Debug)]
@@ -69,7 +72,23 @@ impl RememberedChain {
             chain,
             times,
             walks: Mutex::new(Vec::new()),
+            answers: Mutex::new(Vec::new()),
         }
+    }
+
+    /// [`TxtAnswer::from_chain`] for this chain, remembered per domain.
+    pub(crate) fn txt_answer(&self, domain: &Domain) -> Result<TxtAnswer, AnswerError> {
+        // Each operation is one lookup or one push: a poisoned lock is still consistent.
+        let mut answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, answer)) = answers.iter().find(|(d, _)| d == domain) {
+            return answer.clone();
+        }
+        let answer = TxtAnswer::from_chain(&self.chain, domain);
+        if answers.len() == WALKS_PER_CHAIN {
+            answers.drain(..1);
+        }
+        answers.push((domain.clone(), answer.clone()));
+        answer
     }
 
     /// The chain.

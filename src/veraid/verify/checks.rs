@@ -178,7 +178,6 @@ pub(super) fn check_dnssec(
 
     let mut budget = Budget::default().with_cache(expected.cache);
     let outcome = remembered.validate(&domain, &window, expected.anchors, &mut budget);
-    findings.walk = Some(outcome.walk.clone());
     findings.dnssec_work = budget.spent();
     if outcome.status == Status::Secure {
         report.pass(
@@ -192,8 +191,10 @@ pub(super) fn check_dnssec(
                 outcome.walk.zones.len()
             ),
         );
+        findings.walk = Some(outcome.walk);
         return true;
     }
+    findings.walk = Some(outcome.walk.clone());
     // The TTL override only narrows the period: when the chain is secure over the whole period
     // but not within the window, the window is what failed (digest §6.4). Only an RRSIG outside
     // the window can make that difference, and the second walk shares the first one's budget.
@@ -265,8 +266,7 @@ fn find_txt_record(
     let chain = remembered.chain();
     findings.chain = Some(chain.clone());
     let domain = domain_of(org)?;
-    let answer = TxtAnswer::from_chain(chain, &domain).map_err(Failure::TxtAnswer)?;
-    findings.txt_answer = Some(answer.clone());
+    let answer = remembered.txt_answer(&domain).map_err(Failure::TxtAnswer)?;
     let records = answer
         .strings()
         .map(|strings| TxtRdata::parse_strings(&strings))
@@ -274,7 +274,9 @@ fn find_txt_record(
         .map_err(|error| Failure::MalformedTxtRecord {
             name: answer.name.clone(),
             error,
-        })?;
+        });
+    findings.txt_answer = Some(answer);
+    let records = records?;
     let Some((algorithm, key_id)) = key else {
         return Err(Failure::OrganisationKeyUnusable);
     };
