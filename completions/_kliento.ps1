@@ -348,7 +348,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
         'kliento;issue;member-cert' {
             [CompletionResult]::new('--org-key', '--org-key', [CompletionResultType]::ParameterName, 'Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1) or a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`)')
             [CompletionResult]::new('--org-cert', '--org-cert', [CompletionResultType]::ParameterName, 'Organisation certificate, PEM or DER')
-            [CompletionResult]::new('--member-key', '--member-key', [CompletionResultType]::ParameterName, 'Member key: RSA, public or private, PEM or DER (only the public half is used)')
+            [CompletionResult]::new('--member-key', '--member-key', [CompletionResultType]::ParameterName, 'Member key: RSA, a file (public or private, PEM or DER) or a key in a PKCS#11 token (`pkcs11:...`); only the public half is used')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name (no `@`, tab, CR or LF)')
             [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds')
             [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'End of validity: RFC 3339 or relative to now (+30d)')

@@ -330,7 +330,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;issue;member-cert'= {
             cand --org-key 'Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1) or a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`)'
             cand --org-cert 'Organisation certificate, PEM or DER'
-            cand --member-key 'Member key: RSA, public or private, PEM or DER (only the public half is used)'
+            cand --member-key 'Member key: RSA, a file (public or private, PEM or DER) or a key in a PKCS#11 token (`pkcs11:...`); only the public half is used'
             cand --user 'User name (no `@`, tab, CR or LF)'
             cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
             cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'

@@ -309,7 +309,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l org-key -d 'Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1) or a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`)' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l org-cert -d 'Organisation certificate, PEM or DER' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l member-key -d 'Member key: RSA, public or private, PEM or DER (only the public half is used)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l member-key -d 'Member key: RSA, a file (public or private, PEM or DER) or a key in a PKCS#11 token (`pkcs11:...`); only the public half is used' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l user -d 'User name (no `@`, tab, CR or LF)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r

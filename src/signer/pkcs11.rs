@@ -171,7 +171,8 @@ impl Pkcs11Key {
     }
 
     /// Creates an RSA key pair of `algorithm`'s size in the token, labelled with the URI's
-    /// `object` (and `id`, when given): the private half sensitive and not extractable.
+    /// `object` (and `id`, when given, else random): the private half sensitive, not
+    /// extractable and for signing only.
     pub fn generate(
         uri: &Pkcs11Uri,
         default_module: Option<&Path>,
@@ -215,6 +216,8 @@ impl Pkcs11Key {
             &[
                 Attribute::Private(false),
                 Attribute::Verify(true),
+                Attribute::Encrypt(false),
+                Attribute::Wrap(false),
                 Attribute::ModulusBits(bits),
                 Attribute::PublicExponent(vec![0x01, 0x00, 0x01]),
             ],
@@ -227,6 +230,9 @@ impl Pkcs11Key {
                 Attribute::Sensitive(true),
                 Attribute::Extractable(false),
                 Attribute::Sign(true),
+                Attribute::Decrypt(false),
+                Attribute::Unwrap(false),
+                Attribute::Derive(false),
             ],
         ]
         .concat();

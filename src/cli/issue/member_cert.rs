@@ -29,9 +29,10 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     org_cert: PathBuf,
 
-    /// Member key: RSA, public or private, PEM or DER (only the public half is used)
-    #[arg(long, value_name = "FILE")]
-    member_key: PathBuf,
+    /// Member key: RSA, a file (public or private, PEM or DER) or a key in a PKCS#11 token
+    /// (`pkcs11:...`); only the public half is used
+    #[arg(long, value_name = "KEY", value_hint = clap::ValueHint::FilePath)]
+    member_key: KeyArg,
 
     /// User name (no `@`, tab, CR or LF)
     #[arg(long, value_name = "NAME", value_parser = values::user_name)]
@@ -59,7 +60,7 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
         [
             args.org_key.file(),
             Some(args.org_cert.as_path()),
-            Some(args.member_key.as_path()),
+            args.member_key.file(),
         ]
         .into_iter()
         .flatten(),
@@ -67,7 +68,7 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     let org_source = inputs::key_source(&args.org_key.reference()?);
     let org_key = inputs::signer(&args.org_key, "organisation private key", context)?;
     let org_certificate = inputs::certificate(&args.org_cert, "organisation certificate")?;
-    let member_key = inputs::public_key(&args.member_key, "member key")?;
+    let member_key = inputs::public_key_of(&args.member_key, "member key", context)?;
     let member = match args.user {
         Some(user) => Member::User(user),
         None => Member::Bot,
