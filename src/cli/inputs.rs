@@ -43,6 +43,15 @@ impl KeyArg {
         (!uri).then_some(Path::new(&self.0))
     }
 
+    /// The key as messages show it: the file (or stdin), or the URI without its PIN.
+    pub fn shown(&self) -> String {
+        match self.reference() {
+            Ok(KeyReference::File(path)) => source(&path),
+            Ok(KeyReference::Pkcs11(uri)) => uri.to_string(),
+            Err(_) => "the pkcs11: URI".to_string(),
+        }
+    }
+
     /// The parsed reference; a refused URI is a usage error that does not repeat it.
     pub fn reference(&self) -> Result<KeyReference, Failure> {
         match self.file() {
@@ -52,14 +61,6 @@ impl KeyArg {
                 KeyReference::parse(text).or_fail("cannot use the key")
             }
         }
-    }
-}
-
-/// A key reference as messages show it: the file (or stdin), or the URI without its PIN.
-pub fn key_source(reference: &KeyReference) -> String {
-    match reference {
-        KeyReference::File(path) => source(path),
-        KeyReference::Pkcs11(uri) => uri.to_string(),
     }
 }
 

@@ -57,7 +57,7 @@ struct Report {
 
 /// Reads the key and prints its TXT record.
 pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
-    let source = inputs::key_source(&args.key.reference()?);
+    let source = args.key.shown();
     let key = inputs::public_key_of(&args.key, "key", context)?;
     ui.detail(
         1,

@@ -55,7 +55,7 @@ impl KeyReference {
 }
 
 /// Why a key could not sign.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SignerError {
     /// The RSA operation on a key in memory failed.
@@ -69,10 +69,24 @@ pub enum SignerError {
     Pkcs11(#[from] Pkcs11Error),
 }
 
-impl PartialEq for SignerError {
-    fn eq(&self, other: &Self) -> bool {
-        self.to_string() == other.to_string()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_reference_is_a_uri_only_with_the_pkcs11_scheme() {
+        assert_eq!(
+            KeyReference::parse("org.pem").unwrap(),
+            KeyReference::File("org.pem".into())
+        );
+        assert_eq!(
+            KeyReference::parse("./pkcs11:org").unwrap(),
+            KeyReference::File("./pkcs11:org".into())
+        );
+        let KeyReference::Pkcs11(uri) = KeyReference::parse("pkcs11:object=org").unwrap() else {
+            panic!("not a URI");
+        };
+        assert_eq!(uri.object.as_deref(), Some("org"));
+        assert!(KeyReference::parse("pkcs11:object").is_err());
     }
 }
-
-impl Eq for SignerError {}

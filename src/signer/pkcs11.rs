@@ -21,9 +21,8 @@ use zeroize::Zeroizing;
 /// The environment variable naming the module when the URI has no `module-path`.
 pub const MODULE_VARIABLE: &str = "KLIENTO_PKCS11_MODULE";
 
-/// Why a key in a PKCS#11 device could not be found or used. The URI in messages is always the
-/// redacted one (`pin-value=***`).
-#[derive(Debug, thiserror::Error)]
+/// Why a key in a PKCS#11 device could not be found or used. Messages never hold the PIN.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Pkcs11Error {
     /// Neither `module-path=` nor the environment names the module.
@@ -120,6 +119,11 @@ fn device(operation: &'static str) -> impl Fn(CkError) -> Pkcs11Error {
             code: "CKR_PIN_INVALID",
         },
         CkError::Pkcs11(RvError::PinLocked, _) => Pkcs11Error::PinLocked,
+        // The return code's description, without the function's name in front.
+        CkError::Pkcs11(rv, _) => Pkcs11Error::Device {
+            operation,
+            detail: rv.to_string().trim_end_matches('.').to_string(),
+        },
         other => Pkcs11Error::Device {
             operation,
             detail: other.to_string(),
@@ -467,4 +471,48 @@ fn read_public_key(session: &Session, handle: ObjectHandle) -> Result<rsa::Publi
     RsaPublicParts::from_parts(&modulus, &exponent)
         .and_then(|parts| parts.to_rsa())
         .map_err(Pkcs11Error::PublicKey)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Classify, ErrorClass};
+    use cryptoki::context::Function;
+
+    #[test]
+    fn pin_failures_are_told_apart_from_device_failures() {
+        let login = |rv| device("login")(CkError::Pkcs11(rv, Function::Login));
+        assert_eq!(
+            login(RvError::PinIncorrect),
+            Pkcs11Error::PinIncorrect {
+                code: "CKR_PIN_INCORRECT"
+            }
+        );
+        assert_eq!(login(RvError::PinLocked), Pkcs11Error::PinLocked);
+        let other = login(RvError::DeviceRemoved);
+        assert!(
+            matches!(&other, Pkcs11Error::Device { operation: "login", detail }
+                if detail == "The token was removed from its slot during the execution of the function"),
+            "{other:?}"
+        );
+        assert_eq!(other.class(), ErrorClass::Environment);
+        assert_eq!(
+            login(RvError::PinIncorrect).class(),
+            ErrorClass::Environment
+        );
+    }
+
+    #[test]
+    fn a_missing_module_is_usage_and_an_unloadable_one_environment() {
+        let uri = Pkcs11Uri::parse("pkcs11:object=k").unwrap();
+        let error = Pkcs11Key::open(&uri, None).unwrap_err();
+        assert_eq!(error, Pkcs11Error::NoModule);
+        assert_eq!(error.class(), ErrorClass::Usage);
+        let error = Pkcs11Key::open(&uri, Some(Path::new("/nonexistent/module.so"))).unwrap_err();
+        assert!(
+            matches!(&error, Pkcs11Error::Module { path, .. } if path == Path::new("/nonexistent/module.so")),
+            "{error:?}"
+        );
+        assert_eq!(error.class(), ErrorClass::Environment);
+    }
 }

@@ -65,7 +65,7 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
         .into_iter()
         .flatten(),
     )?;
-    let org_source = inputs::key_source(&args.org_key.reference()?);
+    let org_source = args.org_key.shown();
     let org_key = inputs::signer(&args.org_key, "organisation private key", context)?;
     let org_certificate = inputs::certificate(&args.org_cert, "organisation certificate")?;
     let member_key = inputs::public_key_of(&args.member_key, "member key", context)?;

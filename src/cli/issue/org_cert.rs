@@ -41,7 +41,7 @@ pub struct Args {
 /// Issues the certificate.
 pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     let options = cert::resolve_options(ui, context, &args.validity, &args.output)?;
-    let source = inputs::key_source(&args.key.reference()?);
+    let source = args.key.shown();
     let key = inputs::signer(&args.key, "private key", context)?;
     let certificate =
         certificate::issue_organisation_certificate(args.domain.as_str(), key.as_ref(), &options)
