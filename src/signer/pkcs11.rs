@@ -330,15 +330,21 @@ fn open_session(
     Ok((session, logged_in))
 }
 
-/// The first line of a PIN file (without its line ending).
+/// How long a PIN file (a FIFO, `/dev/fd/N`) may take to deliver the PIN.
+const PIN_FILE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The first line of a PIN file (without its line ending), read as secret files are: opened
+/// without blocking, capped at 4 KiB, given up after [`PIN_FILE_DEADLINE`].
 fn read_pin_file(path: &Path) -> Result<Zeroizing<String>, Pkcs11Error> {
+    use crate::bounded::{BoundedReadError, read_file_bounded_by};
     let failed = |reason: String| Pkcs11Error::PinFile {
         path: path.to_path_buf(),
         reason,
     };
-    let bytes = Zeroizing::new(crate::bounded::read_file_bounded(path, 4096).map_err(
+    let deadline = std::time::Instant::now() + PIN_FILE_DEADLINE;
+    let bytes = Zeroizing::new(read_file_bounded_by(path, 4096, deadline).map_err(
         |e| match e {
-            crate::bounded::BoundedReadError::Io(e) => failed(crate::error::io_reason(&e)),
+            BoundedReadError::Io(e) => failed(crate::error::io_reason(&e)),
             other => failed(other.to_string()),
         },
     )?);
