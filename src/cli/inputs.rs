@@ -34,12 +34,9 @@ impl std::fmt::Debug for KeyArg {
 }
 
 impl KeyArg {
-    /// The path, when the value is not a `pkcs11:` URI.
+    /// The path, when the value is not a key URI.
     pub fn file(&self) -> Option<&Path> {
-        let uri = self
-            .0
-            .to_str()
-            .is_some_and(|text| text.starts_with(kliento::signer::uri::SCHEME));
+        let uri = self.0.to_str().is_some_and(KeyReference::is_uri);
         (!uri).then_some(Path::new(&self.0))
     }
 
@@ -57,7 +54,7 @@ impl KeyArg {
         match self.file() {
             Some(path) => Ok(KeyReference::File(path.to_path_buf())),
             None => {
-                let text = self.0.to_str().expect("a pkcs11: URI is UTF-8");
+                let text = self.0.to_str().expect("a key URI is UTF-8");
                 KeyReference::parse(text).or_fail("cannot use the key")
             }
         }

@@ -36,20 +36,17 @@ pub enum KeyReference {
 }
 
 impl KeyReference {
+    /// Whether `text` names a key by URI (in a device) rather than by path.
+    pub fn is_uri(text: &str) -> bool {
+        text.starts_with(uri::SCHEME)
+    }
+
     /// Reads a key reference: a `pkcs11:` URI, else a path (`./pkcs11:x` for a file so named).
     pub fn parse(text: &str) -> Result<Self, UriError> {
-        if text.starts_with(uri::SCHEME) {
+        if Self::is_uri(text) {
             Pkcs11Uri::parse(text).map(Self::Pkcs11)
         } else {
             Ok(Self::File(PathBuf::from(text)))
-        }
-    }
-
-    /// The file's path, for a file reference.
-    pub fn path(&self) -> Option<&std::path::Path> {
-        match self {
-            Self::File(path) => Some(path),
-            Self::Pkcs11(_) => None,
         }
     }
 }
