@@ -78,7 +78,11 @@ one_class!(Environment => CacheError, std::io::Error, ExchangeError, OidcError, 
 impl Classify for Pkcs11Error {
     fn class(&self) -> ErrorClass {
         match self {
-            Self::NoModule | Self::Ambiguous { .. } | Self::ObjectExists | Self::NoLabel => Usage,
+            Self::NoModule
+            | Self::Ambiguous { .. }
+            | Self::ObjectExists
+            | Self::NoLabel
+            | Self::LoginRequired => Usage,
             Self::NotRsa { .. } | Self::PublicKey(_) => Malformed,
             Self::Module { .. }
             | Self::PinFile { .. }

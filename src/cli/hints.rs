@@ -145,7 +145,8 @@ pub fn for_pkcs11(error: &Pkcs11Error) -> Option<&'static str> {
             "check token= (the token's label); list the tokens with pkcs11-tool --module MODULE \
              --list-token-slots"
         }
-        Pkcs11Error::ObjectNotFound {
+        Pkcs11Error::LoginRequired
+        | Pkcs11Error::ObjectNotFound {
             logged_in: false, ..
         } => {
             "add pin-value= or pin-source=file:PATH to the URI: private keys are listed after login"

@@ -64,6 +64,9 @@ pub enum Pkcs11Error {
         /// The PKCS#11 return code.
         code: &'static str,
     },
+    /// The token needs a login for this and the URI gives no PIN.
+    #[error("the token requires a login (CKR_USER_NOT_LOGGED_IN) and the URI gives no PIN")]
+    LoginRequired,
     /// The token's user PIN is locked after too many failures.
     #[error("the token's PIN is locked (CKR_PIN_LOCKED)")]
     PinLocked,
@@ -119,6 +122,7 @@ fn device(operation: &'static str) -> impl Fn(CkError) -> Pkcs11Error {
             code: "CKR_PIN_INVALID",
         },
         CkError::Pkcs11(RvError::PinLocked, _) => Pkcs11Error::PinLocked,
+        CkError::Pkcs11(RvError::UserNotLoggedIn, _) => Pkcs11Error::LoginRequired,
         // The return code's description, without the function's name in front.
         CkError::Pkcs11(rv, _) => Pkcs11Error::Device {
             operation,
@@ -495,6 +499,8 @@ mod tests {
             }
         );
         assert_eq!(login(RvError::PinLocked), Pkcs11Error::PinLocked);
+        assert_eq!(login(RvError::UserNotLoggedIn), Pkcs11Error::LoginRequired);
+        assert_eq!(Pkcs11Error::LoginRequired.class(), ErrorClass::Usage);
         let other = login(RvError::DeviceRemoved);
         assert!(
             matches!(&other, Pkcs11Error::Device { operation: "login", detail }

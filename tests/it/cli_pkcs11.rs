@@ -282,6 +282,19 @@ fn keygen_in_the_device_makes_sensitive_non_extractable_keys_and_prints_their_tx
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("already holds a key"), "{stderr}");
+    // Creating a key needs a login.
+    let output = hsm
+        .kliento()
+        .args(["keygen", "--key", "pkcs11:token=Org;object=no-pin"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("requires a login"), "{stderr}");
+    assert!(
+        stderr.contains("hint: add pin-value= or pin-source="),
+        "{stderr}"
+    );
     // A key file path is not a device.
     let output = hsm
         .kliento()
