@@ -22,6 +22,7 @@ use crate::dnssec::test_chain::TestChainError;
 use crate::domain::DomainError;
 use crate::http::HttpError;
 use crate::keys::KeyError;
+use crate::signer::{Pkcs11Error, SignerError, UriError};
 use crate::time::PeriodError;
 use crate::token::TokenError;
 use crate::token::encoding::BundleInputError;
@@ -68,9 +69,40 @@ macro_rules! one_class {
 one_class!(Malformed => BundleInputError, MalformedBundle, TokenError, TxtParseError, BundleError,
     MalformedCertificate, MalformedSignature, ChainError, MinimiseError, AnchorsError);
 one_class!(Usage => ExchangeUrlError, DomainError, TtlOverrideError, ServiceOidError,
-    UserNameError, PeriodError, NameError);
+    UserNameError, PeriodError, NameError, UriError);
 one_class!(Environment => CacheError, std::io::Error, ExchangeError, OidcError, JwtFormatError, PrivacyError,
     JwtSourceError, NoSourceApplies, HttpError, TransportError, TestChainError);
+
+/// A key in a device: a URI that cannot be met is usage, a device, a module or a PIN that fails
+/// is environment (as an unreadable key file is), a key of the wrong kind is malformed.
+impl Classify for Pkcs11Error {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::NoModule
+            | Self::Ambiguous { .. }
+            | Self::ObjectExists
+            | Self::NoLabel
+            | Self::LoginRequired => Usage,
+            Self::NotRsa { .. } | Self::PublicKey(_) => Malformed,
+            Self::Module { .. }
+            | Self::PinFile { .. }
+            | Self::TokenNotFound { .. }
+            | Self::PinIncorrect { .. }
+            | Self::PinLocked
+            | Self::ObjectNotFound { .. }
+            | Self::Device { .. } => Environment,
+        }
+    }
+}
+
+impl Classify for SignerError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Rsa { .. } => Environment,
+            Self::Pkcs11(error) => error.class(),
+        }
+    }
+}
 
 impl Classify for BoundedReadError {
     fn class(&self) -> ErrorClass {
@@ -133,6 +165,7 @@ impl Classify for certificate::IssueError {
             | Self::IssuerKey(_)
             | Self::KeyMismatch
             | Self::Time(_) => Usage,
+            Self::Signer(error) => error.class(),
             Self::Signing { .. } => Environment,
         }
     }
@@ -145,7 +178,7 @@ impl Classify for SignError {
             | Self::KeyMismatch { .. }
             | Self::Certificate { .. }
             | Self::Time(_) => Usage,
-            Self::Signing { .. } => Environment,
+            Self::Signer(error) => error.class(),
         }
     }
 }

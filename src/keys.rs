@@ -278,10 +278,15 @@ impl RsaPublicParts {
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
         let parsed =
             pkcs1::RsaPublicKeyRef::from_der(spki_rsa_public_key(der)?).map_err(malformed)?;
-        let modulus = parsed.modulus.as_bytes();
+        Self::from_parts(parsed.modulus.as_bytes(), parsed.public_exponent.as_bytes())
+    }
+
+    /// A key from its big-endian modulus and exponent (as a PKCS#11 device gives them), checked
+    /// as [`RsaPublicParts::from_spki_der`] checks them.
+    pub fn from_parts(modulus: &[u8], exponent: &[u8]) -> Result<Self, KeyError> {
         check_size_parsable(modulus)?;
         let modulus = without_leading_zeros(modulus);
-        let exponent = without_leading_zeros(parsed.public_exponent.as_bytes());
+        let exponent = without_leading_zeros(exponent);
         let odd = |number: &[u8]| number.last().is_some_and(|b| b & 1 == 1);
         let valid = compare_unsigned(exponent, modulus).is_lt()
             && odd(modulus)

@@ -38,6 +38,7 @@ pub mod http;
 pub mod keys;
 pub mod new_file;
 pub mod report;
+pub mod signer;
 pub mod time;
 pub mod token;
 pub mod veraid;

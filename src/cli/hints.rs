@@ -9,6 +9,7 @@ use kliento::authority::sources::kubernetes;
 use kliento::authority::sources::oidc::OidcError;
 use kliento::authority::{HttpError, TransportFailure};
 use kliento::dnssec::retrieve::RetrieveError;
+use kliento::signer::{Pkcs11Error, SignerError};
 use kliento::token::bundle;
 use kliento::veraid::certificate::IssueError;
 use kliento::veraid::signature::SignError;
@@ -125,9 +126,56 @@ pub fn for_jwt_source(error: &JwtSourceError) -> Option<String> {
     }
 }
 
+/// What to do about a key in a PKCS#11 device that could not be found or used.
+pub fn for_pkcs11(error: &Pkcs11Error) -> Option<&'static str> {
+    Some(match error {
+        Pkcs11Error::NoModule | Pkcs11Error::Module { .. } => {
+            "name the PKCS#11 module with module-path=/path/to/module.so in the URI, or set \
+             KLIENTO_PKCS11_MODULE (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so)"
+        }
+        Pkcs11Error::PinIncorrect { .. } => {
+            "check the PIN: pin-value=PIN in the URI, or pin-source=file:PATH (a file whose first \
+             line is the PIN)"
+        }
+        Pkcs11Error::PinLocked => {
+            "the token's security officer must reset the user PIN (pkcs11-tool --init-pin --login \
+             --login-type so)"
+        }
+        Pkcs11Error::TokenNotFound { .. } => {
+            "check token= (the token's label); list the tokens with pkcs11-tool --module MODULE \
+             --list-token-slots"
+        }
+        Pkcs11Error::LoginRequired
+        | Pkcs11Error::ObjectNotFound {
+            logged_in: false, ..
+        } => {
+            "add pin-value= or pin-source=file:PATH to the URI: private keys are listed after login"
+        }
+        Pkcs11Error::ObjectNotFound { .. } => {
+            "check object= (the key's label) or id=; list the keys with pkcs11-tool --module \
+             MODULE --login --list-objects --type privkey"
+        }
+        Pkcs11Error::NotRsa { .. } | Pkcs11Error::PublicKey(_) => {
+            "VeraId keys are RSA 2048, 3072 or 4096 bits: create one with kliento keygen --key \
+             pkcs11:...;object=NAME"
+        }
+        Pkcs11Error::ObjectExists => "choose another object= (and id=), or use the existing key",
+        _ => return None,
+    })
+}
+
+/// What to do about a key that failed while signing.
+fn for_signer(error: &SignerError) -> Option<&'static str> {
+    match error {
+        SignerError::Pkcs11(error) => for_pkcs11(error),
+        _ => None,
+    }
+}
+
 /// What to do about a certificate that could not be issued.
 pub fn for_certificate_issue(error: &IssueError) -> Option<&'static str> {
     match error {
+        IssueError::Signer(error) => for_signer(error),
         IssueError::EndBeforeStart { .. } => {
             Some("choose an --expiry after --start, or a --valid-for duration")
         }
@@ -150,6 +198,7 @@ pub fn for_token_signing(error: &bundle::IssueError) -> Option<&'static str> {
                  with --member-cert)",
             )
         }
+        bundle::IssueError::Sign(SignError::Signer(error)) => for_signer(error),
         _ => None,
     }
 }

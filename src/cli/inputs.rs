@@ -1,12 +1,112 @@
 //! What commands read from files or stdin (keys, certificates, DNSSEC chains): one reader per
 //! kind, each naming its file in every error, and the rule that at most one input is stdin.
 
+use super::context::Context;
 use super::failure::{Failure, OrFail};
+use super::hints;
 use super::io;
 use kliento::dnssec::DnssecChain;
 use kliento::keys::RsaKey;
+use kliento::signer::pkcs11::MODULE_VARIABLE;
+use kliento::signer::{KeyReference, Pkcs11Error, Pkcs11Key, Pkcs11Uri, Signer};
 use kliento::veraid::certificate::Certificate;
+use std::ffi::OsString;
 use std::path::Path;
+
+/// A key option's value: a file path (`-` for stdin) or a `pkcs11:` URI. Read as given and
+/// parsed when used: clap would echo a refused value, and a URI may hold a PIN.
+#[derive(Clone)]
+pub struct KeyArg(OsString);
+
+impl From<OsString> for KeyArg {
+    fn from(value: OsString) -> Self {
+        Self(value)
+    }
+}
+
+impl std::fmt::Debug for KeyArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.file() {
+            Some(path) => write!(f, "KeyArg({})", path.display()),
+            None => f.write_str("KeyArg(pkcs11:..)"),
+        }
+    }
+}
+
+impl KeyArg {
+    /// The path, when the value is not a key URI.
+    pub fn file(&self) -> Option<&Path> {
+        let uri = self.0.to_str().is_some_and(KeyReference::is_uri);
+        (!uri).then_some(Path::new(&self.0))
+    }
+
+    /// The key as messages show it: the file (or stdin), or the URI without its PIN.
+    pub fn shown(&self) -> String {
+        match self.reference() {
+            Ok(KeyReference::File(path)) => source(&path),
+            Ok(KeyReference::Pkcs11(uri)) => uri.to_string(),
+            Err(_) => "the pkcs11: URI".to_string(),
+        }
+    }
+
+    /// The parsed reference; a refused URI is a usage error that does not repeat it.
+    pub fn reference(&self) -> Result<KeyReference, Failure> {
+        match self.file() {
+            Some(path) => Ok(KeyReference::File(path.to_path_buf())),
+            None => {
+                let text = self.0.to_str().expect("a key URI is UTF-8");
+                KeyReference::parse(text).or_fail("cannot use the key")
+            }
+        }
+    }
+}
+
+/// The module for URIs without `module-path`.
+fn default_module(context: &Context) -> Option<&Path> {
+    context.env.get(MODULE_VARIABLE).map(Path::new)
+}
+
+/// A private key that signs: an RSA key file, or a key in a PKCS#11 token; `what` names it.
+pub fn signer(key: &KeyArg, what: &str, context: &Context) -> Result<Box<dyn Signer>, Failure> {
+    match key.reference()? {
+        KeyReference::File(path) => Ok(Box::new(private_key(&path, what)?)),
+        KeyReference::Pkcs11(uri) => Ok(Box::new(device_key(&uri, what, context)?)),
+    }
+}
+
+/// The public half of a key file (private or public) or of a key in a PKCS#11 token.
+pub fn public_key_of(
+    key: &KeyArg,
+    what: &str,
+    context: &Context,
+) -> Result<rsa::PublicKey, Failure> {
+    match key.reference()? {
+        KeyReference::File(path) => public_key(&path, what),
+        KeyReference::Pkcs11(uri) => Pkcs11Key::read_public_key(&uri, default_module(context))
+            .map_err(|e| pkcs11_failure(e, format!("cannot use the {what} {uri}"))),
+    }
+}
+
+fn device_key(uri: &Pkcs11Uri, what: &str, context: &Context) -> Result<Pkcs11Key, Failure> {
+    Pkcs11Key::open(uri, default_module(context))
+        .map_err(|e| pkcs11_failure(e, format!("cannot use the {what} {uri}")))
+}
+
+/// Creates a key in a PKCS#11 token.
+pub fn generate_in_device(
+    uri: &Pkcs11Uri,
+    algorithm: kliento::keys::OrgKeyAlgorithm,
+    context: &Context,
+) -> Result<Pkcs11Key, Failure> {
+    Pkcs11Key::generate(uri, default_module(context), algorithm)
+        .map_err(|e| pkcs11_failure(e, format!("cannot create the key {uri}")))
+}
+
+/// A PKCS#11 failure with its context and hint.
+pub fn pkcs11_failure(error: Pkcs11Error, context: impl std::fmt::Display) -> Failure {
+    let hint = hints::for_pkcs11(&error);
+    Failure::of(error, context).hint_if(hint)
+}
 
 /// A human name for a path argument (`-` is stdin).
 pub fn source(path: &Path) -> String {

@@ -1,20 +1,27 @@
 //! `kliento keygen`: a new RSA key for an organisation or a member.
 
+use super::context::Context;
 use super::failure::{Failure, OrFail};
+use super::inputs::{self, KeyArg};
 use super::io::{self, FileMode};
 use super::output::{self, Destination};
 use super::ui::Ui;
 use kliento::keys::{self, OrgKeyAlgorithm};
+use kliento::signer::{KeyReference, Signer};
+use kliento::veraid::txt::{TtlOverride, TxtRdata};
 use serde::Serialize;
 use std::path::PathBuf;
 
-/// Generate an RSA key (PKCS#8 PEM, created with mode 0600)
+/// Generate an RSA key (PKCS#8 PEM, created with mode 0600, or in a PKCS#11 token)
 #[derive(Debug, clap::Args)]
 #[command(
     long_about = "Generate an RSA key for an organisation or a member. The private key is written \
                   as PKCS#8 PEM to a new file with mode 0600; an existing file is never replaced \
-                  without --force."
+                  without --force. With --key pkcs11:..., the key is created in a PKCS#11 token \
+                  instead (sensitive, not extractable) and its _veraid TXT record value is \
+                  printed."
 )]
+#[command(group(clap::ArgGroup::new("destination").required(true).args(["output", "key"])))]
 pub struct Args {
     /// Modulus size in bits
     #[arg(long, value_enum, default_value_t = Bits::B2048)]
@@ -22,16 +29,24 @@ pub struct Args {
 
     /// Private key file to create (`-` for stdout)
     #[arg(short, long, value_name = "FILE")]
-    output: PathBuf,
+    output: Option<PathBuf>,
 
     /// Also write the public key (SubjectPublicKeyInfo PEM) to this file
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "key")]
     public_out: Option<PathBuf>,
 
+    /// Create the key in a PKCS#11 token instead: `pkcs11:token=T;object=LABEL[;id=ID]` with
+    /// pin-value= or pin-source=file:PATH (module from module-path= or KLIENTO_PKCS11_MODULE)
+    #[arg(long, value_name = "URI", conflicts_with = "output")]
+    key: Option<KeyArg>,
+
     /// Replace existing files
-    #[arg(long)]
+    #[arg(long, conflicts_with = "key")]
     force: bool,
 }
+
+/// The TTL override of the printed TXT record, as `txt-record` defaults to.
+const DEFAULT_TTL_OVERRIDE: u64 = 3600;
 
 /// The key sizes VeraId allows.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -61,12 +76,22 @@ struct Report {
     bits: usize,
     private_key_file: Option<String>,
     public_key_file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pkcs11_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    txt_record: Option<String>,
     algorithm: u8,
     key_id: String,
 }
 
-/// Generates the key and writes the requested files.
-pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
+/// Generates the key and writes the requested files, or creates it in a token.
+pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
+    let algorithm = OrgKeyAlgorithm::from(args.bits);
+    let output = match (&args.output, &args.key) {
+        (Some(output), None) => output.clone(),
+        (None, Some(key)) => return in_device(ui, context, key, algorithm),
+        _ => unreachable!("clap requires exactly one of --output and --key"),
+    };
     let private_mode = FileMode {
         secret: true,
         overwrite: args.force,
@@ -75,13 +100,13 @@ pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
         secret: false,
         overwrite: args.force,
     };
-    if io::is_stdio(&args.output) && ui.json() {
+    if io::is_stdio(&output) && ui.json() {
         return Err(Failure::usage(
             "--format json needs -o FILE: stdout carries the JSON report",
         ));
     }
     // Every destination is checked before the key is generated; both are written or neither.
-    let private_out = Destination::new(&args.output, private_mode, false)?;
+    let private_out = Destination::new(&output, private_mode, false)?;
     let public_out = args
         .public_out
         .as_deref()
@@ -91,7 +116,6 @@ pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
         output::check_distinct(&[("--output", &private_out), ("--public-out", public_out)])?;
     }
 
-    let algorithm = OrgKeyAlgorithm::from(args.bits);
     let bits = algorithm.bits();
     ui.detail(1, format!("generating a {bits}-bit RSA key"));
     let key = keys::generate(algorithm).or_fail("cannot generate the key")?;
@@ -111,13 +135,15 @@ pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
         ui.print_json(&Report {
             schema_version: 1,
             bits,
-            private_key_file: shown(&args.output),
+            private_key_file: shown(&output),
             public_key_file: args.public_out.as_ref().and_then(shown),
+            pkcs11_uri: None,
+            txt_record: None,
             algorithm: algorithm.id(),
             key_id,
         })?;
     } else {
-        let private = shown(&args.output)
+        let private = shown(&output)
             .map(|path| format!("a {bits}-bit RSA private key to {path} (mode 0600)"));
         let public = args
             .public_out
@@ -132,6 +158,48 @@ pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
         if let Some(wrote) = wrote {
             ui.note(format!("wrote {wrote}; key id {key_id}"));
         }
+    }
+    Ok(())
+}
+
+/// Creates the key in a PKCS#11 token and prints its TXT record value.
+fn in_device(
+    ui: &Ui,
+    context: &Context,
+    key: &KeyArg,
+    algorithm: OrgKeyAlgorithm,
+) -> Result<(), Failure> {
+    let KeyReference::Pkcs11(uri) = key.reference()? else {
+        return Err(Failure::usage(
+            "--key takes a pkcs11: URI; write a key file with -o FILE",
+        ));
+    };
+    let bits = algorithm.bits();
+    ui.detail(1, format!("generating a {bits}-bit RSA key in the token"));
+    let created = inputs::generate_in_device(&uri, algorithm, context)?;
+    let rdata = TxtRdata::for_key(
+        created.public_key(),
+        TtlOverride::new(DEFAULT_TTL_OVERRIDE).expect("the default TTL override is valid"),
+        None,
+    )
+    .or_fail("cannot use the new key")?;
+    if ui.json() {
+        ui.print_json(&Report {
+            schema_version: 1,
+            bits,
+            private_key_file: None,
+            public_key_file: None,
+            pkcs11_uri: Some(uri.to_string()),
+            txt_record: Some(rdata.to_string()),
+            algorithm: algorithm.id(),
+            key_id: rdata.key_id.clone(),
+        })?;
+    } else {
+        ui.print_line(&rdata)?;
+        ui.note(format!(
+            "created a {bits}-bit RSA key in the token: {uri}; key id {}",
+            rdata.key_id
+        ));
     }
     Ok(())
 }

@@ -127,8 +127,8 @@ pub fn main() -> ExitCode {
     let ui = Ui::new(cli.format, cli.quiet, cli.verbose, cli.color);
     let context = Context::read();
     let outcome = match cli.command {
-        Command::Keygen(args) => keygen::run(&ui, args).map(|()| Exit::Success),
-        Command::TxtRecord(args) => txt_record::run(&ui, args).map(|()| Exit::Success),
+        Command::Keygen(args) => keygen::run(&ui, &context, args).map(|()| Exit::Success),
+        Command::TxtRecord(args) => txt_record::run(&ui, &context, args).map(|()| Exit::Success),
         Command::Issue(args) => issue::run(&ui, &context, args).map(|()| Exit::Success),
         Command::Verify(args) => verify::run(&ui, &context, args).map(Exit::of_verdict),
         Command::Inspect(args) => inspect::run(&ui, &context, args).map(Exit::of_inspection),

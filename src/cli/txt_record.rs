@@ -1,8 +1,8 @@
 //! `kliento txt-record`: the `_veraid` TXT value that binds an organisation key to its domain.
 
+use super::context::Context;
 use super::failure::{Failure, OrFail};
-use super::inputs;
-use super::io;
+use super::inputs::{self, KeyArg};
 use super::ui::Ui;
 use super::values;
 use kliento::domain::Domain;
@@ -10,7 +10,6 @@ use kliento::keys;
 use kliento::veraid::ServiceOid;
 use kliento::veraid::txt::{TtlOverride, TxtRdata};
 use serde::Serialize;
-use std::path::PathBuf;
 
 /// The TTL of the DNS record itself in the zone-file line.
 const RECORD_TTL: u32 = 3600;
@@ -24,10 +23,11 @@ const RECORD_TTL: u32 = 3600;
                   zone-file line for _veraid.DOMAIN."
 )]
 pub struct Args {
-    /// Organisation key: RSA 2048/3072/4096, private or public, PEM or DER, PKCS#8, PKCS#1 or
-    /// SubjectPublicKeyInfo (`-` for stdin)
-    #[arg(long, value_name = "FILE")]
-    key: PathBuf,
+    /// Organisation key: RSA 2048/3072/4096, a file (private or public, PEM or DER, PKCS#8,
+    /// PKCS#1 or SubjectPublicKeyInfo; `-` for stdin) or a key in a PKCS#11 token
+    /// (`pkcs11:token=T;object=K?pin-source=file:P`), whose public key is read from the token
+    #[arg(long, value_name = "KEY", value_hint = clap::ValueHint::FilePath)]
+    key: KeyArg,
 
     /// How long before a signature's end its DNSSEC chain may have been signed: seconds or a
     /// duration (90m, 1h, 7d), at most 90 days
@@ -56,13 +56,9 @@ struct Report {
 }
 
 /// Reads the key and prints its TXT record.
-pub fn run(ui: &Ui, args: Args) -> Result<(), Failure> {
-    let source = if io::is_stdio(&args.key) {
-        "stdin".to_string()
-    } else {
-        args.key.display().to_string()
-    };
-    let key = inputs::public_key(&args.key, "key")?;
+pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
+    let source = args.key.shown();
+    let key = inputs::public_key_of(&args.key, "key", context)?;
     ui.detail(
         1,
         format!(

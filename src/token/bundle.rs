@@ -31,7 +31,7 @@ pub enum IssueError {
 pub fn issue(
     token: &Token,
     signer: Signer<'_>,
-    key: &rsa::PrivateKey,
+    key: &dyn crate::signer::Signer,
     dnssec_chain: &[Vec<u8>],
     organisation_certificate: &Certificate,
     validity: Period,

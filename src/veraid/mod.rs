@@ -1,6 +1,6 @@
 //! The VeraId protocol: TXT records, certificates, CMS signatures and the members they name.
 
-mod algorithm;
+pub(crate) mod algorithm;
 mod asn1;
 pub mod bundle;
 pub mod certificate;

@@ -40,6 +40,7 @@ mod cli_issue_cert;
 mod cli_issue_test_chain;
 mod cli_keygen;
 mod cli_output_rules;
+mod cli_pkcs11;
 mod cli_sign_out;
 mod cli_token;
 mod cli_txt_record;

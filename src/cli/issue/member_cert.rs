@@ -3,7 +3,7 @@
 use super::cert::{self, OutputArgs, ValidityArgs};
 use crate::cli::context::Context;
 use crate::cli::failure::Failure;
-use crate::cli::inputs;
+use crate::cli::inputs::{self, KeyArg};
 use crate::cli::ui::Ui;
 use crate::cli::values;
 use kliento::veraid::certificate;
@@ -20,17 +20,19 @@ use std::path::PathBuf;
 )]
 #[command(group(clap::ArgGroup::new("member").required(true).args(["user", "bot"])))]
 pub struct Args {
-    /// Organisation private key, PEM or DER, PKCS#8 or PKCS#1
-    #[arg(long, value_name = "FILE")]
-    org_key: PathBuf,
+    /// Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1) or a key in a PKCS#11
+    /// token (`pkcs11:token=T;object=K?pin-source=file:P`)
+    #[arg(long, value_name = "KEY", value_hint = clap::ValueHint::FilePath)]
+    org_key: KeyArg,
 
     /// Organisation certificate, PEM or DER
     #[arg(long, value_name = "FILE")]
     org_cert: PathBuf,
 
-    /// Member key: RSA, public or private, PEM or DER (only the public half is used)
-    #[arg(long, value_name = "FILE")]
-    member_key: PathBuf,
+    /// Member key: RSA, a file (public or private, PEM or DER) or a key in a PKCS#11 token
+    /// (`pkcs11:...`); only the public half is used
+    #[arg(long, value_name = "KEY", value_hint = clap::ValueHint::FilePath)]
+    member_key: KeyArg,
 
     /// User name (no `@`, tab, CR or LF)
     #[arg(long, value_name = "NAME", value_parser = values::user_name)]
@@ -55,12 +57,18 @@ pub struct Args {
 pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     let options = cert::resolve_options(ui, context, &args.validity, &args.output)?;
     inputs::one_stdin_at_most(
-        [&args.org_key, &args.org_cert, &args.member_key].map(PathBuf::as_path),
+        [
+            args.org_key.file(),
+            Some(args.org_cert.as_path()),
+            args.member_key.file(),
+        ]
+        .into_iter()
+        .flatten(),
     )?;
-    let org_source = inputs::source(&args.org_key);
-    let org_key = inputs::private_key(&args.org_key, "organisation private key")?;
+    let org_source = args.org_key.shown();
+    let org_key = inputs::signer(&args.org_key, "organisation private key", context)?;
     let org_certificate = inputs::certificate(&args.org_cert, "organisation certificate")?;
-    let member_key = inputs::public_key(&args.member_key, "member key")?;
+    let member_key = inputs::public_key_of(&args.member_key, "member key", context)?;
     let member = match args.user {
         Some(user) => Member::User(user),
         None => Member::Bot,
@@ -69,7 +77,7 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
         &member,
         &member_key,
         &org_certificate,
-        &org_key,
+        org_key.as_ref(),
         &options,
     )
     .map_err(|e| cert::issue_failure(e, &org_source))?;

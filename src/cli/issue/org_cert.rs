@@ -3,12 +3,11 @@
 use super::cert::{self, OutputArgs, ValidityArgs};
 use crate::cli::context::Context;
 use crate::cli::failure::Failure;
-use crate::cli::inputs;
+use crate::cli::inputs::{self, KeyArg};
 use crate::cli::ui::Ui;
 use crate::cli::values;
 use kliento::domain::Domain;
 use kliento::veraid::certificate;
-use std::path::PathBuf;
 
 /// Self-issue an organisation certificate
 #[derive(Debug, clap::Args)]
@@ -19,9 +18,10 @@ use std::path::PathBuf;
                   Valid for 90 days from now unless --start/--expiry/--valid-for say otherwise."
 )]
 pub struct Args {
-    /// Organisation private key: RSA 2048/3072/4096, PEM or DER, PKCS#8 or PKCS#1 (`-` for stdin)
-    #[arg(long, value_name = "FILE")]
-    key: PathBuf,
+    /// Organisation private key: RSA 2048/3072/4096, a file (PEM or DER, PKCS#8 or PKCS#1; `-`
+    /// for stdin) or a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`)
+    #[arg(long, value_name = "KEY", value_hint = clap::ValueHint::FilePath)]
+    key: KeyArg,
 
     /// Organisation domain name (the certificate's CN; lower-cased, a trailing dot is dropped)
     #[arg(long, value_name = "DOMAIN", value_parser = values::domain)]
@@ -41,10 +41,10 @@ pub struct Args {
 /// Issues the certificate.
 pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     let options = cert::resolve_options(ui, context, &args.validity, &args.output)?;
-    let source = inputs::source(&args.key);
-    let key = inputs::private_key(&args.key, "private key")?;
+    let source = args.key.shown();
+    let key = inputs::signer(&args.key, "private key", context)?;
     let certificate =
-        certificate::issue_organisation_certificate(args.domain.as_str(), &key, &options)
+        certificate::issue_organisation_certificate(args.domain.as_str(), key.as_ref(), &options)
             .map_err(|e| cert::issue_failure(e, &source))?;
     cert::check_and_emit(
         ui,

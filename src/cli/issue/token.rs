@@ -7,19 +7,20 @@ use super::check;
 use crate::cli::context::Context;
 use crate::cli::failure::{Failure, OrFail};
 use crate::cli::hints;
-use crate::cli::inputs;
+use crate::cli::inputs::{self, KeyArg};
 use crate::cli::io::{self, FileMode};
 use crate::cli::ui::Ui;
 use crate::cli::values::{self, OutputEncoding};
 use kliento::dnssec::DnssecChain;
 use kliento::domain::{Domain, without_trailing_dot};
+use kliento::signer::Signer;
 use kliento::time::{Period, Timestamp};
 use kliento::token::encoding;
 use kliento::token::{Token, bundle};
 use kliento::veraid::HashAlgorithm;
 use kliento::veraid::certificate::{self, Certificate, CertificateOptions};
 use kliento::veraid::member::{Member, UserName};
-use kliento::veraid::signature::Signer;
+use kliento::veraid::signature::Signer as SignedAs;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -47,10 +48,10 @@ pub struct Args {
     #[arg(long = "claim", value_name = "KEY=VALUE", value_parser = claim)]
     claims: Vec<(String, String)>,
 
-    /// Organisation private key (PEM or DER, PKCS#8 or PKCS#1); not needed for a member
-    /// signature with --org-cert
-    #[arg(long, value_name = "FILE", required_unless_present = "member_cert")]
-    key: Option<PathBuf>,
+    /// Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1) or a key in a PKCS#11
+    /// token (`pkcs11:...`); not needed for a member signature with --org-cert
+    #[arg(long, value_name = "KEY", value_hint = clap::ValueHint::FilePath, required_unless_present = "member_cert")]
+    key: Option<KeyArg>,
 
     /// The organisation's domain (lower-cased: DNS names are case-insensitive)
     #[arg(long, value_name = "DOMAIN", value_parser = values::domain)]
@@ -80,9 +81,10 @@ pub struct Args {
     #[arg(long, value_name = "FILE", requires_all = ["member_key", "org_cert"])]
     member_cert: Option<PathBuf>,
 
-    /// Member signature: the member's private key
-    #[arg(long, value_name = "FILE", requires = "member_cert")]
-    member_key: Option<PathBuf>,
+    /// Member signature: the member's private key, a file or a key in a PKCS#11 token
+    /// (`pkcs11:...`)
+    #[arg(long, value_name = "KEY", value_hint = clap::ValueHint::FilePath, requires = "member_cert")]
+    member_key: Option<KeyArg>,
 
     #[command(flatten)]
     validity: ValidityArgs,
@@ -131,7 +133,7 @@ struct Report {
 /// certificate.
 enum SignedBy {
     Organisation {
-        key: rsa::PrivateKey,
+        key: Box<dyn Signer>,
         /// The certificate given with --org-cert; `None`: self-issued to cover the token.
         certificate: Option<Box<Certificate>>,
         member: Member,
@@ -139,7 +141,7 @@ enum SignedBy {
     Member {
         org_certificate: Box<Certificate>,
         certificate: Box<Certificate>,
-        key: rsa::PrivateKey,
+        key: Box<dyn Signer>,
     },
 }
 
@@ -184,15 +186,14 @@ fn resolve(ui: &Ui, context: &Context, args: Args) -> Result<(Plan, LiveChain), 
     }
     inputs::one_stdin_at_most(
         [
-            &args.key,
-            &args.chain,
-            &args.org_cert,
-            &args.member_cert,
-            &args.member_key,
+            args.key.as_ref().and_then(KeyArg::file),
+            args.chain.as_deref(),
+            args.org_cert.as_deref(),
+            args.member_cert.as_deref(),
+            args.member_key.as_ref().and_then(KeyArg::file),
         ]
         .into_iter()
-        .flatten()
-        .map(PathBuf::as_path),
+        .flatten(),
     )?;
     let (start, expiry) = args.validity.resolve(context.now, TOKEN_VALIDITY)?;
     let validity = Period::new(start, expiry).map_err(|e| {
@@ -218,10 +219,10 @@ fn resolve(ui: &Ui, context: &Context, args: Args) -> Result<(Plan, LiveChain), 
         (Some(cert_path), Some(key_path), _, Some(org_certificate)) => SignedBy::Member {
             org_certificate: Box::new(org_certificate),
             certificate: Box::new(inputs::certificate(&cert_path, "member certificate")?),
-            key: inputs::private_key(&key_path, "member private key")?,
+            key: inputs::signer(&key_path, "member private key", context)?,
         },
         (None, _, Some(key_path), certificate) => SignedBy::Organisation {
-            key: inputs::private_key(&key_path, "organisation private key")?,
+            key: inputs::signer(&key_path, "organisation private key", context)?,
             certificate: certificate.map(Box::new),
             member: match args.user {
                 Some(user) => Member::User(user),
@@ -273,9 +274,16 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
                 Ok(Member::User(user)) => format!("{}@{}", user.as_str(), plan.domain),
                 _ => plan.domain.to_string(),
             };
-            let signer = Signer::Member { certificate };
-            let bytes = bundle::issue(&plan.token, signer, key, &chain, org_certificate, validity)
-                .map_err(sign_failure)?;
+            let signer = SignedAs::Member { certificate };
+            let bytes = bundle::issue(
+                &plan.token,
+                signer,
+                key.as_ref(),
+                &chain,
+                org_certificate,
+                validity,
+            )
+            .map_err(sign_failure)?;
             (bytes, subject)
         }
         SignedBy::Organisation {
@@ -295,19 +303,26 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
                     };
                     issued = certificate::issue_organisation_certificate(
                         plan.domain.as_str(),
-                        key,
+                        key.as_ref(),
                         &options,
                     )
                     .or_fail("cannot issue the organisation certificate")?;
                     &issued
                 }
             };
-            let signer = Signer::Organisation {
+            let signer = SignedAs::Organisation {
                 certificate: org_certificate,
                 attribution: member,
             };
-            let bytes = bundle::issue(&plan.token, signer, key, &chain, org_certificate, validity)
-                .map_err(sign_failure)?;
+            let bytes = bundle::issue(
+                &plan.token,
+                signer,
+                key.as_ref(),
+                &chain,
+                org_certificate,
+                validity,
+            )
+            .map_err(sign_failure)?;
             let subject = match member.user() {
                 Some(user) => format!("{user}@{}", plan.domain),
                 None => plan.domain.to_string(),

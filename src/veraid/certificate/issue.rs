@@ -5,7 +5,8 @@ use super::{
     AUTHORITY_KEY_ID, BASIC_CONSTRAINTS, COMMON_NAME, Certificate, CertificateError, SUBJECT_KEY_ID,
 };
 use crate::keys::{self, KeyError, OrgKeyAlgorithm};
-use crate::veraid::algorithm::{HashAlgorithm, SignatureAlgorithm, pss_sign};
+use crate::signer::{Signer as KeySigner, SignerError};
+use crate::veraid::algorithm::{HashAlgorithm, SignatureAlgorithm};
 use crate::veraid::asn1::{context, der_of, sequence, set, tlv};
 use crate::veraid::der_time::{self, TimeError, encode_validity_time};
 use crate::veraid::member::Member;
@@ -29,13 +30,13 @@ pub struct CertificateOptions {
 /// basicConstraints cA TRUE + pathLen 0, AKI = SKI = SHA-256 of the canonical SPKI.
 pub fn issue_organisation_certificate(
     name: &str,
-    key: &rsa::PrivateKey,
+    key: &dyn KeySigner,
     options: &CertificateOptions,
 ) -> Result<Certificate, IssueError> {
-    let public = key.to_public_key();
-    OrgKeyAlgorithm::for_key(&public)?;
+    let public = key.public_key();
+    OrgKeyAlgorithm::for_key(public)?;
     let subject = bmp_common_name(name);
-    let spki = keys::canonical_spki_der(&public);
+    let spki = keys::canonical_spki_der(public);
     issue(Issue {
         issuer: &subject,
         subject: &subject,
@@ -56,17 +57,17 @@ pub fn issue_member_certificate(
     member: &Member,
     member_key: &rsa::PublicKey,
     org_certificate: &Certificate,
-    org_key: &rsa::PrivateKey,
+    org_key: &dyn KeySigner,
     options: &CertificateOptions,
 ) -> Result<Certificate, IssueError> {
     org_certificate
         .check_is_ca()
         .map_err(IssueError::IssuerNotCa)?;
-    let org_public = org_key.to_public_key();
-    if !org_certificate.certifies(&org_public)? {
+    let org_public = org_key.public_key();
+    if !org_certificate.certifies(org_public)? {
         return Err(IssueError::KeyMismatch);
     }
-    let org_spki = keys::canonical_spki_der(&org_public);
+    let org_spki = keys::canonical_spki_der(org_public);
     let subject = bmp_common_name(member.name());
     let spki = keys::canonical_spki_der(member_key);
     issue(Issue {
@@ -90,7 +91,7 @@ struct Issue<'a> {
     ca: bool,
     start: Timestamp,
     expiry: Timestamp,
-    key: &'a rsa::PrivateKey,
+    key: &'a dyn KeySigner,
     hash: HashAlgorithm,
 }
 
@@ -117,9 +118,7 @@ fn issue(request: Issue<'_>) -> Result<Certificate, IssueError> {
         request.spki,
         &tlv(context(3, true), &extensions(&request)),
     ]);
-    let signature = pss_sign(request.key, request.hash, &tbs).map_err(|e| IssueError::Signing {
-        detail: e.to_string(),
-    })?;
+    let signature = request.key.sign_pss(request.hash, &tbs)?;
     let bits = BitStringRef::from_bytes(&signature).expect("a signature fits in a BIT STRING");
     let der = sequence(&[&tbs, &algorithm, &der_of(&bits)]);
     Certificate::from_der(&der).map_err(|e| IssueError::Signing {
@@ -199,7 +198,10 @@ pub enum IssueError {
     /// A validity time X.509 cannot carry.
     #[error(transparent)]
     Time(#[from] TimeError),
-    /// Signing or randomness failed.
+    /// The key could not sign.
+    #[error("cannot sign the certificate: {0}")]
+    Signer(#[from] SignerError),
+    /// Randomness failed, or the result does not read back.
     #[error("cannot sign the certificate: {detail}")]
     Signing {
         /// Why.

@@ -4,7 +4,8 @@
 use super::{
     ATTRIBUTION, CONTENT_TYPE, DATA, MESSAGE_DIGEST, METADATA, SIGNED_DATA, SignatureMetadata,
 };
-use crate::veraid::algorithm::{HashAlgorithm, SignatureAlgorithm, pss_sign};
+use crate::signer::{Signer as KeySigner, SignerError};
+use crate::veraid::algorithm::{HashAlgorithm, SignatureAlgorithm};
 use crate::veraid::asn1::{context, der_of, sequence, set, tlv};
 use crate::veraid::certificate::Certificate;
 use crate::veraid::der_time::{self, TimeError};
@@ -56,7 +57,7 @@ pub fn sign(
     plaintext: &[u8],
     metadata: &SignatureMetadata,
     signer: Signer<'_>,
-    key: &rsa::PrivateKey,
+    key: &dyn KeySigner,
     options: &SignOptions,
 ) -> Result<Vec<u8>, SignError> {
     let start = der_time::truncate_to_second(metadata.start);
@@ -67,7 +68,7 @@ pub fn sign(
     let certificate = signer.certificate();
     let certified =
         certificate
-            .certifies(&key.to_public_key())
+            .certifies(key.public_key())
             .map_err(|e| SignError::Certificate {
                 detail: e.to_string(),
             })?;
@@ -123,17 +124,12 @@ pub(super) fn assemble(
     plaintext: &[u8],
     signer: Signer<'_>,
     certificates: &[u8],
-    key: &rsa::PrivateKey,
+    key: &dyn KeySigner,
     options: &SignOptions,
 ) -> Result<Vec<u8>, SignError> {
     let certificate = signer.certificate();
     // RFC 5652 §5.4: the signature covers the attributes with an explicit SET OF tag.
-    let signature =
-        pss_sign(key, options.signature_hash, &tlv(Tag::Set, attributes)).map_err(|e| {
-            SignError::Signing {
-                detail: e.to_string(),
-            }
-        })?;
+    let signature = key.sign_pss(options.signature_hash, &tlv(Tag::Set, attributes))?;
 
     let digest_algorithm = sha256_identifier();
     let signer_info = sequence(&[
@@ -208,12 +204,9 @@ pub enum SignError {
     /// A time GeneralizedTime cannot hold.
     #[error(transparent)]
     Time(#[from] TimeError),
-    /// The RSA operation failed.
-    #[error("cannot sign: {detail}")]
-    Signing {
-        /// Why.
-        detail: String,
-    },
+    /// The key could not sign.
+    #[error("cannot sign: {0}")]
+    Signer(#[from] SignerError),
 }
 
 #[cfg(test)]
