@@ -199,11 +199,14 @@ fn tokens_signed_in_the_device_verify_in_veraid_js_and_kliento() {
             ],
         ),
     ];
-    let at = Timestamp::now();
-    let mut cases = Vec::new();
     for (_, file, args) in &signers {
         let all = [&token[..], &chain, args, &["-o", file]].concat();
         hsm.run(&all);
+    }
+    // After every issuance: each bundle starts at the second it was issued.
+    let at = Timestamp::now();
+    let mut cases = Vec::new();
+    for (_, file, _) in &signers {
         cases.push(json!({
             "bundle": b64_of_file(&hsm, file),
             "audience": AUDIENCE,
