@@ -190,8 +190,10 @@ fn recognise(input: &[u8]) -> Option<BundleInputError> {
         });
     }
     let text = strip_header_name(text);
-    if let Some((scheme, _)) = text.split_once(char::is_whitespace)
+    // `Bearer` then whitespace (looked for at the start only: the text may be kilobytes long).
+    if let Some((scheme, rest)) = text.split_at_checked("bearer".len())
         && scheme.eq_ignore_ascii_case("bearer")
+        && rest.starts_with(char::is_whitespace)
     {
         return Some(BundleInputError::WrongScheme {
             scheme: scheme.to_string(),
@@ -241,17 +243,20 @@ fn decode_header(text: &str) -> Result<Vec<u8>, BundleInputError> {
 /// Base64 in either alphabet, padded or not, with any ASCII whitespace (line wrapping) ignored.
 /// Unlike Node's decoder, other stray characters are an error rather than silently skipped.
 fn decode_base64(text: &str) -> Result<Vec<u8>, BundleInputError> {
-    let normalised: String = text
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace())
-        .map(|c| match c {
-            '-' => '+',
-            '_' => '/',
-            c => c,
-        })
-        .collect();
+    // Byte by byte: only ASCII is dropped or mapped, so the UTF-8 of anything else passes
+    // through unchanged (and then fails to decode).
+    let mut normalised = Vec::with_capacity(text.len());
+    normalised.extend(
+        text.bytes()
+            .filter(|b| !b.is_ascii_whitespace())
+            .map(|b| match b {
+                b'-' => b'+',
+                b'_' => b'/',
+                b => b,
+            }),
+    );
     LENIENT
-        .decode(normalised.as_bytes())
+        .decode(&normalised)
         .map_err(|_| BundleInputError::NotBase64 {
             reason: base64_problem(text),
         })
