@@ -264,7 +264,8 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     };
     let chain: Vec<Vec<u8>> = dnssec_chain.messages().map(<[u8]>::to_vec).collect();
     let validity = plan.validity;
-    let (bytes, subject_id) = match &plan.signed_by {
+    let issued;
+    let (signer, key, org_certificate, subject_id) = match &plan.signed_by {
         SignedBy::Member {
             org_certificate,
             certificate,
@@ -275,23 +276,13 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
                 _ => plan.domain.to_string(),
             };
             let signer = SignedAs::Member { certificate };
-            let bytes = bundle::issue(
-                &plan.token,
-                signer,
-                key.as_ref(),
-                &chain,
-                org_certificate,
-                validity,
-            )
-            .map_err(sign_failure)?;
-            (bytes, subject)
+            (signer, key, &**org_certificate, subject)
         }
         SignedBy::Organisation {
             key,
             certificate,
             member,
         } => {
-            let issued;
             let org_certificate = match certificate {
                 Some(certificate) => certificate,
                 None => {
@@ -314,22 +305,22 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
                 certificate: org_certificate,
                 attribution: member,
             };
-            let bytes = bundle::issue(
-                &plan.token,
-                signer,
-                key.as_ref(),
-                &chain,
-                org_certificate,
-                validity,
-            )
-            .map_err(sign_failure)?;
             let subject = match member.user() {
                 Some(user) => format!("{user}@{}", plan.domain),
                 None => plan.domain.to_string(),
             };
-            (bytes, subject)
+            (signer, key, org_certificate, subject)
         }
     };
+    let bytes = bundle::issue(
+        &plan.token,
+        signer,
+        key.as_ref(),
+        &chain,
+        org_certificate,
+        validity,
+    )
+    .map_err(sign_failure)?;
     if bytes.len() > encoding::MAX_BUNDLE_SIZE {
         ui.note(format!(
             "the bundle is {} bytes, over the {}-byte limit verifiers enforce",
