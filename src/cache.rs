@@ -31,11 +31,8 @@
 //! exclusive end matters) every comparison comes out as it did when the result was computed,
 //! and so does the verification. Only valid results are kept; rejections are verified again.
 
-use crate::time::Timestamp;
+use crate::time::{self, Timestamp};
 use crate::token::bundle::{TokenVerification, VerifiedToken};
-use hickory_proto::dnssec::rdata::DNSSECRData;
-use hickory_proto::op::Message;
-use hickory_proto::rr::RData;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -149,22 +146,11 @@ pub fn holds_during(verification: &TokenVerification) -> Option<(Timestamp, Time
         bounds.push((certificate.not_before(), certificate.not_after()));
     }
     let chain = findings.chain.as_ref()?;
-    for raw in chain.messages() {
-        let message = Message::from_vec(raw).ok()?;
-        for record in message
-            .answers
-            .iter()
-            .chain(&message.authorities)
-            .chain(&message.additionals)
-        {
-            if let RData::DNSSEC(DNSSECRData::RRSIG(rrsig)) = &record.data {
-                let input = rrsig.input();
-                bounds.push((
-                    Timestamp::from_second(i64::from(input.sig_inception.get())).ok()?,
-                    Timestamp::from_second(i64::from(input.sig_expiration.get())).ok()?,
-                ));
-            }
-        }
+    for (inception, expiration) in chain.rrsig_validities() {
+        bounds.push((
+            time::from_unix_seconds(inception),
+            time::from_unix_seconds(expiration),
+        ));
     }
     let second = jiff::SignedDuration::from_secs(1);
     let from = bounds.iter().map(|b| b.0).max()?.checked_add(second).ok()?;

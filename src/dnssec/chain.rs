@@ -7,7 +7,9 @@
 
 use der::asn1::{AnyRef, OctetStringRef};
 use der::{Decode, Encode, Header, Length, Reader, SliceReader, Tag, Tagged};
+use hickory_proto::dnssec::rdata::DNSSECRData;
 use hickory_proto::op::Message;
+use hickory_proto::rr::RData;
 use std::sync::Arc;
 
 /// A chain of DNS response messages, in the order they were added or read. Cheap to clone (the
@@ -133,6 +135,20 @@ impl DnssecChain {
 
     pub(crate) fn parsed(&self) -> impl Iterator<Item = &Message> {
         self.messages.iter().map(|m| &m.parsed)
+    }
+
+    /// The inception and expiration (Unix seconds) of every RRSIG in every section of every
+    /// message.
+    pub(crate) fn rrsig_validities(&self) -> impl Iterator<Item = (u32, u32)> {
+        self.parsed()
+            .flat_map(|m| m.answers.iter().chain(&m.authorities).chain(&m.additionals))
+            .filter_map(|record| match &record.data {
+                RData::DNSSEC(DNSSECRData::RRSIG(rrsig)) => {
+                    let input = rrsig.input();
+                    Some((input.sig_inception.get(), input.sig_expiration.get()))
+                }
+                _ => None,
+            })
     }
 }
 

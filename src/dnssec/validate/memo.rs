@@ -17,8 +17,6 @@ use super::{TrustAnchor, validate_veraid_txt_within};
 use crate::dnssec::chain::DnssecChain;
 use crate::domain::Domain;
 use crate::time::{self, Period, Timestamp};
-use hickory_proto::dnssec::rdata::DNSSECRData;
-use hickory_proto::rr::RData;
 use std::sync::Mutex;
 
 /// How many secure walks one chain remembers (one per domain, anchors and window class in use;
@@ -57,13 +55,8 @@ impl RememberedChain {
     /// A chain with no walk remembered yet.
     pub(crate) fn new(chain: DnssecChain) -> Self {
         let mut times: Vec<Timestamp> = chain
-            .parsed()
-            .flat_map(|m| m.answers.iter().chain(&m.authorities).chain(&m.additionals))
-            .filter_map(|record| match &record.data {
-                RData::DNSSEC(DNSSECRData::RRSIG(rrsig)) => Some(rrsig.input()),
-                _ => None,
-            })
-            .flat_map(|input| [input.sig_inception.get(), input.sig_expiration.get()])
+            .rrsig_validities()
+            .flat_map(|(inception, expiration)| [inception, expiration])
             .map(time::from_unix_seconds)
             .collect();
         times.sort_unstable();
