@@ -27,6 +27,8 @@ const WALKS_PER_CHAIN: usize = 4;
 #[derive(Debug)]
 pub(crate) struct RememberedChain {
     chain: DnssecChain,
+    /// Whether anything is remembered (not for a chain verified once).
+    remember: bool,
     /// Every RRSIG inception and expiration in the chain, sorted, without repeats.
     times: Vec<Timestamp>,
     walks: Mutex<Vec<SecureWalk>>,
@@ -52,6 +54,17 @@ struct WindowClass {
 }
 
 impl RememberedChain {
+    /// A chain verified once: nothing is remembered, nothing is prepared for it.
+    pub(crate) fn once(chain: DnssecChain) -> Self {
+        Self {
+            chain,
+            remember: false,
+            times: Vec::new(),
+            walks: Mutex::default(),
+            answers: Mutex::default(),
+        }
+    }
+
     /// A chain with no walk remembered yet.
     pub(crate) fn new(chain: DnssecChain) -> Self {
         let mut times: Vec<Timestamp> = chain
@@ -63,14 +76,18 @@ impl RememberedChain {
         times.dedup();
         Self {
             chain,
+            remember: true,
             times,
-            walks: Mutex::new(Vec::new()),
-            answers: Mutex::new(Vec::new()),
+            walks: Mutex::default(),
+            answers: Mutex::default(),
         }
     }
 
     /// [`TxtAnswer::from_chain`] for this chain, remembered per domain.
     pub(crate) fn txt_answer(&self, domain: &Domain) -> Result<TxtAnswer, AnswerError> {
+        if !self.remember {
+            return TxtAnswer::from_chain(&self.chain, domain);
+        }
         // Each operation is one lookup or one push: a poisoned lock is still consistent.
         let mut answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, answer)) = answers.iter().find(|(d, _)| d == domain) {
@@ -98,6 +115,9 @@ impl RememberedChain {
         anchors: &[TrustAnchor],
         budget: &mut Budget,
     ) -> Outcome {
+        if !self.remember {
+            return validate_veraid_txt_within(&self.chain, domain, window, anchors, budget);
+        }
         let fresh = budget.spent() == Work::default();
         let class = self.class_of(window);
         let limits = budget.limits();
@@ -217,6 +237,18 @@ mod tests {
             Status::Secure
         );
         assert_eq!(chain.lock().len(), 2);
+    }
+
+    #[test]
+    fn a_chain_verified_once_remembers_nothing() {
+        let (remembered, anchors) = remembered();
+        let once = RememberedChain::once(remembered.chain().clone());
+        let window = at("2026-01-05T00:00:00Z");
+        let outcome = once.validate(&domain(), &window, &anchors, &mut Budget::default());
+        assert_eq!(outcome.status, Status::Secure);
+        once.txt_answer(&domain()).unwrap();
+        assert!(once.lock().is_empty());
+        assert!(once.answers.lock().unwrap().is_empty());
     }
 
     #[test]

@@ -260,7 +260,7 @@ fn find_txt_record(
     let remembered = match expected.cache {
         Some(cache) => cache.chain(&bundle.dnssec_chain),
         None => DnssecChain::from_messages(bundle.dnssec_chain.clone())
-            .map(|chain| Arc::new(RememberedChain::new(chain))),
+            .map(|chain| Arc::new(RememberedChain::once(chain))),
     }
     .map_err(Failure::MalformedChain)?;
     let chain = remembered.chain();
