@@ -1,0 +1,486 @@
+//! The standard AWS credential chain, in the order of the AWS SDKs (Java's, which puts web
+//! identity before the profile): the first source that is configured gives the credentials.
+//!
+//! 1. Environment: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`.
+//! 2. Web identity (EKS IRSA and the like): `AWS_WEB_IDENTITY_TOKEN_FILE` and `AWS_ROLE_ARN`
+//!    (`AWS_ROLE_SESSION_NAME`), traded at STS `AssumeRoleWithWebIdentity` (unsigned).
+//! 3. The shared profile's static keys ([`super::profile`]). Profiles that assume a role, run
+//!    a process or use IAM Identity Center are refused with a message, not followed.
+//! 4. Container credentials (ECS, EKS Pod Identity): `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
+//!    (at `169.254.170.2`) or `AWS_CONTAINER_CREDENTIALS_FULL_URI`, with the token of
+//!    `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` or `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
+//! 5. EC2 instance metadata, IMDSv2 only (a session token first), at
+//!    `AWS_EC2_METADATA_SERVICE_ENDPOINT` or `169.254.169.254`, unless
+//!    `AWS_EC2_METADATA_DISABLED=true`.
+
+use super::profile::Profile;
+use super::query::{self, Call};
+use super::{AwsError, shown};
+use crate::authority::Secret;
+use crate::authority::jwt_source::Env;
+use crate::http::Http;
+use std::time::Duration;
+use url::Url;
+
+/// The access key id.
+pub const ACCESS_KEY_ID_VAR: &str = "AWS_ACCESS_KEY_ID";
+/// The secret access key.
+pub const SECRET_ACCESS_KEY_VAR: &str = "AWS_SECRET_ACCESS_KEY";
+/// The session token of temporary credentials.
+pub const SESSION_TOKEN_VAR: &str = "AWS_SESSION_TOKEN";
+/// The web identity token file.
+pub const WEB_IDENTITY_TOKEN_FILE_VAR: &str = "AWS_WEB_IDENTITY_TOKEN_FILE";
+/// The role to assume with the web identity token.
+pub const ROLE_ARN_VAR: &str = "AWS_ROLE_ARN";
+/// The role session's name.
+pub const ROLE_SESSION_NAME_VAR: &str = "AWS_ROLE_SESSION_NAME";
+/// The container credentials path at [`CONTAINER_HOST`].
+pub const CONTAINER_RELATIVE_URI_VAR: &str = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
+/// The container credentials URL.
+pub const CONTAINER_FULL_URI_VAR: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+/// The container credentials authorization token.
+pub const CONTAINER_TOKEN_VAR: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+/// A file holding the container credentials authorization token (wins over the variable).
+pub const CONTAINER_TOKEN_FILE_VAR: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
+/// Moves the instance metadata service.
+pub const IMDS_ENDPOINT_VAR: &str = "AWS_EC2_METADATA_SERVICE_ENDPOINT";
+/// `true` turns the instance metadata service off.
+pub const IMDS_DISABLED_VAR: &str = "AWS_EC2_METADATA_DISABLED";
+
+/// The ECS credentials host.
+const CONTAINER_HOST: &str = "http://169.254.170.2";
+/// The instance metadata service.
+const DEFAULT_IMDS_URL: &str = "http://169.254.169.254";
+/// Each instance metadata request: it answers at once on EC2 and never elsewhere, so it is
+/// given a second, as the SDKs do, not the command's timeout.
+const IMDS_TIMEOUT: Duration = Duration::from_secs(1);
+/// Largest credentials answer read.
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// AWS credentials; the secret parts never show when formatted.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    /// The access key id (not secret: it names the key).
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: Secret,
+    /// The session token of temporary credentials.
+    pub session_token: Option<Secret>,
+    /// Which source of the chain gave them, for `-v`.
+    pub origin: &'static str,
+}
+
+impl Credentials {
+    /// The secret parts, to scrub from any text shown.
+    pub fn secrets(&self) -> Vec<&Secret> {
+        std::iter::once(&self.secret_access_key)
+            .chain(self.session_token.as_ref())
+            .collect()
+    }
+}
+
+/// Whether credentials are configured without asking the network: the variables of sources 1,
+/// 2 and 4, or static keys in the profile. The instance metadata service is not probed (that
+/// would slow every run off EC2).
+pub fn configured(env: &Env) -> bool {
+    [
+        ACCESS_KEY_ID_VAR,
+        WEB_IDENTITY_TOKEN_FILE_VAR,
+        CONTAINER_RELATIVE_URI_VAR,
+        CONTAINER_FULL_URI_VAR,
+    ]
+    .iter()
+    .any(|var| env.get(var).is_some())
+        || super::profile::load(env).is_ok_and(|p| p.get("aws_access_key_id").is_some())
+}
+
+/// The first credentials the chain finds.
+pub fn resolve(
+    http: &Http,
+    env: &Env,
+    profile: &Profile,
+    region: &str,
+) -> Result<Credentials, AwsError> {
+    if let Some(credentials) = from_env(env)? {
+        return Ok(credentials);
+    }
+    if let Some(credentials) = from_web_identity(http, env, region)? {
+        return Ok(credentials);
+    }
+    if let Some(credentials) = from_profile(profile)? {
+        return Ok(credentials);
+    }
+    if let Some(credentials) = from_container(http, env)? {
+        return Ok(credentials);
+    }
+    let imds = from_imds(http, env)?;
+    match imds {
+        Imds::Found(credentials) => Ok(credentials),
+        Imds::Absent(why) => Err(AwsError::NoCredentials {
+            looked_at: vec![
+                format!("${ACCESS_KEY_ID_VAR}"),
+                format!("${WEB_IDENTITY_TOKEN_FILE_VAR} with ${ROLE_ARN_VAR}"),
+                profile.describe(),
+                format!("${CONTAINER_RELATIVE_URI_VAR} or ${CONTAINER_FULL_URI_VAR}"),
+                why,
+            ],
+        }),
+    }
+}
+
+fn missing(variable: &str, reason: &str) -> AwsError {
+    AwsError::BadVariable {
+        variable: variable.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+fn from_env(env: &Env) -> Result<Option<Credentials>, AwsError> {
+    match (env.get(ACCESS_KEY_ID_VAR), env.get(SECRET_ACCESS_KEY_VAR)) {
+        (None, None) => Ok(None),
+        (Some(id), Some(secret)) => Ok(Some(Credentials {
+            access_key_id: id.to_string(),
+            secret_access_key: Secret::new(secret),
+            session_token: env.get(SESSION_TOKEN_VAR).map(Secret::new),
+            origin: "environment variables",
+        })),
+        (Some(_), None) => Err(missing(
+            ACCESS_KEY_ID_VAR,
+            &format!("it is set but {SECRET_ACCESS_KEY_VAR} is not"),
+        )),
+        (None, Some(_)) => Err(missing(
+            SECRET_ACCESS_KEY_VAR,
+            &format!("it is set but {ACCESS_KEY_ID_VAR} is not"),
+        )),
+    }
+}
+
+fn from_web_identity(
+    http: &Http,
+    env: &Env,
+    region: &str,
+) -> Result<Option<Credentials>, AwsError> {
+    let Some(path) = env.get(WEB_IDENTITY_TOKEN_FILE_VAR) else {
+        return Ok(None);
+    };
+    let role_arn = env.get(ROLE_ARN_VAR).ok_or_else(|| {
+        missing(
+            WEB_IDENTITY_TOKEN_FILE_VAR,
+            &format!("it is set but {ROLE_ARN_VAR} is not"),
+        )
+    })?;
+    let token = read_secret_file(http, path)?;
+    let session_name = env.get(ROLE_SESSION_NAME_VAR).map_or_else(
+        || {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            format!("kliento-{}", now.as_millis())
+        },
+        str::to_string,
+    );
+    let endpoint = super::region::endpoint(env, "sts", region)?;
+    let answer = query::call(
+        http,
+        Call {
+            endpoint: &endpoint,
+            action: "AssumeRoleWithWebIdentity",
+            version: "2011-06-15",
+            params: &[
+                ("RoleArn", role_arn),
+                ("RoleSessionName", &session_name),
+                ("WebIdentityToken", token.expose()),
+            ],
+        },
+        None,
+        &[&token],
+    )?;
+    let field = |name: &str| {
+        query::xml_text(&answer, name).ok_or_else(|| AwsError::Answer {
+            endpoint: crate::http::redact(&endpoint),
+            action: "AssumeRoleWithWebIdentity".into(),
+            reason: format!("no {name}"),
+        })
+    };
+    Ok(Some(Credentials {
+        access_key_id: field("AccessKeyId")?,
+        secret_access_key: Secret::new(field("SecretAccessKey")?),
+        session_token: Some(Secret::new(field("SessionToken")?)),
+        origin: "web identity (AssumeRoleWithWebIdentity)",
+    }))
+}
+
+/// Profile settings that name a way to obtain credentials kliento does not follow.
+const UNSUPPORTED_PROFILE_KEYS: [&str; 5] = [
+    "role_arn",
+    "credential_process",
+    "sso_session",
+    "sso_start_url",
+    "web_identity_token_file",
+];
+
+fn from_profile(profile: &Profile) -> Result<Option<Credentials>, AwsError> {
+    let failed = |reason: String| AwsError::Profile {
+        what: profile.describe(),
+        reason,
+    };
+    if let Some(id) = profile.get("aws_access_key_id") {
+        let secret = profile
+            .get("aws_secret_access_key")
+            .ok_or_else(|| failed("aws_access_key_id without aws_secret_access_key".into()))?;
+        return Ok(Some(Credentials {
+            access_key_id: id.to_string(),
+            secret_access_key: Secret::new(secret),
+            session_token: profile.get("aws_session_token").map(Secret::new),
+            origin: "the shared profile",
+        }));
+    }
+    if let Some(key) = UNSUPPORTED_PROFILE_KEYS
+        .iter()
+        .find(|key| profile.get(key).is_some())
+    {
+        return Err(failed(format!(
+            "it uses {key}, which kliento does not follow; export the credentials \
+             (`aws configure export-credentials --format env`) or use static keys"
+        )));
+    }
+    if profile.explicit && !profile.found {
+        return Err(failed("no such profile".into()));
+    }
+    Ok(None)
+}
+
+/// The container credentials hosts of ECS and EKS Pod Identity, allowed over plain http.
+fn container_host_allowed(url: &Url) -> bool {
+    use url::Host;
+    match url.host() {
+        Some(Host::Ipv4(ip)) => {
+            ip.is_loopback()
+                || ip.octets() == [169, 254, 170, 2]
+                || ip.octets() == [169, 254, 170, 23]
+        }
+        Some(Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.segments() == [0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x23]
+        }
+        Some(Host::Domain(_)) => crate::http::is_loopback(url),
+        None => false,
+    }
+}
+
+fn from_container(http: &Http, env: &Env) -> Result<Option<Credentials>, AwsError> {
+    let (variable, url) = match (
+        env.get(CONTAINER_RELATIVE_URI_VAR),
+        env.get(CONTAINER_FULL_URI_VAR),
+    ) {
+        (Some(relative), _) => (
+            CONTAINER_RELATIVE_URI_VAR,
+            Url::parse(&format!("{CONTAINER_HOST}{relative}")),
+        ),
+        (None, Some(full)) => (CONTAINER_FULL_URI_VAR, Url::parse(full)),
+        (None, None) => return Ok(None),
+    };
+    let url = url.map_err(|e| missing(variable, &e.to_string()))?;
+    if url.scheme() != "https" && !(url.scheme() == "http" && container_host_allowed(&url)) {
+        return Err(missing(
+            variable,
+            "plain http only to loopback or the ECS/EKS credential hosts",
+        ));
+    }
+    let token = match (
+        env.get(CONTAINER_TOKEN_FILE_VAR),
+        env.get(CONTAINER_TOKEN_VAR),
+    ) {
+        (Some(path), _) => Some(read_secret_file(http, path)?),
+        (None, Some(token)) => Some(Secret::new(token)),
+        (None, None) => None,
+    };
+    let reply = http.send(
+        &url,
+        |client| {
+            let request = client
+                .get(url.clone())
+                .header(reqwest::header::ACCEPT, "application/json");
+            match &token {
+                Some(token) => request.header(reqwest::header::AUTHORIZATION, token.expose()),
+                None => request,
+            }
+        },
+        MAX_ANSWER_BYTES,
+        true,
+    )?;
+    let secrets: Vec<&Secret> = token.iter().collect();
+    credentials_json(
+        &url,
+        "container credentials",
+        &reply,
+        &secrets,
+        "container credentials",
+    )
+    .map(Some)
+}
+
+/// What the instance metadata service gave.
+enum Imds {
+    Found(Credentials),
+    /// Not on EC2, turned off, or no role: why, for the "no credentials" message.
+    Absent(String),
+}
+
+fn from_imds(http: &Http, env: &Env) -> Result<Imds, AwsError> {
+    let base = env.get(IMDS_ENDPOINT_VAR).unwrap_or(DEFAULT_IMDS_URL);
+    if env
+        .get(IMDS_DISABLED_VAR)
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
+        return Ok(Imds::Absent(format!(
+            "instance metadata (off: {IMDS_DISABLED_VAR}=true)"
+        )));
+    }
+    let bad = |e: url::ParseError| missing(IMDS_ENDPOINT_VAR, &e.to_string());
+    let base = Url::parse(base).map_err(bad)?;
+    let imds = http.with_attempts(IMDS_TIMEOUT, 1);
+    let token_url = base.join("/latest/api/token").map_err(bad)?;
+    let token = match imds.send(
+        &token_url,
+        |client| {
+            client
+                .put(token_url.clone())
+                .header("x-aws-ec2-metadata-token-ttl-seconds", "300")
+        },
+        MAX_ANSWER_BYTES,
+        true,
+    ) {
+        Ok(reply) if reply.is_success() => Secret::new(String::from_utf8_lossy(&reply.body).trim()),
+        Ok(reply) => return Err(refused(&token_url, "an IMDSv2 session token", &reply, &[])),
+        // Nothing answers: not on EC2 (or metadata unreachable), which is not an error here.
+        Err(crate::http::HttpError::Transport { detail, .. }) => {
+            return Ok(Imds::Absent(format!(
+                "instance metadata at {} ({detail})",
+                crate::http::redact(&base)
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let get = |url: &Url| {
+        imds.send(
+            url,
+            |client| {
+                client
+                    .get(url.clone())
+                    .header("x-aws-ec2-metadata-token", token.expose())
+            },
+            MAX_ANSWER_BYTES,
+            true,
+        )
+    };
+    let roles_url = base
+        .join("/latest/meta-data/iam/security-credentials/")
+        .map_err(bad)?;
+    let roles = get(&roles_url)?;
+    if roles.status == 404 {
+        return Ok(Imds::Absent(
+            "instance metadata (the instance has no IAM role)".into(),
+        ));
+    }
+    if !roles.is_success() {
+        return Err(refused(
+            &roles_url,
+            "the instance's IAM role",
+            &roles,
+            &[&token],
+        ));
+    }
+    let role = String::from_utf8_lossy(&roles.body)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let credentials_url = roles_url.join(&role).map_err(bad)?;
+    if role.is_empty() || credentials_url.path() == roles_url.path() {
+        return Err(AwsError::Answer {
+            endpoint: crate::http::redact(&roles_url),
+            action: "the instance's IAM role".into(),
+            reason: "no role name".into(),
+        });
+    }
+    let reply = get(&credentials_url)?;
+    credentials_json(
+        &credentials_url,
+        "the instance role's credentials",
+        &reply,
+        &[&token],
+        "instance metadata (IMDSv2)",
+    )
+    .map(Imds::Found)
+}
+
+/// A refusal by a credentials endpoint (JSON `message`/`Message` and `code`/`Code`, if any).
+fn refused(url: &Url, action: &str, reply: &crate::http::Reply, secrets: &[&Secret]) -> AwsError {
+    let json: Option<serde_json::Value> = serde_json::from_slice(&reply.body).ok();
+    let text = |keys: [&str; 2]| {
+        let json = json.as_ref()?;
+        keys.iter()
+            .find_map(|key| json.get(key)?.as_str())
+            .map(|text| shown(text, secrets))
+    };
+    AwsError::Refused {
+        endpoint: crate::http::redact(url),
+        action: action.to_string(),
+        status: reply.status,
+        code: text(["code", "Code"]),
+        message: text(["message", "Message"]),
+    }
+}
+
+/// Credentials from the JSON of a container or instance credentials endpoint.
+fn credentials_json(
+    url: &Url,
+    action: &str,
+    reply: &crate::http::Reply,
+    secrets: &[&Secret],
+    origin: &'static str,
+) -> Result<Credentials, AwsError> {
+    if !reply.is_success() {
+        return Err(refused(url, action, reply, secrets));
+    }
+    let malformed = |reason: &str| AwsError::Answer {
+        endpoint: crate::http::redact(url),
+        action: action.to_string(),
+        reason: reason.to_string(),
+    };
+    let json: serde_json::Value =
+        serde_json::from_slice(&reply.body).map_err(|_| malformed("not JSON"))?;
+    let field = |name: &str| {
+        json.get(name)
+            .and_then(|v| v.as_str())
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| malformed(&format!("no {name}")))
+    };
+    Ok(Credentials {
+        access_key_id: field("AccessKeyId")?.to_string(),
+        secret_access_key: Secret::new(field("SecretAccessKey")?),
+        session_token: field("Token").ok().map(Secret::new),
+        origin,
+    })
+}
+
+/// A token file's trimmed contents, read within the request timeout (FIFOs included).
+fn read_secret_file(http: &Http, path: &str) -> Result<Secret, AwsError> {
+    let failed = |reason: String| AwsError::File {
+        path: path.to_string(),
+        reason,
+    };
+    let deadline = std::time::Instant::now() + http.policy().timeout;
+    let bytes = crate::bounded::read_file_bounded_by(
+        std::path::Path::new(path),
+        crate::bounded::caps::SECRET,
+        deadline,
+    )
+    .map_err(|e| match e {
+        crate::bounded::BoundedReadError::Io(e) => failed(crate::error::io_reason(&e)),
+        other => failed(other.to_string()),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| failed("not UTF-8 text".into()))?;
+    Ok(Secret::new(text.trim()))
+}

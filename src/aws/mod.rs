@@ -1,0 +1,123 @@
+//! AWS without the AWS SDK: the standard credential chain, region and endpoint resolution, SigV4
+//! request signing and the Query protocol STS speaks, all over kliento's one blocking HTTP client
+//! ([`crate::http`]), with its deadlines and proxy rules.
+//!
+//! Used by the `aws` JWT source (STS `GetWebIdentityToken`) and meant for any other AWS call
+//! kliento makes (e.g. KMS signing): [`credentials::resolve`] gives [`Credentials`],
+//! [`region::resolve`] the region, [`region::endpoint`] a service's URL, and [`sigv4::sign`] the
+//! headers that authenticate a request.
+//!
+//! Why not the SDK (measured on 2026-11-28, release builds from clean on the shared 2-core
+//! machine, README "AWS"): `aws-config` + `aws-sdk-sts` bring tokio and their own HTTP stack into
+//! a blocking tool; signing is done by the `aws-sigv4` crate instead, the rest is written here.
+
+use crate::authority::Secret;
+use crate::http::HttpError;
+
+pub mod credentials;
+pub mod profile;
+pub mod query;
+pub mod region;
+pub mod sigv4;
+
+pub use credentials::Credentials;
+
+/// Why an AWS call could not be made or was refused. Never carries a secret: messages from AWS
+/// are scrubbed of every secret sent.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AwsError {
+    /// No region is configured.
+    #[error("no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION, or `region` in the profile)")]
+    NoRegion,
+    /// No credential source of the chain applies.
+    #[error("no AWS credentials found; looked at: {}", looked_at.join("; "))]
+    NoCredentials {
+        /// What each source of the chain looked at, in order.
+        looked_at: Vec<String>,
+    },
+    /// A variable holds an unusable value, or needs another that is unset.
+    #[error("{variable} is not usable: {reason}")]
+    BadVariable {
+        /// The variable.
+        variable: String,
+        /// Why.
+        reason: String,
+    },
+    /// A shared config or credentials file cannot be read or does not say what is needed.
+    #[error("{what}: {reason}")]
+    Profile {
+        /// The file or profile concerned.
+        what: String,
+        /// Why.
+        reason: String,
+    },
+    /// A file the chain needs (a web identity token, a container authorization token) cannot
+    /// be read.
+    #[error("cannot read {path}: {reason}")]
+    File {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// The request could not be made.
+    #[error("{0}")]
+    Http(#[from] HttpError),
+    /// AWS (or a credential endpoint) answered with an error.
+    #[error("{endpoint} refused {action} (HTTP {status}{})",
+        code_and_message(code.as_deref(), message.as_deref()))]
+    Refused {
+        /// The endpoint (without query string).
+        endpoint: String,
+        /// The action or resource asked for.
+        action: String,
+        /// HTTP status.
+        status: u16,
+        /// The AWS error code (`SignatureDoesNotMatch`, `AccessDenied`, ...).
+        code: Option<String>,
+        /// AWS's message, bounded and scrubbed of secrets.
+        message: Option<String>,
+    },
+    /// A 200 answer without what it should hold.
+    #[error("unexpected answer from {endpoint} to {action}: {reason}")]
+    Answer {
+        /// The endpoint.
+        endpoint: String,
+        /// The action or resource asked for.
+        action: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The request could not be signed.
+    #[error("cannot sign the request: {0}")]
+    Signing(String),
+}
+
+fn code_and_message(code: Option<&str>, message: Option<&str>) -> String {
+    match (code, message) {
+        (Some(code), Some(message)) => format!(": {code}: {message}"),
+        (Some(text), None) | (None, Some(text)) => format!(": {text}"),
+        (None, None) => String::new(),
+    }
+}
+
+impl AwsError {
+    /// The AWS error code of a refusal.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Refused { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Longest message from AWS kept in an error.
+const MESSAGE_LIMIT: usize = 300;
+
+/// `text` bounded and with every secret in `secrets` replaced, for an error message.
+fn shown(text: &str, secrets: &[&Secret]) -> String {
+    let values: Vec<&str> = secrets.iter().map(|s| s.expose()).collect();
+    let bounded: String = text.chars().take(MESSAGE_LIMIT).collect();
+    crate::http::scrub(&bounded, &values)
+}
