@@ -425,3 +425,25 @@ fn auto_picks_aws_for_a_profile_with_keys_only() {
     );
     assert_no_secrets(&stderr, &[STATIC.secret]);
 }
+
+#[test]
+fn cached_bundle_is_not_reused_by_another_aws_identity() {
+    let Some(peer) = peer() else { return };
+    let home = crate::support::temp_dir();
+    let bundle = crate::cli_exchange_cache::bundle_valid_for(3600);
+    let authority = HttpServer::scripted(vec![Answer::Reply(200, Some(BUNDLE_TYPE), bundle)]);
+    let url = exchange_url(&authority);
+    let run = |key: Key| {
+        let mut command = kliento_aws(peer);
+        with_key(&mut command, key)
+            .env("XDG_CACHE_HOME", home.path())
+            .args(["exchange", "--cache", "--jwt-source", "aws", &url])
+            .assert()
+            .success();
+    };
+    run(STATIC);
+    run(STATIC);
+    assert_eq!(authority.requests().len(), 1, "the same identity reuses");
+    run(SESSION);
+    assert_eq!(authority.requests().len(), 2, "another identity exchanges");
+}
