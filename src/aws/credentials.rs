@@ -430,6 +430,7 @@ fn refused(url: &Url, action: &str, reply: &crate::http::Reply, secrets: &[&Secr
         status: reply.status,
         code: text(["code", "Code"]),
         message: text(["message", "Message"]),
+        signed_with: None,
     }
 }
 

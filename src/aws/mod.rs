@@ -65,8 +65,10 @@ pub enum AwsError {
     #[error("{0}")]
     Http(#[from] HttpError),
     /// AWS (or a credential endpoint) answered with an error.
-    #[error("{endpoint} refused {action} (HTTP {status}{})",
-        code_and_message(code.as_deref(), message.as_deref()))]
+    #[error("{endpoint} refused {action} (HTTP {status}{}){}",
+        code_and_message(code.as_deref(), message.as_deref()),
+        signed_with.map(|origin| format!("; signed with the credentials from {origin}"))
+            .unwrap_or_default())]
     Refused {
         /// The endpoint (without query string).
         endpoint: String,
@@ -78,6 +80,8 @@ pub enum AwsError {
         code: Option<String>,
         /// AWS's message, bounded and scrubbed of secrets.
         message: Option<String>,
+        /// Where the credentials that signed the request came from ([`Credentials::origin`]).
+        signed_with: Option<&'static str>,
     },
     /// A 200 answer without what it should hold.
     #[error("unexpected answer from {endpoint} to {action}: {reason}")]
@@ -99,16 +103,6 @@ fn code_and_message(code: Option<&str>, message: Option<&str>) -> String {
         (Some(code), Some(message)) => format!(": {code}: {message}"),
         (Some(text), None) | (None, Some(text)) => format!(": {text}"),
         (None, None) => String::new(),
-    }
-}
-
-impl AwsError {
-    /// The AWS error code of a refusal.
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            Self::Refused { code, .. } => code.as_deref(),
-            _ => None,
-        }
     }
 }
 

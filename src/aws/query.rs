@@ -89,6 +89,7 @@ pub fn call(
             status: reply.status,
             code: xml_text(&text, "Code").map(|code| shown(&code, &hidden)),
             message: xml_text(&text, "Message").map(|message| shown(&message, &hidden)),
+            signed_with: signer.map(|signer| signer.credentials.origin),
         });
     }
     Ok(text)

@@ -138,7 +138,11 @@ fn for_aws(error: &AwsError) -> Option<&'static str> {
              instance role), or choose another --jwt-source",
         ),
         AwsError::Http(error) => for_http(error),
-        _ => match error.code()? {
+        AwsError::Refused {
+            action,
+            code: Some(code),
+            ..
+        } => match code.as_str() {
             "SignatureDoesNotMatch" | "InvalidClientTokenId" | "IncompleteSignature" => Some(
                 "AWS refused the credentials: check the access key id and secret access key \
                  (and the session token of temporary credentials), and that the clock is right",
@@ -150,12 +154,13 @@ fn for_aws(error: &AwsError) -> Option<&'static str> {
                 "turn on outbound identity federation once for the account: \
                  `aws iam enable-outbound-web-identity-federation`",
             ),
-            "AccessDenied" | "AccessDeniedException" => Some(
+            "AccessDenied" | "AccessDeniedException" if action == "GetWebIdentityToken" => Some(
                 "allow the identity sts:GetWebIdentityToken (condition key \
                  sts:IdentityTokenAudience: the exchange URL)",
             ),
             _ => None,
         },
+        _ => None,
     }
 }
 

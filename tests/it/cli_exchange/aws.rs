@@ -151,6 +151,10 @@ fn aws_wrong_secret_is_refused_without_leaking_it() {
         "{stderr}"
     );
     assert!(
+        stderr.contains("; signed with the credentials from environment variables"),
+        "{stderr}"
+    );
+    assert!(
         stderr.contains("hint: AWS refused the credentials"),
         "{stderr}"
     );
