@@ -4,8 +4,10 @@
 //! 1. Environment: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`.
 //! 2. Web identity (EKS IRSA and the like): `AWS_WEB_IDENTITY_TOKEN_FILE` and `AWS_ROLE_ARN`
 //!    (`AWS_ROLE_SESSION_NAME`), traded at STS `AssumeRoleWithWebIdentity` (unsigned).
-//! 3. The shared profile's static keys ([`super::profile`]). Profiles that assume a role, run
-//!    a process or use IAM Identity Center are refused with a message, not followed.
+//! 3. The shared profile ([`super::profile`]): its static keys, or `role_arn` with
+//!    `source_profile` (STS `AssumeRole` signed with the source profile's keys). Profiles that
+//!    run a process, use IAM Identity Center or a `credential_source` are refused with a
+//!    message, not followed.
 //! 4. Container credentials (ECS, EKS Pod Identity): `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
 //!    (at `169.254.170.2`) or `AWS_CONTAINER_CREDENTIALS_FULL_URI`, with the token of
 //!    `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` or `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
@@ -80,7 +82,7 @@ impl Credentials {
 }
 
 /// Whether credentials are configured without asking the network: the variables of sources 1,
-/// 2 and 4, or static keys in the profile. The instance metadata service is not probed (that
+/// 2 and 4, or static keys (or a role with a source profile) in the profile. The instance metadata service is not probed (that
 /// would slow every run off EC2).
 pub fn configured(env: &Env) -> bool {
     [
@@ -91,7 +93,10 @@ pub fn configured(env: &Env) -> bool {
     ]
     .iter()
     .any(|var| env.get(var).is_some())
-        || super::profile::load(env).is_ok_and(|p| p.get("aws_access_key_id").is_some())
+        || super::profile::load(env).is_ok_and(|profile| {
+            profile.get("aws_access_key_id").is_some()
+                || (profile.get("role_arn").is_some() && profile.get("source_profile").is_some())
+        })
 }
 
 /// The first credentials the chain finds.
@@ -107,7 +112,7 @@ pub fn resolve(
     if let Some(credentials) = from_web_identity(http, env, region)? {
         return Ok(credentials);
     }
-    if let Some(credentials) = from_profile(profile)? {
+    if let Some(credentials) = from_profile(http, env, profile, region)? {
         return Ok(credentials);
     }
     if let Some(credentials) = from_container(http, env)? {
@@ -170,15 +175,9 @@ fn from_web_identity(
         )
     })?;
     let token = read_secret_file(http, path)?;
-    let session_name = env.get(ROLE_SESSION_NAME_VAR).map_or_else(
-        || {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default();
-            format!("kliento-{}", now.as_millis())
-        },
-        str::to_string,
-    );
+    let session_name = env
+        .get(ROLE_SESSION_NAME_VAR)
+        .map_or_else(default_session_name, str::to_string);
     let endpoint = super::region::endpoint(env, "sts", region)?;
     let answer = query::call(
         http,
@@ -195,45 +194,39 @@ fn from_web_identity(
         None,
         &[&token],
     )?;
-    let field = |name: &str| {
-        query::xml_text(&answer, name).ok_or_else(|| AwsError::Answer {
-            endpoint: crate::http::redact(&endpoint),
-            action: "AssumeRoleWithWebIdentity".into(),
-            reason: format!("no {name}"),
-        })
-    };
-    Ok(Some(Credentials {
-        access_key_id: field("AccessKeyId")?,
-        secret_access_key: Secret::new(field("SecretAccessKey")?),
-        session_token: Some(Secret::new(field("SessionToken")?)),
-        origin: "web identity (AssumeRoleWithWebIdentity)",
-    }))
+    assumed_credentials(
+        &answer,
+        &endpoint,
+        "AssumeRoleWithWebIdentity",
+        "web identity (AssumeRoleWithWebIdentity)",
+    )
+    .map(Some)
 }
 
 /// Profile settings that name a way to obtain credentials kliento does not follow.
 const UNSUPPORTED_PROFILE_KEYS: [&str; 5] = [
-    "role_arn",
+    "credential_source",
     "credential_process",
     "sso_session",
     "sso_start_url",
     "web_identity_token_file",
 ];
 
-fn from_profile(profile: &Profile) -> Result<Option<Credentials>, AwsError> {
+fn from_profile(
+    http: &Http,
+    env: &Env,
+    profile: &Profile,
+    region: &str,
+) -> Result<Option<Credentials>, AwsError> {
     let failed = |reason: String| AwsError::Profile {
         what: profile.describe(),
         reason,
     };
-    if let Some(id) = profile.get("aws_access_key_id") {
-        let secret = profile
-            .get("aws_secret_access_key")
-            .ok_or_else(|| failed("aws_access_key_id without aws_secret_access_key".into()))?;
-        return Ok(Some(Credentials {
-            access_key_id: id.to_string(),
-            secret_access_key: Secret::new(secret),
-            session_token: profile.get("aws_session_token").map(Secret::new),
-            origin: "the shared profile",
-        }));
+    if profile.get("role_arn").is_some() {
+        return assume_role(http, env, profile, region).map(Some);
+    }
+    if let Some(credentials) = static_keys(profile)? {
+        return Ok(Some(credentials));
     }
     if let Some(key) = UNSUPPORTED_PROFILE_KEYS
         .iter()
@@ -248,6 +241,121 @@ fn from_profile(profile: &Profile) -> Result<Option<Credentials>, AwsError> {
         return Err(failed("no such profile".into()));
     }
     Ok(None)
+}
+
+/// The profile's static keys, if it has any.
+fn static_keys(profile: &Profile) -> Result<Option<Credentials>, AwsError> {
+    let Some(id) = profile.get("aws_access_key_id") else {
+        return Ok(None);
+    };
+    let secret = profile
+        .get("aws_secret_access_key")
+        .ok_or_else(|| AwsError::Profile {
+            what: profile.describe(),
+            reason: "aws_access_key_id without aws_secret_access_key".into(),
+        })?;
+    Ok(Some(Credentials {
+        access_key_id: id.to_string(),
+        secret_access_key: Secret::new(secret),
+        session_token: profile.get("aws_session_token").map(Secret::new),
+        origin: "the shared profile",
+    }))
+}
+
+/// A profile with `role_arn` and `source_profile`: STS `AssumeRole`, signed with the source
+/// profile's static keys (one level; a source profile that itself assumes a role, MFA and
+/// `credential_source` are refused with a message).
+fn assume_role(
+    http: &Http,
+    env: &Env,
+    profile: &Profile,
+    region: &str,
+) -> Result<Credentials, AwsError> {
+    let failed = |reason: &str| AwsError::Profile {
+        what: profile.describe(),
+        reason: reason.to_string(),
+    };
+    let role_arn = profile.get("role_arn").unwrap_or_default();
+    if profile.get("mfa_serial").is_some() {
+        return Err(failed(
+            "role_arn with mfa_serial needs an MFA code, which kliento does not ask for",
+        ));
+    }
+    let Some(source_name) = profile.get("source_profile") else {
+        return Err(failed(
+            "role_arn is followed only with source_profile (credential_source is not)",
+        ));
+    };
+    let source = super::profile::load_named(env, source_name, true)?;
+    if source.get("role_arn").is_some() && source.name != profile.name {
+        return Err(AwsError::Profile {
+            what: source.describe(),
+            reason: "a source profile that assumes a role itself is not followed".into(),
+        });
+    }
+    let source_credentials = static_keys(&source)?.ok_or_else(|| AwsError::Profile {
+        what: source.describe(),
+        reason: "a source_profile needs aws_access_key_id and aws_secret_access_key".into(),
+    })?;
+    let session_name = profile
+        .get("role_session_name")
+        .map_or_else(default_session_name, str::to_string);
+    let mut params = vec![("RoleArn", role_arn), ("RoleSessionName", &session_name)];
+    if let Some(external_id) = profile.get("external_id") {
+        params.push(("ExternalId", external_id));
+    }
+    let endpoint = super::region::endpoint(env, "sts", region)?;
+    let answer = query::call(
+        http,
+        Call {
+            endpoint: &endpoint,
+            action: "AssumeRole",
+            version: "2011-06-15",
+            params: &params,
+        },
+        Some(query::Signer {
+            credentials: &source_credentials,
+            region,
+            service: "sts",
+        }),
+        &[],
+    )?;
+    assumed_credentials(
+        &answer,
+        &endpoint,
+        "AssumeRole",
+        "the shared profile's role (AssumeRole)",
+    )
+}
+
+/// `kliento-<milliseconds since the epoch>`, as the SDKs name sessions when not told.
+fn default_session_name() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    format!("kliento-{}", now.as_millis())
+}
+
+/// The temporary credentials of an `AssumeRole*` answer.
+fn assumed_credentials(
+    answer: &str,
+    endpoint: &Url,
+    action: &str,
+    origin: &'static str,
+) -> Result<Credentials, AwsError> {
+    let field = |name: &str| {
+        query::xml_text(answer, name).ok_or_else(|| AwsError::Answer {
+            endpoint: crate::http::redact(endpoint),
+            action: action.into(),
+            reason: format!("no {name}"),
+        })
+    };
+    Ok(Credentials {
+        access_key_id: field("AccessKeyId")?,
+        secret_access_key: Secret::new(field("SecretAccessKey")?),
+        session_token: Some(Secret::new(field("SessionToken")?)),
+        origin,
+    })
 }
 
 /// The container credentials hosts of ECS and EKS Pod Identity, allowed over plain http.

@@ -57,10 +57,16 @@ impl Profile {
 /// Reads the selected profile from the config and credentials files. Missing files read as
 /// empty; unreadable ones are an error.
 pub fn load(env: &Env) -> Result<Profile, AwsError> {
-    let (name, explicit) = match env.get(PROFILE_VAR) {
-        Some(name) => (name.to_string(), true),
-        None => ("default".to_string(), false),
-    };
+    match env.get(PROFILE_VAR) {
+        Some(name) => load_named(env, name, true),
+        None => load_named(env, "default", false),
+    }
+}
+
+/// Reads profile `name` from the config and credentials files (`explicit`: named by the user,
+/// so it must exist).
+pub fn load_named(env: &Env, name: &str, explicit: bool) -> Result<Profile, AwsError> {
+    let name = name.to_string();
     let home = env.get("HOME").map(PathBuf::from);
     let file = |var: &str, default: &str| {
         env.get(var)

@@ -10,10 +10,11 @@ again with the key the access key id names (and the time of its X-Amz-Date), and
   whom (aud, akid, region, session), so the test sees it at the Authority.
 - AssumeRoleWithWebIdentity (unsigned, as the SDKs send it): trades the expected web identity
   token for the temporary credentials the configuration names.
+- AssumeRole (signed): answers the temporary credentials the configuration names.
 
 Usage: sts_peer.py CONFIG_JSON, where CONFIG_JSON is
   {"keys": {AKID: {"secret": S, "token": T or null}},
-   "web_identity": {"token": JWT, "issued": AKID}}
+   "web_identity": {"token": JWT, "issued": AKID}, "assume_role": {"issued": AKID}}
 It prints one JSON line {"url": "http://127.0.0.1:PORT"} and serves until stdin closes.
 """
 
@@ -51,6 +52,17 @@ def error(status, code, message):
         f"<Message>{message}</Message></Error><RequestId>peer</RequestId></ErrorResponse>"
     )
     return status, body
+
+
+def credentials_answer(action, akid):
+    key = KEYS[akid]
+    return (
+        f'<{action}Response xmlns="{NAMESPACE}"><{action}Result><Credentials>'
+        f"<AccessKeyId>{akid}</AccessKeyId><SecretAccessKey>{key['secret']}</SecretAccessKey>"
+        f"<SessionToken>{key['token']}</SessionToken>"
+        "<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>"
+        f"</{action}Result></{action}Response>"
+    )
 
 
 def parse_authorization(value):
@@ -100,10 +112,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(*error(400, "InvalidAction", "wrong or no Version"))
         if action == "AssumeRoleWithWebIdentity":
             return self.answer(*self.assume_role_with_web_identity(form))
-        if action == "GetWebIdentityToken":
+        if action in ("GetWebIdentityToken", "AssumeRole"):
             checked = self.check_signature(body)
             if isinstance(checked, tuple):
                 return self.answer(*checked)
+            if action == "AssumeRole":
+                return self.answer(*self.assume_role(form))
             return self.answer(*self.get_web_identity_token(form, checked))
         return self.answer(*error(400, "InvalidAction", f"unknown action {action}"))
 
@@ -178,6 +192,11 @@ class Handler(BaseHTTPRequestHandler):
             "</ResponseMetadata></GetWebIdentityTokenResponse>"
         )
 
+    def assume_role(self, form):
+        if not form.get("RoleArn", [""])[0] or not form.get("RoleSessionName", [""])[0]:
+            return error(400, "ValidationError", "RoleArn and RoleSessionName are required")
+        return 200, credentials_answer("AssumeRole", CONFIG["assume_role"]["issued"])
+
     def assume_role_with_web_identity(self, form):
         if "Authorization" in self.headers:
             return error(400, "InvalidParameterValue", "AssumeRoleWithWebIdentity is not signed")
@@ -185,16 +204,7 @@ class Handler(BaseHTTPRequestHandler):
             return error(400, "InvalidIdentityToken", "The web identity token is not valid.")
         if not form.get("RoleArn", [""])[0] or not form.get("RoleSessionName", [""])[0]:
             return error(400, "ValidationError", "RoleArn and RoleSessionName are required")
-        akid = WEB_IDENTITY["issued"]
-        key = KEYS[akid]
-        return 200, (
-            f'<AssumeRoleWithWebIdentityResponse xmlns="{NAMESPACE}">'
-            "<AssumeRoleWithWebIdentityResult><Credentials>"
-            f"<AccessKeyId>{akid}</AccessKeyId><SecretAccessKey>{key['secret']}</SecretAccessKey>"
-            f"<SessionToken>{key['token']}</SessionToken>"
-            "<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>"
-            "</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>"
-        )
+        return 200, credentials_answer("AssumeRoleWithWebIdentity", WEB_IDENTITY["issued"])
 
 
 def main():

@@ -6,7 +6,7 @@ use super::*;
 use crate::support::gate;
 use crate::support::http::Request;
 use crate::support::sts::{
-    ASSUMED, CONTAINER, INSTANCE, Key, SESSION, STATIC, StsPeer, WEB_IDENTITY_TOKEN, sts_peer,
+    ASSUMED, CONTAINER, INSTANCE, Key, ROLE, SESSION, STATIC, StsPeer, WEB_IDENTITY_TOKEN, sts_peer,
 };
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -86,7 +86,7 @@ fn assert_token_from(command: &mut Command, authority: &HttpServer, url: &str, k
     assert_eq!(claims["alg"], "RS256");
     assert_eq!(claims["session"], key.token.is_some());
     let jwt = header(&authority.requests()[0], "authorization").unwrap();
-    let mut secrets = secrets_of(&[STATIC, SESSION, CONTAINER, INSTANCE, ASSUMED]);
+    let mut secrets = secrets_of(&[STATIC, SESSION, CONTAINER, INSTANCE, ASSUMED, ROLE]);
     let bundle = STANDARD.encode(outer_bundle());
     secrets.extend([&jwt["Bearer ".len()..], WEB_IDENTITY_TOKEN, bundle.as_str()]);
     assert_no_secrets(stderr_of(&output), &secrets);
@@ -450,4 +450,50 @@ fn cached_bundle_is_not_reused_by_another_aws_identity() {
     assert_eq!(authority.requests().len(), 1, "the same identity reuses");
     run(SESSION);
     assert_eq!(authority.requests().len(), 2, "another identity exchanges");
+}
+
+#[test]
+fn aws_profile_role_is_assumed_with_the_source_profile_keys() {
+    let Some(peer) = peer() else { return };
+    let dir = crate::support::temp_dir();
+    let credentials = crate::support::write(
+        dir.path(),
+        "credentials",
+        format!(
+            "[base]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            STATIC.id, STATIC.secret
+        ),
+    );
+    let config = crate::support::write(
+        dir.path(),
+        "config",
+        "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\n\
+         source_profile = base\nrole_session_name = ci\n",
+    );
+    let authority = new_authority();
+    let url = exchange_url(&authority);
+    let mut command = kliento_aws(peer);
+    command
+        .env("AWS_PROFILE", "deploy")
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .env("AWS_CONFIG_FILE", &config);
+    assert_token_from(&mut command, &authority, &url, ROLE);
+
+    // A source profile without keys is refused, naming it.
+    std::fs::write(&credentials, "[base]\nregion = eu-west-3\n").unwrap();
+    let output = kliento_aws(peer)
+        .env("AWS_PROFILE", "deploy")
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .env("AWS_CONFIG_FILE", &config)
+        .args(["exchange", "--jwt-source", "aws", &url])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4));
+    assert!(
+        stderr_of(&output).contains("profile base in ")
+            && stderr_of(&output)
+                .contains("a source_profile needs aws_access_key_id and aws_secret_access_key"),
+        "{}",
+        stderr_of(&output)
+    );
 }

@@ -47,6 +47,12 @@ pub const ASSUMED: Key = Key {
     secret: "assumed/secret+KEY/EXAMPLE0123456789abcdef",
     token: Some("IQoJassumed/token+EXAMPLE=="),
 };
+/// What AssumeRole hands out.
+pub const ROLE: Key = Key {
+    id: "ASIAROLEEXAMPLE",
+    secret: "role/secret+KEY/EXAMPLE0123456789abcdef",
+    token: Some("IQoJrole/token+EXAMPLE=="),
+};
 /// The web identity token (e.g. an EKS service-account token) the peer accepts.
 pub const WEB_IDENTITY_TOKEN: &str =
     "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQifQ.d2ViLWlkZW50aXR5";
@@ -85,7 +91,7 @@ pub fn sts_peer() -> &'static StsPeer {
 impl StsPeer {
     fn start() -> Self {
         let keys: serde_json::Map<String, serde_json::Value> =
-            [STATIC, SESSION, CONTAINER, INSTANCE, ASSUMED]
+            [STATIC, SESSION, CONTAINER, INSTANCE, ASSUMED, ROLE]
                 .iter()
                 .map(|key| {
                     (
@@ -97,6 +103,7 @@ impl StsPeer {
         let config = serde_json::json!({
             "keys": keys,
             "web_identity": {"token": WEB_IDENTITY_TOKEN, "issued": ASSUMED.id},
+            "assume_role": {"issued": ROLE.id},
         });
         let mut child = python()
             .arg(super::gate::root().join("tests/peers/sts_peer.py"))
