@@ -17,11 +17,10 @@
 
 use super::profile::Profile;
 use super::query::{self, Call};
-use super::{AwsError, shown};
+use super::{AwsError, imds, shown};
 use crate::authority::Secret;
 use crate::authority::jwt_source::Env;
 use crate::http::Http;
-use std::time::Duration;
 use url::Url;
 
 /// The access key id.
@@ -44,18 +43,9 @@ pub const CONTAINER_FULL_URI_VAR: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 pub const CONTAINER_TOKEN_VAR: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
 /// A file holding the container credentials authorization token (wins over the variable).
 pub const CONTAINER_TOKEN_FILE_VAR: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
-/// Moves the instance metadata service.
-pub const IMDS_ENDPOINT_VAR: &str = "AWS_EC2_METADATA_SERVICE_ENDPOINT";
-/// `true` turns the instance metadata service off.
-pub const IMDS_DISABLED_VAR: &str = "AWS_EC2_METADATA_DISABLED";
 
 /// The ECS credentials host.
 const CONTAINER_HOST: &str = "http://169.254.170.2";
-/// The instance metadata service.
-const DEFAULT_IMDS_URL: &str = "http://169.254.169.254";
-/// Each instance metadata request: it answers at once on EC2 and never elsewhere, so it is
-/// given a second, as the SDKs do, not the command's timeout.
-const IMDS_TIMEOUT: Duration = Duration::from_secs(1);
 /// Largest credentials answer read.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
@@ -435,56 +425,11 @@ enum Imds {
 }
 
 fn from_imds(http: &Http, env: &Env) -> Result<Imds, AwsError> {
-    let base = env.get(IMDS_ENDPOINT_VAR).unwrap_or(DEFAULT_IMDS_URL);
-    if env
-        .get(IMDS_DISABLED_VAR)
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
-    {
-        return Ok(Imds::Absent(format!(
-            "instance metadata (off: {IMDS_DISABLED_VAR}=true)"
-        )));
-    }
-    let bad = |e: url::ParseError| missing(IMDS_ENDPOINT_VAR, &e.to_string());
-    let base = Url::parse(base).map_err(bad)?;
-    let imds = http.with_attempts(IMDS_TIMEOUT, 1);
-    let token_url = base.join("/latest/api/token").map_err(bad)?;
-    let token = match imds.send(
-        &token_url,
-        |client| {
-            client
-                .put(token_url.clone())
-                .header("x-aws-ec2-metadata-token-ttl-seconds", "300")
-        },
-        MAX_ANSWER_BYTES,
-        true,
-    ) {
-        Ok(reply) if reply.is_success() => Secret::new(String::from_utf8_lossy(&reply.body).trim()),
-        Ok(reply) => return Err(refused(&token_url, "an IMDSv2 session token", &reply, &[])),
-        // Nothing answers: not on EC2 (or metadata unreachable), which is not an error here.
-        Err(crate::http::HttpError::Transport { detail, .. }) => {
-            return Ok(Imds::Absent(format!(
-                "instance metadata at {} ({detail})",
-                crate::http::redact(&base)
-            )));
-        }
-        Err(e) => return Err(e.into()),
+    let session = match imds::open(http, env)? {
+        imds::Opened::Session(session) => session,
+        imds::Opened::Absent(why) => return Ok(Imds::Absent(why)),
     };
-    let get = |url: &Url| {
-        imds.send(
-            url,
-            |client| {
-                client
-                    .get(url.clone())
-                    .header("x-aws-ec2-metadata-token", token.expose())
-            },
-            MAX_ANSWER_BYTES,
-            true,
-        )
-    };
-    let roles_url = base
-        .join("/latest/meta-data/iam/security-credentials/")
-        .map_err(bad)?;
-    let roles = get(&roles_url)?;
+    let (roles_url, roles) = session.get("/latest/meta-data/iam/security-credentials/")?;
     if roles.status == 404 {
         return Ok(Imds::Absent(
             "instance metadata (the instance has no IAM role)".into(),
@@ -495,7 +440,7 @@ fn from_imds(http: &Http, env: &Env) -> Result<Imds, AwsError> {
             &roles_url,
             "the instance's IAM role",
             &roles,
-            &[&token],
+            &[session.token()],
         ));
     }
     let role = String::from_utf8_lossy(&roles.body)
@@ -504,20 +449,22 @@ fn from_imds(http: &Http, env: &Env) -> Result<Imds, AwsError> {
         .unwrap_or_default()
         .trim()
         .to_string();
-    let credentials_url = roles_url.join(&role).map_err(bad)?;
-    if role.is_empty() || credentials_url.path() == roles_url.path() {
+    // A role name is one path segment.
+    if role.is_empty() || role.contains(['/', '?', '#', '%']) || role.starts_with('.') {
         return Err(AwsError::Answer {
             endpoint: crate::http::redact(&roles_url),
             action: "the instance's IAM role".into(),
-            reason: "no role name".into(),
+            reason: "no usable role name".into(),
         });
     }
-    let reply = get(&credentials_url)?;
+    let (url, reply) = session.get(&format!(
+        "/latest/meta-data/iam/security-credentials/{role}"
+    ))?;
     credentials_json(
-        &credentials_url,
+        &url,
         "the instance role's credentials",
         &reply,
-        &[&token],
+        &[session.token()],
         "instance metadata (IMDSv2)",
     )
     .map(Imds::Found)

@@ -15,6 +15,7 @@ use crate::authority::Secret;
 use crate::http::HttpError;
 
 pub mod credentials;
+pub mod imds;
 pub mod profile;
 pub mod query;
 pub mod region;

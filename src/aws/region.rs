@@ -1,10 +1,11 @@
 //! The region and a service's endpoint, as the AWS SDKs find them: `AWS_REGION`, then
-//! `AWS_DEFAULT_REGION`, then the profile's `region`; `AWS_ENDPOINT_URL_<SERVICE>`, then
+//! `AWS_DEFAULT_REGION`, then the profile's `region`, then (on EC2) the instance's; `AWS_ENDPOINT_URL_<SERVICE>`, then
 //! `AWS_ENDPOINT_URL`, else the regional endpoint `https://<service>.<region>.amazonaws.com`.
 
-use super::AwsError;
 use super::profile::Profile;
+use super::{AwsError, imds};
 use crate::authority::jwt_source::Env;
+use crate::http::Http;
 use url::Url;
 
 /// The variables naming the region, in order.
@@ -23,18 +24,36 @@ pub fn resolve(env: &Env, profile: &Profile) -> Result<String, AwsError> {
                 .map(|value| (format!("region of {}", profile.describe()), value))
         })
         .ok_or(AwsError::NoRegion)?;
-    // A region is a DNS label: it becomes part of the endpoint's host name.
-    let valid = !region.is_empty()
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !valid {
+    if !valid(region) {
         return Err(AwsError::BadVariable {
             variable,
             reason: "a region is lower-case letters, digits and dashes (e.g. eu-west-1)".into(),
         });
     }
     Ok(region.to_string())
+}
+
+/// A region is a DNS label: it becomes part of the endpoint's host name.
+fn valid(region: &str) -> bool {
+    !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The instance's region from instance metadata (`placement/region`), for when no variable or
+/// profile names one, as the SDKs do on EC2; `None` off EC2, with metadata turned off, or on any
+/// failure (the caller then reports that no region is configured).
+pub fn from_instance_metadata(http: &Http, env: &Env) -> Option<String> {
+    let Ok(imds::Opened::Session(session)) = imds::open(http, env) else {
+        return None;
+    };
+    let (_, reply) = session.get("/latest/meta-data/placement/region").ok()?;
+    if !reply.is_success() {
+        return None;
+    }
+    let region = String::from_utf8(reply.body).ok()?.trim().to_string();
+    valid(&region).then_some(region)
 }
 
 /// The endpoint of `service` (its SDK id, e.g. `sts`, `kms`) in `region`: the override

@@ -45,7 +45,12 @@ impl JwtSource for AwsSource {
 
 fn web_identity_token(request: &Request<'_>) -> Result<crate::authority::Secret, AwsError> {
     let profile = profile::load(request.env)?;
-    let region = region::resolve(request.env, &profile)?;
+    let region = match region::resolve(request.env, &profile) {
+        Err(AwsError::NoRegion) => {
+            region::from_instance_metadata(request.http, request.env).ok_or(AwsError::NoRegion)?
+        }
+        resolved => resolved?,
+    };
     let endpoint = region::endpoint(request.env, "sts", &region)?;
     let credentials = credentials::resolve(request.http, request.env, &profile, &region)?;
     let answer = query::call(

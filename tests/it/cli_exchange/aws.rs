@@ -236,7 +236,7 @@ fn aws_container_credentials_with_authorization_token_file() {
 }
 
 #[test]
-fn aws_instance_metadata_v2_needs_its_session_token() {
+fn aws_instance_metadata_v2_gives_region_and_credentials_with_its_session_token() {
     let Some(peer) = peer() else { return };
     let session = "imds-session-token-EXAMPLE";
     let body = serde_json::json!({
@@ -263,6 +263,7 @@ fn aws_instance_metadata_v2_needs_its_session_token() {
             return reply(401, "");
         }
         match request.path.as_str() {
+            "/latest/meta-data/placement/region" => reply(200, REGION),
             "/latest/meta-data/iam/security-credentials/" => reply(200, "kliento-role\n"),
             "/latest/meta-data/iam/security-credentials/kliento-role" => reply(200, &body),
             _ => reply(404, ""),
@@ -273,7 +274,6 @@ fn aws_instance_metadata_v2_needs_its_session_token() {
     let mut command = kliento();
     command
         .env("AWS_ENDPOINT_URL_STS", &peer.url)
-        .env("AWS_REGION", REGION)
         .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.base);
     assert_token_from(&mut command, &authority, &url, INSTANCE);
     let asked: Vec<String> = imds
@@ -284,6 +284,8 @@ fn aws_instance_metadata_v2_needs_its_session_token() {
     assert_eq!(
         asked,
         [
+            "PUT /latest/api/token",
+            "GET /latest/meta-data/placement/region",
             "PUT /latest/api/token",
             "GET /latest/meta-data/iam/security-credentials/",
             "GET /latest/meta-data/iam/security-credentials/kliento-role",
