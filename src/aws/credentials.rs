@@ -35,7 +35,7 @@ pub const WEB_IDENTITY_TOKEN_FILE_VAR: &str = "AWS_WEB_IDENTITY_TOKEN_FILE";
 pub const ROLE_ARN_VAR: &str = "AWS_ROLE_ARN";
 /// The role session's name.
 pub const ROLE_SESSION_NAME_VAR: &str = "AWS_ROLE_SESSION_NAME";
-/// The container credentials path at [`CONTAINER_HOST`].
+/// The container credentials path at `169.254.170.2` (ECS).
 pub const CONTAINER_RELATIVE_URI_VAR: &str = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
 /// The container credentials URL.
 pub const CONTAINER_FULL_URI_VAR: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";

@@ -61,9 +61,9 @@ const CACHE: &str = "Reusing bundles";
     GCE machine), Azure (AZURE_POD_IDENTITY_AUTHORITY_HOST, or an Azure VM). When none applies \
     it lists what it looked for.\n\n\
     --jwt-source aws asks AWS STS GetWebIdentityToken at the regional endpoint (AWS_REGION, \
-    AWS_DEFAULT_REGION or the profile's region; AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL \
-    override it), signed with the credentials of the standard chain: environment, web \
-    identity, shared profile, container, then instance metadata (IMDSv2).\n\n\
+    AWS_DEFAULT_REGION, the profile's region or the EC2 instance's; AWS_ENDPOINT_URL_STS or \
+    AWS_ENDPOINT_URL override it), signed with the credentials of the standard chain: \
+    environment, web identity, shared profile, container, then instance metadata (IMDSv2).\n\n\
     Network errors and 5xx answers are retried with exponential backoff; 4xx answers are not. \
     JWTs and bundles never appear on stderr, even with -v.\n\n\
     With --cache (or KLIENTO_CACHE=1) the bundle is kept under $XDG_CACHE_HOME/kliento/ \
