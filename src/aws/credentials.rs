@@ -58,7 +58,7 @@ pub struct Credentials {
     pub secret_access_key: Secret,
     /// The session token of temporary credentials.
     pub session_token: Option<Secret>,
-    /// Which source of the chain gave them, for `-v`.
+    /// Which source of the chain gave them, for messages.
     pub origin: &'static str,
 }
 
@@ -72,8 +72,8 @@ impl Credentials {
 }
 
 /// Whether credentials are configured without asking the network: the variables of sources 1,
-/// 2 and 4, or static keys (or a role with a source profile) in the profile. The instance metadata service is not probed (that
-/// would slow every run off EC2).
+/// 2 and 4, or static keys (or a role with a source profile) in the profile. The instance
+/// metadata service is not probed (that would slow every run off EC2).
 pub fn configured(env: &Env) -> bool {
     [
         ACCESS_KEY_ID_VAR,
