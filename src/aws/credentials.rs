@@ -540,3 +540,79 @@ fn read_secret_file(http: &Http, path: &str) -> Result<Secret, AwsError> {
     let text = String::from_utf8(bytes).map_err(|_| failed("not UTF-8 text".into()))?;
     Ok(Secret::new(text.trim()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::{HttpPolicy, ProxySettings};
+
+    fn env(vars: &[(&str, &str)]) -> Env {
+        Env::new(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    }
+
+    fn http() -> Http {
+        let policy = HttpPolicy {
+            timeout: std::time::Duration::from_secs(1),
+            retries: 0,
+            backoff: std::time::Duration::ZERO,
+            deadline: None,
+        };
+        Http::new(policy, ProxySettings::default()).unwrap()
+    }
+
+    #[test]
+    fn configured_needs_a_local_signal() {
+        let home = tempfile::tempdir().unwrap();
+        let home_path = home.path().display().to_string();
+        assert!(!configured(&env(&[("HOME", &home_path)])));
+        assert!(configured(&env(&[(ACCESS_KEY_ID_VAR, "AKID")])));
+        assert!(configured(&env(&[(
+            CONTAINER_FULL_URI_VAR,
+            "http://127.0.0.1/"
+        )])));
+        std::fs::create_dir(home.path().join(".aws")).unwrap();
+        let config = home.path().join(".aws/config");
+        std::fs::write(&config, "[default]\nregion = eu-west-1\n").unwrap();
+        assert!(!configured(&env(&[("HOME", &home_path)])), "a region only");
+        std::fs::write(&config, "[default]\naws_access_key_id = A\n").unwrap();
+        assert!(configured(&env(&[("HOME", &home_path)])));
+    }
+
+    #[test]
+    fn environment_keys_need_both_parts() {
+        let error = from_env(&env(&[(ACCESS_KEY_ID_VAR, "AKID")])).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "AWS_ACCESS_KEY_ID is not usable: it is set but AWS_SECRET_ACCESS_KEY is not"
+        );
+    }
+
+    #[test]
+    fn profiles_kliento_does_not_follow_are_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        let vars = |profile: &str| {
+            env(&[
+                ("AWS_PROFILE", profile),
+                ("AWS_CONFIG_FILE", &config.display().to_string()),
+                ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
+            ])
+        };
+        std::fs::write(
+            &config,
+            "[profile p]\ncredential_process = /bin/creds\n\
+             [profile mfa]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = p\nmfa_serial = x\n",
+        )
+        .unwrap();
+        let refusal = |profile: &str| {
+            let vars = vars(profile);
+            let loaded = super::super::profile::load(&vars).unwrap();
+            from_profile(&http(), &vars, &loaded, "eu-west-1")
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(refusal("p").ends_with("it uses credential_process, which kliento does not follow; export the credentials (`aws configure export-credentials --format env`) or use static keys"));
+        assert!(refusal("mfa").contains("mfa_serial needs an MFA code"));
+        assert!(refusal("absent").ends_with(": no such profile"));
+    }
+}
