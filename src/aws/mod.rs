@@ -3,13 +3,16 @@
 //! ([`crate::http`]), with its deadlines and proxy rules.
 //!
 //! Used by the `aws` JWT source (STS `GetWebIdentityToken`) and meant for any other AWS call
-//! kliento makes (e.g. KMS signing): [`credentials::resolve`] gives [`Credentials`],
-//! [`region::resolve`] the region, [`region::endpoint`] a service's URL, and [`sigv4::sign`] the
-//! headers that authenticate a request.
+//! kliento makes (e.g. KMS signing): [`profile::load`] reads the shared profile,
+//! [`region::resolve`] (or [`region::from_instance_metadata`]) gives the region,
+//! [`region::endpoint`] a service's URL, [`credentials::resolve`] the [`Credentials`], and
+//! [`sigv4::sign`] the headers that authenticate a request ([`query`] does all of it for the
+//! Query protocol; a JSON-protocol service such as KMS signs its POST the same way).
 //!
-//! Why not the SDK (measured on 2026-11-28, release builds from clean on the shared 2-core
-//! machine, README "AWS"): `aws-config` + `aws-sdk-sts` bring tokio and their own HTTP stack into
-//! a blocking tool; signing is done by the `aws-sigv4` crate instead, the rest is written here.
+//! Why not the SDK (measured 2026-11-28, README "Why not the AWS SDK for Rust"): against
+//! kliento's HTTP stack alone, `aws-config` + `aws-sdk-sts` add 9.5 MB to a stripped release
+//! binary, 152 crates, a tokio runtime and HTTP clients of their own, and bring `ring` back;
+//! `aws-sigv4` + `aws-credential-types` add 0.23 MB and no `ring`.
 
 use crate::authority::Secret;
 use crate::http::HttpError;
