@@ -72,8 +72,8 @@ fn secrets_of(keys: &[Key]) -> Vec<&'static str> {
 
 /// Runs `command` (with -vv), expects success, and checks what the STS peer saw: the exchange
 /// URL as audience, the access key of `key`, the region; and that no secret (keys, the token,
-/// the bundle) reached stderr.
-fn assert_token_from(command: &mut Command, authority: &HttpServer, url: &str, key: Key) {
+/// the bundle) reached stderr; returns stderr.
+fn assert_token_from(command: &mut Command, authority: &HttpServer, url: &str, key: Key) -> String {
     let output = command
         .args(["exchange", "-vv", "--jwt-source", "aws", url])
         .output()
@@ -89,7 +89,9 @@ fn assert_token_from(command: &mut Command, authority: &HttpServer, url: &str, k
     let mut secrets = secrets_of(&[STATIC, SESSION, CONTAINER, INSTANCE, ASSUMED, ROLE]);
     let bundle = STANDARD.encode(outer_bundle());
     secrets.extend([&jwt["Bearer ".len()..], WEB_IDENTITY_TOKEN, bundle.as_str()]);
-    assert_no_secrets(stderr_of(&output), &secrets);
+    let stderr = stderr_of(&output);
+    assert_no_secrets(&stderr, &secrets);
+    stderr
 }
 
 #[test]
@@ -225,7 +227,8 @@ fn aws_container_credentials_with_authorization_token_file() {
             format!("{}/v2/credentials/abc", container.base),
         )
         .env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", &token_file);
-    assert_token_from(&mut command, &authority, &url, CONTAINER);
+    let stderr = assert_token_from(&mut command, &authority, &url, CONTAINER);
+    assert_no_secrets(&stderr, &[authorization]);
     let requests = container.requests();
     assert_eq!(requests.len(), 1);
     assert!(
@@ -275,7 +278,8 @@ fn aws_instance_metadata_v2_gives_region_and_credentials_with_its_session_token(
     command
         .env("AWS_ENDPOINT_URL_STS", &peer.url)
         .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.base);
-    assert_token_from(&mut command, &authority, &url, INSTANCE);
+    let stderr = assert_token_from(&mut command, &authority, &url, INSTANCE);
+    assert_no_secrets(&stderr, &[session]);
     let asked: Vec<String> = imds
         .requests()
         .iter()
