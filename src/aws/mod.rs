@@ -11,7 +11,7 @@
 //!
 //! Why not the SDK (measured 2026-11-28, README "Why not the AWS SDK for Rust"): against
 //! kliento's HTTP stack alone, `aws-config` + `aws-sdk-sts` add 9.5 MB to a stripped release
-//! binary, 152 crates, a tokio runtime and HTTP clients of their own, and bring `ring` back;
+//! binary, 103 crates, a tokio runtime and HTTP clients of their own, and bring `ring` back;
 //! `aws-sigv4` + `aws-credential-types` add 0.23 MB and no `ring`.
 
 use crate::authority::Secret;
