@@ -11,7 +11,7 @@
 //! - a certificate issued by another (or itself): keyed by both certificates' DER.
 //! - a DNSSEC chain: keyed by its messages' bytes, it is parsed once, and a secure walk over it
 //!   is remembered for the windows that every RRSIG time in it compares alike with (see
-//!   [`RememberedChain`]); any other window, and any walk that fails, is walked again.
+//!   `dnssec::validate::memo`); any other window, and any walk that fails, is walked again.
 //!
 //! The keys are the inputs themselves, not digests of them: hashing kilobytes of signed data
 //! with SHA-256 costs more than half an RSA-2048 verification without SHA extensions, while the
