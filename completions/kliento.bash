@@ -199,7 +199,7 @@ _kliento() {
             fi
             case "${prev}" in
                 --jwt-source)
-                    COMPREPLY=($(compgen -W "auto github gcp kubernetes azure file env oidc" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto github gcp kubernetes azure aws file env oidc" -- "${cur}"))
                     return 0
                     ;;
                 --jwt-audience)

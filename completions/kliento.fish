@@ -108,6 +108,7 @@ github\t'GitHub Actions OIDC token (needs `permissions: id-token: write`)'
 gcp\t'Google Cloud metadata server identity token'
 kubernetes\t'Kubernetes projected service-account token file'
 azure\t'Azure managed identity (IMDS)'
+aws\t'AWS STS GetWebIdentityToken with the standard AWS credentials (outbound federation)'
 file\t'A file (--jwt-file)'
 env\t'An environment variable (--jwt-env)'
 oidc\t'An OpenID Connect provider (--oidc-issuer, --client-id)'"

@@ -13,6 +13,7 @@ use crate::authority::exchange::{ExchangeError, ExchangeUrlError};
 use crate::authority::jwt_source::{JwtSourceError, NoSourceApplies};
 use crate::authority::private::PrivacyError;
 use crate::authority::sources::oidc::OidcError;
+use crate::aws::AwsError;
 use crate::bounded::BoundedReadError;
 use crate::dnssec::anchors::AnchorsError;
 use crate::dnssec::chain::ChainError;
@@ -71,7 +72,27 @@ one_class!(Malformed => BundleInputError, MalformedBundle, TokenError, TxtParseE
 one_class!(Usage => ExchangeUrlError, DomainError, TtlOverrideError, ServiceOidError,
     UserNameError, PeriodError, NameError, UriError);
 one_class!(Environment => CacheError, std::io::Error, ExchangeError, OidcError, JwtFormatError, PrivacyError,
-    JwtSourceError, NoSourceApplies, HttpError, TransportError, TestChainError);
+    NoSourceApplies, HttpError, TransportError, TestChainError);
+
+impl Classify for JwtSourceError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Aws(error) => error.class(),
+            _ => Environment,
+        }
+    }
+}
+
+/// A missing region or an unusable AWS variable is the caller's configuration to fix; the rest
+/// happens outside (files, network, AWS's answers).
+impl Classify for AwsError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::NoRegion | Self::BadVariable { .. } => Usage,
+            _ => Environment,
+        }
+    }
+}
 
 /// A key in a device: a URI that cannot be met is usage, a device, a module or a PIN that fails
 /// is environment (as an unreadable key file is), a key of the wrong kind is malformed.

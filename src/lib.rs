@@ -29,6 +29,7 @@
 #![warn(missing_docs)]
 
 pub mod authority;
+pub mod aws;
 pub mod bounded;
 pub mod cache;
 pub mod dnssec;

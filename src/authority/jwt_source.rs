@@ -3,7 +3,9 @@
 //!
 //! `auto` order (documented in `kliento exchange --help` and the README): a source named by
 //! its own flag (`--jwt-file`, `--jwt-env`, `--oidc-issuer`), then GitHub Actions, Kubernetes,
-//! GCP, Azure. The first whose signals are present is used; none is tried blindly.
+//! AWS, GCP, Azure. The first whose signals are present is used; none is tried blindly. AWS comes
+//! before GCP and Azure because its signals are configuration (variables, profile keys) while
+//! theirs only say which cloud the machine runs in.
 
 use super::secret::{Jwt, JwtFormatError};
 use super::sources::oidc::OidcError;
@@ -134,6 +136,9 @@ pub enum JwtSourceError {
     /// An OIDC flow failed.
     #[error("oidc: {0}")]
     Oidc(#[from] OidcError),
+    /// AWS credentials, region or STS failed.
+    #[error("aws: {0}")]
+    Aws(#[from] crate::aws::AwsError),
 }
 
 /// `auto` found no applicable source.

@@ -8,6 +8,7 @@ use kliento::authority::sources::github;
 use kliento::authority::sources::kubernetes;
 use kliento::authority::sources::oidc::OidcError;
 use kliento::authority::{HttpError, TransportFailure};
+use kliento::aws::AwsError;
 use kliento::dnssec::retrieve::RetrieveError;
 use kliento::signer::{Pkcs11Error, SignerError};
 use kliento::token::bundle;
@@ -122,6 +123,44 @@ pub fn for_jwt_source(error: &JwtSourceError) -> Option<String> {
         JwtSourceError::Oidc(OidcError::StateMismatch) => {
             Some("the redirect did not come from this sign-in (possible CSRF); start again".into())
         }
+        JwtSourceError::Aws(error) => for_aws(error).map(str::to_string),
+        _ => None,
+    }
+}
+
+/// What to do about an AWS failure.
+fn for_aws(error: &AwsError) -> Option<&'static str> {
+    match error {
+        AwsError::NoRegion => Some(
+            "STS tokens come from a regional endpoint: set AWS_REGION (e.g. AWS_REGION=eu-west-1)",
+        ),
+        AwsError::NoCredentials { .. } => Some(
+            "configure AWS credentials (variables, a profile, web identity, a container or an \
+             instance role), or choose another --jwt-source",
+        ),
+        AwsError::Http(error) => for_http(error),
+        AwsError::Refused {
+            action,
+            code: Some(code),
+            ..
+        } => match code.as_str() {
+            "SignatureDoesNotMatch" | "InvalidClientTokenId" | "IncompleteSignature" => Some(
+                "AWS refused the credentials: check the access key id and secret access key \
+                 (and the session token of temporary credentials), and that the clock is right",
+            ),
+            "ExpiredToken" | "ExpiredTokenException" => {
+                Some("the AWS session token has expired: obtain fresh credentials")
+            }
+            "OutboundWebIdentityFederationDisabledException" => Some(
+                "turn on outbound identity federation once for the account: \
+                 `aws iam enable-outbound-web-identity-federation`",
+            ),
+            "AccessDenied" | "AccessDeniedException" if action == "GetWebIdentityToken" => Some(
+                "allow the identity sts:GetWebIdentityToken (condition key \
+                 sts:IdentityTokenAudience: the exchange URL)",
+            ),
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -228,6 +228,16 @@ impl Http {
         &self.policy
     }
 
+    /// This client with another per-attempt timeout and retry count, sharing the connection
+    /// pool, the proxy rules and the overall deadline: for endpoints that answer at once or not
+    /// at all (instance metadata), which must not hold a run for the command's whole timeout.
+    pub fn with_attempts(&self, timeout: Duration, retries: u32) -> Self {
+        let mut http = self.clone();
+        http.policy.timeout = timeout.min(self.policy.timeout);
+        http.policy.retries = retries.min(self.policy.retries);
+        http
+    }
+
     /// The proxy a request to `url` would go through, userinfo removed, for `-v`.
     pub fn proxy_for(&self, url: &Url) -> Option<String> {
         self.proxies.proxy_for(url).map(redact)

@@ -29,7 +29,7 @@ fn org() -> &'static Org {
 }
 
 /// A Kliento bundle whose signature started a minute ago and ends `seconds` from now.
-fn bundle_valid_for(seconds: i64) -> Vec<u8> {
+pub(crate) fn bundle_valid_for(seconds: i64) -> Vec<u8> {
     let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap();
     bundle_for_service(
         org().dir.path(),

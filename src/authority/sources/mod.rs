@@ -1,5 +1,6 @@
 //! One module per JWT source; each implements [`super::jwt_source::JwtSource`].
 
+pub mod aws;
 pub mod azure;
 pub mod env;
 pub mod file;

@@ -27,7 +27,7 @@ impl RunCache {
                 .hint("set XDG_CACHE_HOME or HOME, or run without --cache")
         })?;
         let cache = BundleCache::open(&dir).map_err(Failure::classified)?;
-        let key = key(args, url);
+        let key = key(args, env, url);
         ui.detail(1, format!("bundle cache: {}", cache.file(&key).display()));
         Ok(Some(Self { cache, key }))
     }
@@ -96,8 +96,22 @@ impl RunCache {
     }
 }
 
-/// The key: the exchange URL and what selects the JWT source, never a JWT or a secret.
-fn key(args: &Args, url: &ExchangeUrl) -> CacheKey {
+/// Whether the JWT may come from AWS: `--jwt-source aws`, or `auto` without a source named by
+/// its own flag.
+fn aws_possible(args: &Args) -> bool {
+    match args.jwt_source {
+        SourceName::Aws => true,
+        SourceName::Auto => {
+            args.jwt_file.is_none() && args.jwt_env.is_none() && args.oidc_issuer.is_none()
+        }
+        _ => false,
+    }
+}
+
+/// The key: the exchange URL and what selects the JWT source, never a JWT or a secret. For AWS
+/// (named, or possible under `auto`) the identity's selectors too: the profile, the access key
+/// id and the role, so that another AWS identity does not reuse this one's bundle.
+fn key(args: &Args, env: &Env, url: &ExchangeUrl) -> CacheKey {
     use clap::ValueEnum;
     let source = args
         .jwt_source
@@ -128,6 +142,14 @@ fn key(args: &Args, url: &ExchangeUrl) -> CacheKey {
         ("jwt-audience", args.jwt_audience.as_deref()),
     ]
     .into_iter()
+    .chain(
+        [
+            ("aws-profile", "AWS_PROFILE"),
+            ("aws-access-key-id", credentials::ACCESS_KEY_ID_VAR),
+            ("aws-role-arn", credentials::ROLE_ARN_VAR),
+        ]
+        .map(|(name, variable)| (name, env.get(variable).filter(|_| aws_possible(args)))),
+    )
     .filter_map(|(name, value)| Some((name, value?)))
     .collect();
     CacheKey::new(url, &source, &selectors)

@@ -13,6 +13,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use kliento::authority::exchange::{self, Credential, ExchangeError, ExchangeUrl, Transfer};
 use kliento::authority::jwt_source::{self, Env, JwtSource, JwtSourceError, Request};
+use kliento::authority::sources::aws::AwsSource;
 use kliento::authority::sources::azure::AzureSource;
 use kliento::authority::sources::env::EnvSource;
 use kliento::authority::sources::file::FileSource;
@@ -23,6 +24,7 @@ use kliento::authority::sources::oidc::{
     Grant, OidcConfig, OidcSource, TokenKind, refresh_store_path,
 };
 use kliento::authority::{Http, HttpPolicy, ProxySettings, Secret};
+use kliento::aws::credentials;
 use kliento::error::Classify;
 use serde::Serialize;
 use std::io::Write;
@@ -47,14 +49,21 @@ const CACHE: &str = "Reusing bundles";
 #[derive(Debug, clap::Args)]
 #[command(
     long_about = "Obtain a JWT whose audience is the exchange URL from the platform \
-    (GitHub Actions, Kubernetes, Google Cloud, Azure, an OIDC provider, a file or a variable), \
+    (GitHub Actions, Kubernetes, AWS, Google Cloud, Azure, an OIDC provider, a file or a \
+    variable), \
     send it to VeraId Authority as `GET URL` with `Authorization: Bearer <JWT>`, check that the \
     answer decodes as a signature bundle, and print it.\n\n\
     --jwt-source auto picks the first source that applies, in this order: --jwt-file (file), \
     --jwt-env (env), --oidc-issuer (oidc), GitHub Actions (ACTIONS_ID_TOKEN_REQUEST_URL or \
-    GITHUB_ACTIONS=true), Kubernetes (the projected token file exists), Google Cloud \
-    (GCE_METADATA_HOST, or a GCE machine), Azure (AZURE_POD_IDENTITY_AUTHORITY_HOST, or an \
-    Azure VM). When none applies it lists what it looked for.\n\n\
+    GITHUB_ACTIONS=true), Kubernetes (the projected token file exists), AWS (AWS_ACCESS_KEY_ID, \
+    AWS_WEB_IDENTITY_TOKEN_FILE, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI, or keys \
+    in the AWS profile; instance metadata is not probed), Google Cloud (GCE_METADATA_HOST, or a \
+    GCE machine), Azure (AZURE_POD_IDENTITY_AUTHORITY_HOST, or an Azure VM). When none applies \
+    it lists what it looked for.\n\n\
+    --jwt-source aws asks AWS STS GetWebIdentityToken at the regional endpoint (AWS_REGION, \
+    AWS_DEFAULT_REGION, the profile's region or the EC2 instance's; AWS_ENDPOINT_URL_STS or \
+    AWS_ENDPOINT_URL override it), signed with the credentials of the standard chain: \
+    environment, web identity, shared profile, container, then instance metadata (IMDSv2).\n\n\
     Network errors and 5xx answers are retried with exponential backoff; 4xx answers are not. \
     JWTs and bundles never appear on stderr, even with -v.\n\n\
     With --cache (or KLIENTO_CACHE=1) the bundle is kept under $XDG_CACHE_HOME/kliento/ \
@@ -193,6 +202,8 @@ enum SourceName {
     Kubernetes,
     /// Azure managed identity (IMDS)
     Azure,
+    /// AWS STS GetWebIdentityToken with the standard AWS credentials (outbound federation)
+    Aws,
     /// A file (--jwt-file)
     File,
     /// An environment variable (--jwt-env)
@@ -352,8 +363,15 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
             secrets.add(&STANDARD.encode(format!("{}:{}", form(client_id), form(secret.expose()))));
         }
     }
-    if let Some(token) = env.get(github::REQUEST_TOKEN_VAR) {
-        secrets.add(token);
+    for variable in [
+        github::REQUEST_TOKEN_VAR,
+        credentials::SECRET_ACCESS_KEY_VAR,
+        credentials::SESSION_TOKEN_VAR,
+        credentials::CONTAINER_TOKEN_VAR,
+    ] {
+        if let Some(token) = env.get(variable) {
+            secrets.add(token);
+        }
     }
     ui.detail(1, format!("JWT source: {}", source.name()));
     let jwt = source

@@ -14,6 +14,7 @@ pub(super) fn choose_source(
         SourceName::Github => Box::new(GithubSource),
         SourceName::Gcp => Box::new(GcpSource),
         SourceName::Azure => Box::new(AzureSource),
+        SourceName::Aws => Box::new(AwsSource),
         SourceName::Kubernetes => Box::new(KubernetesSource::new(args.jwt_file.clone())),
         SourceName::File => match &args.jwt_file {
             Some(path) => Box::new(FileSource::new(path.clone())),
@@ -40,6 +41,7 @@ pub(super) fn choose_source(
             }
             candidates.push(Box::new(GithubSource));
             candidates.push(Box::new(KubernetesSource::new(None)));
+            candidates.push(Box::new(AwsSource));
             candidates.push(Box::new(GcpSource));
             candidates.push(Box::new(AzureSource));
             jwt_source::pick_auto(candidates, env).map_err(|e| {

@@ -12,6 +12,7 @@ use predicates::prelude::*;
 
 pub(super) const BUNDLE_TYPE: &str = "application/vnd.veraid.signature-bundle";
 
+mod aws;
 mod oidc;
 mod outputs;
 mod sources;
@@ -65,4 +66,7 @@ cases!(
     file_source_without_jwt_file_is_a_usage_error,
     github_output_refuses_der_encoding,
     oidc_issuer_without_client_id_is_a_usage_error,
+    aws_without_region_is_a_usage_error,
+    aws_without_credentials_lists_the_chain,
+    aws_endpoint_override_must_be_https_off_loopback,
 );

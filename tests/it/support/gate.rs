@@ -1,5 +1,5 @@
 //! The one availability gate for the external tools some tests run (node and the pinned node
-//! packages, Knot DNS, `script`, `curl`). When a tool is missing, outside CI the test reports
+//! packages, python3 with botocore, Knot DNS, `script`, `curl`). When a tool is missing, outside CI the test reports
 //! itself skipped, on a line of its own straight on the process's stderr (which libtest does
 //! not capture), and the skips are counted in a last line when the binary exits; under
 //! `CI=true` a missing tool fails the test. A test never passes silently for want of a tool.
@@ -94,6 +94,22 @@ pub fn node_peers() -> bool {
             installed("tests/peers", "oidc-provider"),
             "run `npm ci --prefix tests/peers` or ./test.sh",
         )
+}
+
+/// python3 with botocore (the STS peer's signature check): `.ci/run` installs the pinned
+/// version into target/pydeps.
+pub fn botocore() -> bool {
+    let imports = super::sts::python()
+        .args(["-c", "import botocore.auth"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    require(
+        "python3 with botocore",
+        imports,
+        "run `python3 -m pip install --target target/pydeps botocore==1.43.11` or .ci/run",
+    )
 }
 
 /// `script` (util-linux), which gives kliento a terminal.

@@ -11,6 +11,7 @@ pub mod oracle; // the reference implementation (@relaycorp/veraid) run by node
 pub mod peers; // the node peers of `exchange` (OIDC provider, platforms, Authority)
 pub mod serve; // `kliento serve`: bundles, a server on loopback, a raw HTTP/1.1 client
 pub mod softhsm; // a real PKCS#11 device: SoftHSM2 with its own token directory, pkcs11-tool
+pub mod sts; // the loopback AWS STS (python, botocore) and the AWS credentials it knows
 pub mod terminal; // command lines run under `script`, on a terminal
 
 pub use cmd::{binary, kliento, kliento_process};
