@@ -281,6 +281,22 @@ fn keygen_in_kms_creates_a_signing_key_named_by_its_alias_and_prints_its_txt_rec
     assert_eq!(report["awsKmsUri"], "awskms:///alias/keygen-json");
     assert_eq!(report["bits"], 2048);
     assert!(report["txtRecord"].as_str().unwrap().starts_with("1 "));
+    // With -v, the key id KMS chose, usable as a reference too.
+    let output = peer
+        .kliento(ALLOWED)
+        .args(["-v", "keygen", "--key", &uri("alias/keygen-verbose")])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let by_id = stderr
+        .lines()
+        .find_map(|line| line.split("the new key is also ").nth(1))
+        .unwrap_or_else(|| panic!("no key id in {stderr}"));
+    assert_eq!(
+        at(&["txt-record", "--key", by_id.trim()]),
+        String::from_utf8(output.stdout).unwrap()
+    );
     // An alias that is taken is refused, and no key is made.
     let stderr = fails(
         &mut peer.kliento(ALLOWED),
@@ -378,6 +394,25 @@ fn kms_failures_give_their_error_exit_code_and_hint_without_secrets() {
         stderr.contains("hint: a KMS key lives in a region"),
         "{stderr}"
     );
+    // KMS unreachable; an endpoint variable that is not https (nor http to loopback).
+    for (endpoint, code, expected) in [
+        (
+            "http://127.0.0.1:1/",
+            4,
+            "hint: check the URL and that the server is reachable",
+        ),
+        (
+            "http://kms.example/",
+            2,
+            "AWS_ENDPOINT_URL_KMS is not usable",
+        ),
+    ] {
+        let (mut command, args) = txt(ALLOWED, &uri(ORG));
+        command.env("AWS_ENDPOINT_URL_KMS", endpoint);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let stderr = fails(&mut command, ALLOWED, &args, code);
+        assert!(stderr.contains(expected), "{endpoint}: {stderr}");
+    }
     // Denied kms:Sign: the public key is read, the signature refused; nothing is written.
     let mut command = peer.kliento(DENIED);
     command.current_dir(dir.path());
