@@ -127,16 +127,14 @@ impl Classify for SignerError {
 }
 
 /// A key in AWS KMS: a URI or configuration that cannot be met is usage, KMS unreachable or
-/// refusing (denied, no such key, disabled) is environment, a key of the wrong kind is malformed.
+/// refusing (denied, no such key, a disabled key) is environment, a key of the wrong kind is malformed.
 impl Classify for AwsKmsError {
     fn class(&self) -> ErrorClass {
         match self {
             Self::Aws(error) => error.class(),
             Self::Uri(_) | Self::AliasExists { .. } | Self::NoAlias => Usage,
             Self::NotRsa { .. } | Self::WrongUsage { .. } | Self::PublicKey(_) => Malformed,
-            Self::AccessDenied { .. } | Self::NotFound { .. } | Self::Unavailable { .. } => {
-                Environment
-            }
+            Self::AccessDenied { .. } | Self::NotFound { .. } => Environment,
         }
     }
 }

@@ -224,10 +224,6 @@ pub fn for_kms(error: &AwsKmsError) -> Option<&'static str> {
             "VeraId keys are RSA 2048, 3072 or 4096 bits for SIGN_VERIFY: create one with \
              kliento keygen --key awskms:///alias/NAME"
         }
-        AwsKmsError::Unavailable { .. } => {
-            "enable the key (aws kms enable-key) or cancel its deletion (aws kms \
-             cancel-key-deletion)"
-        }
         AwsKmsError::AliasExists { .. } => "choose another alias/NAME, or use the existing key",
         AwsKmsError::Aws(AwsError::NoRegion) => {
             "a KMS key lives in a region: set AWS_REGION (e.g. AWS_REGION=eu-west-1), or name \
@@ -249,6 +245,10 @@ pub fn for_kms(error: &AwsKmsError) -> Option<&'static str> {
             }
             "ExpiredTokenException" => {
                 "the AWS session token has expired: obtain fresh credentials"
+            }
+            "DisabledException" | "KMSInvalidStateException" => {
+                "enable the key (aws kms enable-key) or cancel its deletion (aws kms \
+                 cancel-key-deletion)"
             }
             _ => return None,
         },

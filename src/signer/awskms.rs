@@ -168,12 +168,6 @@ pub enum AwsKmsError {
         /// KMS's message, bounded and scrubbed.
         message: Option<String>,
     },
-    /// The key is disabled or pending deletion.
-    #[error("the key cannot be used now{}", shown_message(.message))]
-    Unavailable {
-        /// KMS's message.
-        message: Option<String>,
-    },
     /// `keygen` would create an alias that exists.
     #[error("the alias {alias} already exists")]
     AliasExists {
@@ -313,9 +307,6 @@ impl Client {
                 key: self.key.clone(),
                 message,
             },
-            Some("DisabledException" | "KMSInvalidStateException") => {
-                AwsKmsError::Unavailable { message }
-            }
             _ => AwsKmsError::Aws(AwsError::Refused {
                 endpoint: crate::http::redact(&self.endpoint),
                 action: action.to_string(),

@@ -438,4 +438,20 @@ fn kms_failures_give_their_error_exit_code_and_hint_without_secrets() {
         "{stderr}"
     );
     assert!(!dir.path().join("org.crt").exists());
+    // Denied kms:CreateKey: keygen checks the alias (DescribeKey), then is refused.
+    let stderr = fails(
+        &mut peer.kliento(DENIED),
+        DENIED,
+        &["keygen", "--key", &uri("alias/denied-keygen")],
+        4,
+    );
+    assert!(
+        stderr
+            .contains("cannot create the key awskms:///alias/denied-keygen: KMS denied CreateKey"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: allow the identity kms:CreateKey"),
+        "{stderr}"
+    );
 }

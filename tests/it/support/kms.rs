@@ -10,8 +10,9 @@
 //! in @relaycorp/veraid.
 //!
 //! Denial: moto enforces no IAM policy by default, so the wrapper answers AccessDeniedException
-//! to the actions a key of its configuration is denied ([`DENIED`] may not `kms:Sign`), rather
-//! than moto's IAM emulation (users, policies, INITIAL_NO_AUTH_ACTION_COUNT).
+//! to the actions a key of its configuration is denied ([`DENIED`] may not `kms:Sign` nor
+//! `kms:CreateKey`), rather than moto's IAM emulation (users, policies,
+//! INITIAL_NO_AUTH_ACTION_COUNT).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -37,7 +38,7 @@ pub const ALLOWED: Key = Key {
     secret: "kms/allowed+SECRET/EXAMPLEwJalrXUtnFEMIK7MDENG",
     token: Some("IQoJkms/allowed+session=="),
 };
-/// Long-term keys that may read public keys but not sign.
+/// Long-term keys that may read public keys but not sign nor create keys.
 pub const DENIED: Key = Key {
     id: "AKIAKMSDENIEDEXAMPLE",
     secret: "kms/denied+SECRET/EXAMPLEbPxRfiCYEXAMPLEKEY",
@@ -112,7 +113,7 @@ impl KmsPeer {
     fn start() -> Self {
         let keys: serde_json::Map<String, serde_json::Value> = [
             (ALLOWED, vec![]),
-            (DENIED, vec!["Sign"]),
+            (DENIED, vec!["Sign", "CreateKey"]),
         ]
         .iter()
         .map(|(key, denied)| {
