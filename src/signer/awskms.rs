@@ -65,8 +65,11 @@ impl AwsKmsUri {
         let endpoint = match endpoint {
             "" => None,
             host => {
-                let url = Self::endpoint_url(host)?;
-                if !url.username().is_empty() || url.password().is_some() || url.path() != "/" {
+                // A host name, an IPv4 address or a bracketed IPv6 address, and a port.
+                let plain = host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+                if !plain || Self::endpoint_url(host)?.host().is_none() {
                     return Err(invalid("the endpoint is not HOST or HOST:PORT"));
                 }
                 Some(host.to_string())
@@ -80,10 +83,20 @@ impl AwsKmsUri {
         let valid = if let Some(name) = key.strip_prefix("alias/") {
             key_chars(name) && !name.contains(':')
         } else if let Some(arn) = key.strip_prefix("arn:") {
+            // arn:PARTITION:kms:REGION:ACCOUNT:key/ID or :alias/NAME; the region becomes part of
+            // the endpoint's host name, so it is a DNS label.
             let parts: Vec<&str> = arn.splitn(5, ':').collect();
+            let label = |s: &str| {
+                !s.is_empty()
+                    && s.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            };
             parts.len() == 5
+                && label(parts[0])
                 && parts[1] == "kms"
-                && !parts[2].is_empty()
+                && label(parts[2])
+                && !parts[3].is_empty()
+                && parts[3].bytes().all(|b| b.is_ascii_digit())
                 && (parts[4].starts_with("key/") || parts[4].starts_with("alias/"))
                 && key_chars(parts[4])
         } else {
@@ -524,6 +537,9 @@ mod tests {
             "awskms:///key id",
             "awskms:///arn:aws:s3:::bucket",
             "awskms:///a/b",
+            "awskms:///arn:aws:kms:evil.example#:1:key/x",
+            "awskms:///arn:aws:kms:EU-WEST-1:1:key/x",
+            "awskms:///arn:aws:kms:eu-west-1:acct:key/x",
         ] {
             assert_eq!(
                 error(bad),
@@ -532,10 +548,18 @@ mod tests {
                 "{bad}"
             );
         }
-        assert_eq!(
-            error("awskms://user@host/alias/x"),
-            "invalid AWS KMS URI: the endpoint is not HOST or HOST:PORT"
-        );
+        for bad in [
+            "awskms://user@host/alias/x",
+            "awskms://host?x/alias/x",
+            "awskms://host#x/alias/x",
+            "awskms://host:port/alias/x",
+        ] {
+            assert_eq!(
+                error(bad),
+                "invalid AWS KMS URI: the endpoint is not HOST or HOST:PORT",
+                "{bad}"
+            );
+        }
     }
 
     #[test]
