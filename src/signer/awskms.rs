@@ -283,8 +283,9 @@ impl Client {
             "kms",
             std::time::SystemTime::now(),
         )?);
-        // Sign and CreateKey are not repeated: a retried CreateKey could create two keys.
-        let retry = matches!(action, "GetPublicKey" | "DescribeKey");
+        // Reading and signing may be repeated; creating may not (a retried CreateKey could make
+        // two keys, a retried CreateAlias fail on the alias its first attempt made).
+        let retry = !matches!(action, "CreateKey" | "CreateAlias");
         let reply = self
             .http
             .send(
