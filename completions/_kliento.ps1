@@ -31,7 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an RSA key (PKCS#8 PEM, created with mode 0600, or in a PKCS#11 token)')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an RSA key (PKCS#8 PEM, created with mode 0600, or in a PKCS#11 token or AWS KMS)')
             [CompletionResult]::new('txt-record', 'txt-record', [CompletionResultType]::ParameterValue, 'Print the _veraid TXT record for an organisation key')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token bundle offline')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show everything in a token bundle and every check')
@@ -49,7 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Private key file to create (`-` for stdout)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Private key file to create (`-` for stdout)')
             [CompletionResult]::new('--public-out', '--public-out', [CompletionResultType]::ParameterName, 'Also write the public key (SubjectPublicKeyInfo PEM) to this file')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Create the key in a PKCS#11 token instead: `pkcs11:token=T;object=LABEL[;id=ID]` with pin-value= or pin-source=file:PATH (module from module-path= or KLIENTO_PKCS11_MODULE)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Create the key in a PKCS#11 token instead: `pkcs11:token=T;object=LABEL[;id=ID]` with pin-value= or pin-source=file:PATH (module from module-path= or KLIENTO_PKCS11_MODULE); or in AWS KMS: `awskms:///alias/NAME` (standard AWS credentials and region)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour diagnostics: auto (terminal without NO_COLOR), always or never')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing files')
@@ -64,7 +64,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             break
         }
         'kliento;txt-record' {
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation key: RSA 2048/3072/4096, a file (private or public, PEM or DER, PKCS#8, PKCS#1 or SubjectPublicKeyInfo; `-` for stdin) or a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`), whose public key is read from the token')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation key: RSA 2048/3072/4096, a file (private or public, PEM or DER, PKCS#8, PKCS#1 or SubjectPublicKeyInfo; `-` for stdin), a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`) or in AWS KMS (`awskms:///alias/NAME`), whose public key is read from the token or KMS')
             [CompletionResult]::new('--ttl-override', '--ttl-override', [CompletionResultType]::ParameterName, 'How long before a signature''s end its DNSSEC chain may have been signed: seconds or a duration (90m, 1h, 7d), at most 90 days')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Restrict the key to one service (e.g. 1.3.6.1.4.1.58708.3.0 for Kliento)')
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Print the zone-file line for _veraid.DOMAIN instead of the bare value (lower-cased)')
@@ -290,7 +290,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
         'kliento;issue;token' {
             [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'The server the token is for (compared exactly by verifiers)')
             [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'A claim, KEY=VALUE (repeatable; a repeated KEY keeps the last value)')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1) or a key in a PKCS#11 token (`pkcs11:...`); not needed for a member signature with --org-cert')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1), a key in a PKCS#11 token (`pkcs11:...`) or in AWS KMS (`awskms:///KEY`); not needed for a member signature with --org-cert')
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The organisation''s domain (lower-cased: DNS names are case-insensitive)')
             [CompletionResult]::new('--chain', '--chain', [CompletionResultType]::ParameterName, 'DNSSEC chain file (DER); without it the chain is retrieved live')
             [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS')
@@ -300,7 +300,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             [CompletionResult]::new('--org-cert', '--org-cert', [CompletionResultType]::ParameterName, 'Organisation certificate (PEM or DER); without it one is self-issued for the token''s validity')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Organisation signature attributed to this user')
             [CompletionResult]::new('--member-cert', '--member-cert', [CompletionResultType]::ParameterName, 'Member signature: the member''s certificate (PEM or DER), issued by --org-cert')
-            [CompletionResult]::new('--member-key', '--member-key', [CompletionResultType]::ParameterName, 'Member signature: the member''s private key, a file or a key in a PKCS#11 token (`pkcs11:...`)')
+            [CompletionResult]::new('--member-key', '--member-key', [CompletionResultType]::ParameterName, 'Member signature: the member''s private key, a file, a key in a PKCS#11 token (`pkcs11:...`) or in AWS KMS (`awskms:///KEY`)')
             [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds')
             [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'End of validity: RFC 3339 or relative to now (+30d)')
             [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Output encoding: base64, header (`Kliento <base64>`) or der')
@@ -323,7 +323,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             break
         }
         'kliento;issue;org-cert' {
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation private key: RSA 2048/3072/4096, a file (PEM or DER, PKCS#8 or PKCS#1; `-` for stdin) or a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Organisation private key: RSA 2048/3072/4096, a file (PEM or DER, PKCS#8 or PKCS#1; `-` for stdin), a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`) or in AWS KMS (`awskms:///alias/NAME`)')
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Organisation domain name (the certificate''s CN; lower-cased, a trailing dot is dropped)')
             [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds')
             [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'End of validity: RFC 3339 or relative to now (+30d)')
@@ -346,9 +346,9 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             break
         }
         'kliento;issue;member-cert' {
-            [CompletionResult]::new('--org-key', '--org-key', [CompletionResultType]::ParameterName, 'Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1) or a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`)')
+            [CompletionResult]::new('--org-key', '--org-key', [CompletionResultType]::ParameterName, 'Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1), a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`) or in AWS KMS (`awskms:///KEY`)')
             [CompletionResult]::new('--org-cert', '--org-cert', [CompletionResultType]::ParameterName, 'Organisation certificate, PEM or DER')
-            [CompletionResult]::new('--member-key', '--member-key', [CompletionResultType]::ParameterName, 'Member key: RSA, a file (public or private, PEM or DER) or a key in a PKCS#11 token (`pkcs11:...`); only the public half is used')
+            [CompletionResult]::new('--member-key', '--member-key', [CompletionResultType]::ParameterName, 'Member key: RSA, a file (public or private, PEM or DER), a key in a PKCS#11 token (`pkcs11:...`) or in AWS KMS (`awskms:///KEY`); only the public half is used')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name (no `@`, tab, CR or LF)')
             [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds')
             [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'End of validity: RFC 3339 or relative to now (+30d)')
@@ -399,7 +399,7 @@ Register-ArgumentCompleter -Native -CommandName 'kliento' -ScriptBlock {
             break
         }
         'kliento;help' {
-            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an RSA key (PKCS#8 PEM, created with mode 0600, or in a PKCS#11 token)')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate an RSA key (PKCS#8 PEM, created with mode 0600, or in a PKCS#11 token or AWS KMS)')
             [CompletionResult]::new('txt-record', 'txt-record', [CompletionResultType]::ParameterValue, 'Print the _veraid TXT record for an organisation key')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a token bundle offline')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show everything in a token bundle and every check')

@@ -28,7 +28,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600, or in a PKCS#11 token)'
+            cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600, or in a PKCS#11 token or AWS KMS)'
             cand txt-record 'Print the _veraid TXT record for an organisation key'
             cand verify 'Verify a token bundle offline'
             cand inspect 'Show everything in a token bundle and every check'
@@ -45,7 +45,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand -o 'Private key file to create (`-` for stdout)'
             cand --output 'Private key file to create (`-` for stdout)'
             cand --public-out 'Also write the public key (SubjectPublicKeyInfo PEM) to this file'
-            cand --key 'Create the key in a PKCS#11 token instead: `pkcs11:token=T;object=LABEL[;id=ID]` with pin-value= or pin-source=file:PATH (module from module-path= or KLIENTO_PKCS11_MODULE)'
+            cand --key 'Create the key in a PKCS#11 token instead: `pkcs11:token=T;object=LABEL[;id=ID]` with pin-value= or pin-source=file:PATH (module from module-path= or KLIENTO_PKCS11_MODULE); or in AWS KMS: `awskms:///alias/NAME` (standard AWS credentials and region)'
             cand --format 'Output format: human-readable text, or one JSON document on stdout'
             cand --color 'Colour diagnostics: auto (terminal without NO_COLOR), always or never'
             cand --force 'Replace existing files'
@@ -59,7 +59,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --version 'Print version'
         }
         &'kliento;txt-record'= {
-            cand --key 'Organisation key: RSA 2048/3072/4096, a file (private or public, PEM or DER, PKCS#8, PKCS#1 or SubjectPublicKeyInfo; `-` for stdin) or a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`), whose public key is read from the token'
+            cand --key 'Organisation key: RSA 2048/3072/4096, a file (private or public, PEM or DER, PKCS#8, PKCS#1 or SubjectPublicKeyInfo; `-` for stdin), a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`) or in AWS KMS (`awskms:///alias/NAME`), whose public key is read from the token or KMS'
             cand --ttl-override 'How long before a signature''s end its DNSSEC chain may have been signed: seconds or a duration (90m, 1h, 7d), at most 90 days'
             cand --service 'Restrict the key to one service (e.g. 1.3.6.1.4.1.58708.3.0 for Kliento)'
             cand --domain 'Print the zone-file line for _veraid.DOMAIN instead of the bare value (lower-cased)'
@@ -274,7 +274,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;issue;token'= {
             cand --audience 'The server the token is for (compared exactly by verifiers)'
             cand --claim 'A claim, KEY=VALUE (repeatable; a repeated KEY keeps the last value)'
-            cand --key 'Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1) or a key in a PKCS#11 token (`pkcs11:...`); not needed for a member signature with --org-cert'
+            cand --key 'Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1), a key in a PKCS#11 token (`pkcs11:...`) or in AWS KMS (`awskms:///KEY`); not needed for a member signature with --org-cert'
             cand --domain 'The organisation''s domain (lower-cased: DNS names are case-insensitive)'
             cand --chain 'DNSSEC chain file (DER); without it the chain is retrieved live'
             cand --resolver 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS'
@@ -284,7 +284,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --org-cert 'Organisation certificate (PEM or DER); without it one is self-issued for the token''s validity'
             cand --user 'Organisation signature attributed to this user'
             cand --member-cert 'Member signature: the member''s certificate (PEM or DER), issued by --org-cert'
-            cand --member-key 'Member signature: the member''s private key, a file or a key in a PKCS#11 token (`pkcs11:...`)'
+            cand --member-key 'Member signature: the member''s private key, a file, a key in a PKCS#11 token (`pkcs11:...`) or in AWS KMS (`awskms:///KEY`)'
             cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
             cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'
             cand --encoding 'Output encoding: base64, header (`Kliento <base64>`) or der'
@@ -306,7 +306,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --version 'Print version'
         }
         &'kliento;issue;org-cert'= {
-            cand --key 'Organisation private key: RSA 2048/3072/4096, a file (PEM or DER, PKCS#8 or PKCS#1; `-` for stdin) or a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`)'
+            cand --key 'Organisation private key: RSA 2048/3072/4096, a file (PEM or DER, PKCS#8 or PKCS#1; `-` for stdin), a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`) or in AWS KMS (`awskms:///alias/NAME`)'
             cand --domain 'Organisation domain name (the certificate''s CN; lower-cased, a trailing dot is dropped)'
             cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
             cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'
@@ -328,9 +328,9 @@ set edit:completion:arg-completer[kliento] = {|@words|
             cand --version 'Print version'
         }
         &'kliento;issue;member-cert'= {
-            cand --org-key 'Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1) or a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`)'
+            cand --org-key 'Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1), a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`) or in AWS KMS (`awskms:///KEY`)'
             cand --org-cert 'Organisation certificate, PEM or DER'
-            cand --member-key 'Member key: RSA, a file (public or private, PEM or DER) or a key in a PKCS#11 token (`pkcs11:...`); only the public half is used'
+            cand --member-key 'Member key: RSA, a file (public or private, PEM or DER), a key in a PKCS#11 token (`pkcs11:...`) or in AWS KMS (`awskms:///KEY`); only the public half is used'
             cand --user 'User name (no `@`, tab, CR or LF)'
             cand --start 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds'
             cand --expiry 'End of validity: RFC 3339 or relative to now (+30d)'
@@ -373,7 +373,7 @@ set edit:completion:arg-completer[kliento] = {|@words|
         &'kliento;issue;help;help'= {
         }
         &'kliento;help'= {
-            cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600, or in a PKCS#11 token)'
+            cand keygen 'Generate an RSA key (PKCS#8 PEM, created with mode 0600, or in a PKCS#11 token or AWS KMS)'
             cand txt-record 'Print the _veraid TXT record for an organisation key'
             cand verify 'Verify a token bundle offline'
             cand inspect 'Show everything in a token bundle and every check'

@@ -33,7 +33,7 @@ complete -c kliento -n "__fish_kliento_needs_command" -s q -l quiet -d 'Print no
 complete -c kliento -n "__fish_kliento_needs_command" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_needs_command" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_needs_command" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600, or in a PKCS#11 token)'
+complete -c kliento -n "__fish_kliento_needs_command" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600, or in a PKCS#11 token or AWS KMS)'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "verify" -d 'Verify a token bundle offline'
 complete -c kliento -n "__fish_kliento_needs_command" -f -a "inspect" -d 'Show everything in a token bundle and every check'
@@ -49,7 +49,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand keygen" -l bits -d 'Modu
 4096\t''"
 complete -c kliento -n "__fish_kliento_using_subcommand keygen" -s o -l output -d 'Private key file to create (`-` for stdout)' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand keygen" -l public-out -d 'Also write the public key (SubjectPublicKeyInfo PEM) to this file' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand keygen" -l key -d 'Create the key in a PKCS#11 token instead: `pkcs11:token=T;object=LABEL[;id=ID]` with pin-value= or pin-source=file:PATH (module from module-path= or KLIENTO_PKCS11_MODULE)' -r
+complete -c kliento -n "__fish_kliento_using_subcommand keygen" -l key -d 'Create the key in a PKCS#11 token instead: `pkcs11:token=T;object=LABEL[;id=ID]` with pin-value= or pin-source=file:PATH (module from module-path= or KLIENTO_PKCS11_MODULE); or in AWS KMS: `awskms:///alias/NAME` (standard AWS credentials and region)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand keygen" -l format -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'"
 complete -c kliento -n "__fish_kliento_using_subcommand keygen" -l color -d 'Colour diagnostics: auto (terminal without NO_COLOR), always or never' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is unset'
@@ -60,7 +60,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand keygen" -s q -l quiet -d
 complete -c kliento -n "__fish_kliento_using_subcommand keygen" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand keygen" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l key -d 'Organisation key: RSA 2048/3072/4096, a file (private or public, PEM or DER, PKCS#8, PKCS#1 or SubjectPublicKeyInfo; `-` for stdin) or a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`), whose public key is read from the token' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l key -d 'Organisation key: RSA 2048/3072/4096, a file (private or public, PEM or DER, PKCS#8, PKCS#1 or SubjectPublicKeyInfo; `-` for stdin), a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`) or in AWS KMS (`awskms:///alias/NAME`), whose public key is read from the token or KMS' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l ttl-override -d 'How long before a signature\'s end its DNSSEC chain may have been signed: seconds or a duration (90m, 1h, 7d), at most 90 days' -r
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l service -d 'Restrict the key to one service (e.g. 1.3.6.1.4.1.58708.3.0 for Kliento)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand txt-record" -l domain -d 'Print the zone-file line for _veraid.DOMAIN instead of the bare value (lower-cased)' -r
@@ -259,7 +259,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from test-chain" -s V -l version -d 'Print version'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l audience -d 'The server the token is for (compared exactly by verifiers)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l claim -d 'A claim, KEY=VALUE (repeatable; a repeated KEY keeps the last value)' -r
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l key -d 'Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1) or a key in a PKCS#11 token (`pkcs11:...`); not needed for a member signature with --org-cert' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l key -d 'Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1), a key in a PKCS#11 token (`pkcs11:...`) or in AWS KMS (`awskms:///KEY`); not needed for a member signature with --org-cert' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l domain -d 'The organisation\'s domain (lower-cased: DNS names are case-insensitive)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l chain -d 'DNSSEC chain file (DER); without it the chain is retrieved live' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l resolver -d 'Plain DNS server to ask (UDP, TCP when truncated) instead of DNS-over-HTTPS' -r
@@ -269,7 +269,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l org-cert -d 'Organisation certificate (PEM or DER); without it one is self-issued for the token\'s validity' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l user -d 'Organisation signature attributed to this user' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l member-cert -d 'Member signature: the member\'s certificate (PEM or DER), issued by --org-cert' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l member-key -d 'Member signature: the member\'s private key, a file or a key in a PKCS#11 token (`pkcs11:...`)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l member-key -d 'Member signature: the member\'s private key, a file, a key in a PKCS#11 token (`pkcs11:...`) or in AWS KMS (`awskms:///KEY`)' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -l encoding -d 'Output encoding: base64, header (`Kliento <base64>`) or der' -r -f -a "base64\t'Standard base64 on one line'
@@ -289,7 +289,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l key -d 'Organisation private key: RSA 2048/3072/4096, a file (PEM or DER, PKCS#8 or PKCS#1; `-` for stdin) or a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l key -d 'Organisation private key: RSA 2048/3072/4096, a file (PEM or DER, PKCS#8 or PKCS#1; `-` for stdin), a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`) or in AWS KMS (`awskms:///alias/NAME`)' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l domain -d 'Organisation domain name (the certificate\'s CN; lower-cased, a trailing dot is dropped)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r
@@ -308,9 +308,9 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s v -l verbose -d 'More detail: debug lines on stderr (repeat for more); `inspect -v` adds the DNSSEC walk to its report'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from org-cert" -s V -l version -d 'Print version'
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l org-key -d 'Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1) or a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`)' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l org-key -d 'Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1), a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`) or in AWS KMS (`awskms:///KEY`)' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l org-cert -d 'Organisation certificate, PEM or DER' -r -F
-complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l member-key -d 'Member key: RSA, a file (public or private, PEM or DER) or a key in a PKCS#11 token (`pkcs11:...`); only the public half is used' -r -F
+complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l member-key -d 'Member key: RSA, a file (public or private, PEM or DER), a key in a PKCS#11 token (`pkcs11:...`) or in AWS KMS (`awskms:///KEY`); only the public half is used' -r -F
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l user -d 'User name (no `@`, tab, CR or LF)' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l start -d 'Start of validity: RFC 3339 or relative to now (-1h); default now. Truncated to seconds' -r
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from member-cert" -l expiry -d 'End of validity: RFC 3339 or relative to now (+30d)' -r
@@ -336,7 +336,7 @@ complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_s
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "org-cert" -d 'Self-issue an organisation certificate (veraid-js profile)'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "member-cert" -d 'Issue a member certificate for a user or a bot, signed by the organisation'
 complete -c kliento -n "__fish_kliento_using_subcommand issue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600, or in a PKCS#11 token)'
+complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "keygen" -d 'Generate an RSA key (PKCS#8 PEM, created with mode 0600, or in a PKCS#11 token or AWS KMS)'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "txt-record" -d 'Print the _veraid TXT record for an organisation key'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "verify" -d 'Verify a token bundle offline'
 complete -c kliento -n "__fish_kliento_using_subcommand help; and not __fish_seen_subcommand_from keygen txt-record verify inspect exchange sign-out serve completions man issue help" -f -a "inspect" -d 'Show everything in a token bundle and every check'

@@ -23,7 +23,7 @@ use crate::dnssec::test_chain::TestChainError;
 use crate::domain::DomainError;
 use crate::http::HttpError;
 use crate::keys::KeyError;
-use crate::signer::{Pkcs11Error, SignerError, UriError};
+use crate::signer::{AwsKmsError, Pkcs11Error, SignerError, UriError};
 use crate::time::PeriodError;
 use crate::token::TokenError;
 use crate::token::encoding::BundleInputError;
@@ -121,6 +121,20 @@ impl Classify for SignerError {
         match self {
             Self::Rsa { .. } => Environment,
             Self::Pkcs11(error) => error.class(),
+            Self::AwsKms(error) => error.class(),
+        }
+    }
+}
+
+/// A key in AWS KMS: a URI or configuration that cannot be met is usage, KMS unreachable or
+/// refusing (denied, no such key, a disabled key) is environment, a key of the wrong kind is malformed.
+impl Classify for AwsKmsError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Aws(error) => error.class(),
+            Self::Uri(_) | Self::AliasExists { .. } | Self::NoAlias => Usage,
+            Self::NotRsa { .. } | Self::WrongUsage { .. } | Self::PublicKey(_) => Malformed,
+            Self::AccessDenied { .. } | Self::NotFound { .. } => Environment,
         }
     }
 }

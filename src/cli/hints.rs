@@ -10,7 +10,7 @@ use kliento::authority::sources::oidc::OidcError;
 use kliento::authority::{HttpError, TransportFailure};
 use kliento::aws::AwsError;
 use kliento::dnssec::retrieve::RetrieveError;
-use kliento::signer::{Pkcs11Error, SignerError};
+use kliento::signer::{AwsKmsError, Pkcs11Error, SignerError};
 use kliento::token::bundle;
 use kliento::veraid::certificate::IssueError;
 use kliento::veraid::signature::SignError;
@@ -203,10 +203,64 @@ pub fn for_pkcs11(error: &Pkcs11Error) -> Option<&'static str> {
     })
 }
 
+/// What to do about a key in AWS KMS that could not be found, created or used.
+pub fn for_kms(error: &AwsKmsError) -> Option<&'static str> {
+    Some(match error {
+        AwsKmsError::AccessDenied { action, .. } => match *action {
+            "Sign" => "allow the identity kms:Sign on the key (IAM policy or key policy)",
+            "GetPublicKey" => {
+                "allow the identity kms:GetPublicKey on the key (IAM policy or key policy)"
+            }
+            "CreateKey" => "allow the identity kms:CreateKey (and kms:CreateAlias on the alias)",
+            "CreateAlias" => "allow the identity kms:CreateAlias on the alias and the new key",
+            "DescribeKey" => "allow the identity kms:DescribeKey (keygen checks the alias is free)",
+            _ => return None,
+        },
+        AwsKmsError::NotFound { .. } => {
+            "check the key id, ARN or alias/NAME and the region (AWS_REGION; an ARN names its \
+             own): aws kms list-aliases"
+        }
+        AwsKmsError::NotRsa { .. } | AwsKmsError::WrongUsage { .. } | AwsKmsError::PublicKey(_) => {
+            "VeraId keys are RSA 2048, 3072 or 4096 bits for SIGN_VERIFY: create one with \
+             kliento keygen --key awskms:///alias/NAME"
+        }
+        AwsKmsError::AliasExists { .. } => "choose another alias/NAME, or use the existing key",
+        AwsKmsError::Aws(AwsError::NoRegion) => {
+            "a KMS key lives in a region: set AWS_REGION (e.g. AWS_REGION=eu-west-1), or name \
+             the key by its ARN"
+        }
+        AwsKmsError::Aws(AwsError::NoCredentials { .. }) => {
+            "configure AWS credentials (variables, a profile, web identity, a container or an \
+             instance role)"
+        }
+        AwsKmsError::Aws(AwsError::Http(error)) => return for_http(error),
+        AwsKmsError::Aws(AwsError::Refused {
+            code: Some(code), ..
+        }) => match code.as_str() {
+            "UnrecognizedClientException"
+            | "InvalidSignatureException"
+            | "IncompleteSignatureException" => {
+                "KMS refused the credentials: check the access key id and secret access key \
+                 (and the session token of temporary credentials), and that the clock is right"
+            }
+            "ExpiredTokenException" => {
+                "the AWS session token has expired: obtain fresh credentials"
+            }
+            "DisabledException" | "KMSInvalidStateException" => {
+                "enable the key (aws kms enable-key) or cancel its deletion (aws kms \
+                 cancel-key-deletion)"
+            }
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
 /// What to do about a key that failed while signing.
 fn for_signer(error: &SignerError) -> Option<&'static str> {
     match error {
         SignerError::Pkcs11(error) => for_pkcs11(error),
+        SignerError::AwsKms(error) => for_kms(error),
         _ => None,
     }
 }

@@ -6,15 +6,19 @@ use super::failure::{Failure, OrFail};
 use super::hints;
 use super::io;
 use kliento::dnssec::DnssecChain;
+use kliento::http::{Http, HttpPolicy};
 use kliento::keys::RsaKey;
 use kliento::signer::pkcs11::MODULE_VARIABLE;
-use kliento::signer::{KeyReference, Pkcs11Error, Pkcs11Key, Pkcs11Uri, Signer};
+use kliento::signer::{
+    AwsKmsError, AwsKmsKey, AwsKmsUri, KeyReference, Pkcs11Error, Pkcs11Key, Pkcs11Uri, Signer,
+    awskms,
+};
 use kliento::veraid::certificate::Certificate;
 use std::ffi::OsString;
 use std::path::Path;
 
-/// A key option's value: a file path (`-` for stdin) or a `pkcs11:` URI. Read as given and
-/// parsed when used: clap would echo a refused value, and a URI may hold a PIN.
+/// A key option's value: a file path (`-` for stdin), a `pkcs11:` or an `awskms://` URI. Read
+/// as given and parsed when used: clap would echo a refused value, and a URI may hold a PIN.
 #[derive(Clone)]
 pub struct KeyArg(OsString);
 
@@ -28,7 +32,7 @@ impl std::fmt::Debug for KeyArg {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.file() {
             Some(path) => write!(f, "KeyArg({})", path.display()),
-            None => f.write_str("KeyArg(pkcs11:..)"),
+            None => f.write_str("KeyArg(URI)"),
         }
     }
 }
@@ -45,7 +49,8 @@ impl KeyArg {
         match self.reference() {
             Ok(KeyReference::File(path)) => source(&path),
             Ok(KeyReference::Pkcs11(uri)) => uri.to_string(),
-            Err(_) => "the pkcs11: URI".to_string(),
+            Ok(KeyReference::AwsKms(uri)) => uri.to_string(),
+            Err(_) => "the key URI".to_string(),
         }
     }
 
@@ -66,15 +71,20 @@ fn default_module(context: &Context) -> Option<&Path> {
     context.env.get(MODULE_VARIABLE).map(Path::new)
 }
 
-/// A private key that signs: an RSA key file, or a key in a PKCS#11 token; `what` names it.
+/// A private key that signs: an RSA key file, a key in a PKCS#11 token or in AWS KMS; `what`
+/// names it.
 pub fn signer(key: &KeyArg, what: &str, context: &Context) -> Result<Box<dyn Signer>, Failure> {
     match key.reference()? {
         KeyReference::File(path) => Ok(Box::new(private_key(&path, what)?)),
         KeyReference::Pkcs11(uri) => Ok(Box::new(device_key(&uri, what, context)?)),
+        KeyReference::AwsKms(uri) => AwsKmsKey::open(&uri, &kms_http(context)?, &context.env)
+            .map(|key| Box::new(key) as Box<dyn Signer>)
+            .map_err(|e| kms_failure(e, format!("cannot use the {what} {uri}"))),
     }
 }
 
-/// The public half of a key file (private or public) or of a key in a PKCS#11 token.
+/// The public half of a key file (private or public), of a key in a PKCS#11 token or in AWS
+/// KMS.
 pub fn public_key_of(
     key: &KeyArg,
     what: &str,
@@ -84,7 +94,43 @@ pub fn public_key_of(
         KeyReference::File(path) => public_key(&path, what),
         KeyReference::Pkcs11(uri) => Pkcs11Key::read_public_key(&uri, default_module(context))
             .map_err(|e| pkcs11_failure(e, format!("cannot use the {what} {uri}"))),
+        KeyReference::AwsKms(uri) => {
+            awskms::read_public_key(&uri, &kms_http(context)?, &context.env)
+                .map_err(|e| kms_failure(e, format!("cannot use the {what} {uri}")))
+        }
     }
+}
+
+/// The HTTP client for KMS calls: 30 s per attempt, two retries of the calls that may be
+/// repeated (network errors, 5xx, 429), two minutes in all.
+fn kms_http(context: &Context) -> Result<Http, Failure> {
+    let timeout = std::time::Duration::from_secs(30);
+    Http::new(
+        HttpPolicy {
+            timeout,
+            retries: 2,
+            backoff: std::time::Duration::from_millis(500),
+            deadline: Some(std::time::Instant::now() + timeout * 4),
+        },
+        kliento::http::ProxySettings::from_vars(|name| context.env.get(name).map(str::to_string)),
+    )
+    .or_fail("cannot set up the HTTP client")
+}
+
+/// Creates a key in AWS KMS, named by the URI's alias.
+pub fn generate_in_kms(
+    uri: &AwsKmsUri,
+    algorithm: kliento::keys::OrgKeyAlgorithm,
+    context: &Context,
+) -> Result<AwsKmsKey, Failure> {
+    AwsKmsKey::generate(uri, &kms_http(context)?, &context.env, algorithm)
+        .map_err(|e| kms_failure(e, format!("cannot create the key {uri}")))
+}
+
+/// An AWS KMS failure with its context and hint.
+pub fn kms_failure(error: AwsKmsError, context: impl std::fmt::Display) -> Failure {
+    let hint = hints::for_kms(&error);
+    Failure::of(error, context).hint_if(hint)
 }
 
 fn device_key(uri: &Pkcs11Uri, what: &str, context: &Context) -> Result<Pkcs11Key, Failure> {

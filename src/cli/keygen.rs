@@ -7,19 +7,20 @@ use super::io::{self, FileMode};
 use super::output::{self, Destination};
 use super::ui::Ui;
 use kliento::keys::{self, OrgKeyAlgorithm};
-use kliento::signer::{KeyReference, Signer};
+use kliento::signer::{AwsKmsUri, KeyReference, Signer};
 use kliento::veraid::txt::{TtlOverride, TxtRdata};
 use serde::Serialize;
 use std::path::PathBuf;
 
-/// Generate an RSA key (PKCS#8 PEM, created with mode 0600, or in a PKCS#11 token)
+/// Generate an RSA key (PKCS#8 PEM, created with mode 0600, or in a PKCS#11 token or AWS KMS)
 #[derive(Debug, clap::Args)]
 #[command(
     long_about = "Generate an RSA key for an organisation or a member. The private key is written \
                   as PKCS#8 PEM to a new file with mode 0600; an existing file is never replaced \
                   without --force. With --key pkcs11:..., the key is created in a PKCS#11 token \
-                  instead (sensitive, not extractable) and its _veraid TXT record value is \
-                  printed."
+                  instead (sensitive, not extractable); with --key awskms:///alias/NAME, in AWS \
+                  KMS (SIGN_VERIFY, named by the alias); either way its _veraid TXT record \
+                  value is printed."
 )]
 #[command(group(clap::ArgGroup::new("destination").required(true).args(["output", "key"])))]
 pub struct Args {
@@ -36,7 +37,8 @@ pub struct Args {
     public_out: Option<PathBuf>,
 
     /// Create the key in a PKCS#11 token instead: `pkcs11:token=T;object=LABEL[;id=ID]` with
-    /// pin-value= or pin-source=file:PATH (module from module-path= or KLIENTO_PKCS11_MODULE)
+    /// pin-value= or pin-source=file:PATH (module from module-path= or KLIENTO_PKCS11_MODULE);
+    /// or in AWS KMS: `awskms:///alias/NAME` (standard AWS credentials and region)
     #[arg(long, value_name = "URI", conflicts_with = "output")]
     key: Option<KeyArg>,
 
@@ -78,6 +80,8 @@ struct Report {
     public_key_file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pkcs11_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    aws_kms_uri: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     txt_record: Option<String>,
     algorithm: u8,
@@ -138,6 +142,7 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
             private_key_file: shown(&output),
             public_key_file: args.public_out.as_ref().and_then(shown),
             pkcs11_uri: None,
+            aws_kms_uri: None,
             txt_record: None,
             algorithm: algorithm.id(),
             key_id,
@@ -162,21 +167,42 @@ pub fn run(ui: &Ui, context: &Context, args: Args) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Creates the key in a PKCS#11 token and prints its TXT record value.
+/// Creates the key in a PKCS#11 token or in AWS KMS and prints its TXT record value.
 fn in_device(
     ui: &Ui,
     context: &Context,
     key: &KeyArg,
     algorithm: OrgKeyAlgorithm,
 ) -> Result<(), Failure> {
-    let KeyReference::Pkcs11(uri) = key.reference()? else {
-        return Err(Failure::usage(
-            "--key takes a pkcs11: URI; write a key file with -o FILE",
-        ));
-    };
     let bits = algorithm.bits();
-    ui.detail(1, format!("generating a {bits}-bit RSA key in the token"));
-    let created = inputs::generate_in_device(&uri, algorithm, context)?;
+    let (created, pkcs11_uri, aws_kms_uri, place): (Box<dyn Signer>, _, _, _) =
+        match key.reference()? {
+            KeyReference::Pkcs11(uri) => {
+                ui.detail(1, format!("generating a {bits}-bit RSA key in the token"));
+                let created = inputs::generate_in_device(&uri, algorithm, context)?;
+                (Box::new(created), Some(uri.to_string()), None, "the token")
+            }
+            KeyReference::AwsKms(uri) => {
+                ui.detail(1, format!("creating a {bits}-bit RSA key in AWS KMS"));
+                let created = inputs::generate_in_kms(&uri, algorithm, context)?;
+                // The alias and the key id KMS chose name the same key.
+                let by_id = AwsKmsUri {
+                    endpoint: uri.endpoint.clone(),
+                    key: created.key().to_string(),
+                };
+                ui.detail(1, format!("the new key is also {by_id}"));
+                (Box::new(created), None, Some(uri.to_string()), "AWS KMS")
+            }
+            KeyReference::File(_) => {
+                return Err(Failure::usage(
+                    "--key takes a pkcs11: URI or an awskms:// URI; write a key file with -o FILE",
+                ));
+            }
+        };
+    let shown = pkcs11_uri
+        .clone()
+        .or(aws_kms_uri.clone())
+        .unwrap_or_default();
     let rdata = TxtRdata::for_key(
         created.public_key(),
         TtlOverride::new(DEFAULT_TTL_OVERRIDE).expect("the default TTL override is valid"),
@@ -189,7 +215,8 @@ fn in_device(
             bits,
             private_key_file: None,
             public_key_file: None,
-            pkcs11_uri: Some(uri.to_string()),
+            pkcs11_uri,
+            aws_kms_uri,
             txt_record: Some(rdata.to_string()),
             algorithm: algorithm.id(),
             key_id: rdata.key_id.clone(),
@@ -197,7 +224,7 @@ fn in_device(
     } else {
         ui.print_line(&rdata)?;
         ui.note(format!(
-            "created a {bits}-bit RSA key in the token: {uri}; key id {}",
+            "created a {bits}-bit RSA key in {place}: {shown}; key id {}",
             rdata.key_id
         ));
     }

@@ -24,8 +24,9 @@ const RECORD_TTL: u32 = 3600;
 )]
 pub struct Args {
     /// Organisation key: RSA 2048/3072/4096, a file (private or public, PEM or DER, PKCS#8,
-    /// PKCS#1 or SubjectPublicKeyInfo; `-` for stdin) or a key in a PKCS#11 token
-    /// (`pkcs11:token=T;object=K?pin-source=file:P`), whose public key is read from the token
+    /// PKCS#1 or SubjectPublicKeyInfo; `-` for stdin), a key in a PKCS#11 token
+    /// (`pkcs11:token=T;object=K?pin-source=file:P`) or in AWS KMS (`awskms:///alias/NAME`),
+    /// whose public key is read from the token or KMS
     #[arg(long, value_name = "KEY", value_hint = clap::ValueHint::FilePath)]
     key: KeyArg,
 

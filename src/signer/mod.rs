@@ -1,16 +1,18 @@
 //! Where a private key lives and how it signs: one [`Signer`] for certificates and CMS
-//! signatures alike, whether the key is in memory (`rsa::PrivateKey`, read from a file) or in a
-//! PKCS#11 device.
+//! signatures alike, whether the key is in memory (`rsa::PrivateKey`, read from a file), in a
+//! PKCS#11 device or in AWS KMS.
 //!
 //! A backend gives its RSA public key and signs with RSASSA-PSS (hash and MGF1 from the
 //! caller, salt = digest length, as VeraId requires); the key itself may never leave the
 //! device. A new backend (a cloud KMS) adds a [`KeyReference`] form, a [`Signer`]
 //! implementation and a [`SignerError`] variant; callers do not change.
 
+pub mod awskms;
 mod file;
 pub mod pkcs11;
 pub mod uri;
 
+pub use awskms::{AwsKmsError, AwsKmsKey, AwsKmsUri};
 pub use pkcs11::{Pkcs11Error, Pkcs11Key};
 pub use uri::{Pkcs11Uri, UriError};
 
@@ -33,17 +35,22 @@ pub enum KeyReference {
     File(PathBuf),
     /// A key in a PKCS#11 token.
     Pkcs11(Pkcs11Uri),
+    /// A key in AWS KMS.
+    AwsKms(AwsKmsUri),
 }
 
 impl KeyReference {
     /// Whether `text` names a key by URI (in a device) rather than by path.
     pub fn is_uri(text: &str) -> bool {
-        text.starts_with(uri::SCHEME)
+        text.starts_with(uri::SCHEME) || text.starts_with(awskms::SCHEME)
     }
 
-    /// Reads a key reference: a `pkcs11:` URI, else a path (`./pkcs11:x` for a file so named).
+    /// Reads a key reference: a `pkcs11:` or `awskms://` URI, else a path (`./pkcs11:x` for a
+    /// file so named).
     pub fn parse(text: &str) -> Result<Self, UriError> {
-        if Self::is_uri(text) {
+        if text.starts_with(awskms::SCHEME) {
+            AwsKmsUri::parse(text).map(Self::AwsKms)
+        } else if Self::is_uri(text) {
             Pkcs11Uri::parse(text).map(Self::Pkcs11)
         } else {
             Ok(Self::File(PathBuf::from(text)))
@@ -64,6 +71,9 @@ pub enum SignerError {
     /// The PKCS#11 device refused or failed.
     #[error(transparent)]
     Pkcs11(#[from] Pkcs11Error),
+    /// AWS KMS refused or failed.
+    #[error(transparent)]
+    AwsKms(#[from] AwsKmsError),
 }
 
 #[cfg(test)]
@@ -71,7 +81,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_key_reference_is_a_uri_only_with_the_pkcs11_scheme() {
+    fn a_key_reference_is_a_uri_only_with_a_key_scheme() {
         assert_eq!(
             KeyReference::parse("org.pem").unwrap(),
             KeyReference::File("org.pem".into())
@@ -85,5 +95,14 @@ mod tests {
         };
         assert_eq!(uri.object.as_deref(), Some("org"));
         assert!(KeyReference::parse("pkcs11:object").is_err());
+        assert_eq!(
+            KeyReference::parse("awskms:///alias/org").unwrap(),
+            KeyReference::AwsKms(AwsKmsUri::parse("awskms:///alias/org").unwrap())
+        );
+        assert_eq!(
+            KeyReference::parse("./awskms:/x").unwrap(),
+            KeyReference::File("./awskms:/x".into())
+        );
+        assert!(KeyReference::parse("awskms:///a b").is_err());
     }
 }

@@ -42,16 +42,19 @@ pub struct Pkcs11Uri {
     pub module_path: Option<PathBuf>,
 }
 
-/// Why a `pkcs11:` URI was refused.
+/// Why a key URI (`pkcs11:`, `awskms://`) was refused.
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
-#[error("invalid PKCS#11 URI: {detail}")]
+#[error("invalid {kind} URI: {detail}")]
 pub struct UriError {
+    /// Which kind of URI (`PKCS#11`, `AWS KMS`).
+    pub kind: &'static str,
     /// What is wrong (never the PIN).
     pub detail: String,
 }
 
 fn invalid(detail: impl Into<String>) -> UriError {
     UriError {
+        kind: "PKCS#11",
         detail: detail.into(),
     }
 }

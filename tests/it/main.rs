@@ -39,6 +39,7 @@ mod cli_io;
 mod cli_issue_cert;
 mod cli_issue_test_chain;
 mod cli_keygen;
+mod cli_kms;
 mod cli_output_rules;
 mod cli_pkcs11;
 mod cli_sign_out;

@@ -20,8 +20,8 @@ use std::path::PathBuf;
 )]
 #[command(group(clap::ArgGroup::new("member").required(true).args(["user", "bot"])))]
 pub struct Args {
-    /// Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1) or a key in a PKCS#11
-    /// token (`pkcs11:token=T;object=K?pin-source=file:P`)
+    /// Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1), a key in a PKCS#11
+    /// token (`pkcs11:token=T;object=K?pin-source=file:P`) or in AWS KMS (`awskms:///KEY`)
     #[arg(long, value_name = "KEY", value_hint = clap::ValueHint::FilePath)]
     org_key: KeyArg,
 
@@ -29,8 +29,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     org_cert: PathBuf,
 
-    /// Member key: RSA, a file (public or private, PEM or DER) or a key in a PKCS#11 token
-    /// (`pkcs11:...`); only the public half is used
+    /// Member key: RSA, a file (public or private, PEM or DER), a key in a PKCS#11 token
+    /// (`pkcs11:...`) or in AWS KMS (`awskms:///KEY`); only the public half is used
     #[arg(long, value_name = "KEY", value_hint = clap::ValueHint::FilePath)]
     member_key: KeyArg,
 

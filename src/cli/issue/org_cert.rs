@@ -19,7 +19,8 @@ use kliento::veraid::certificate;
 )]
 pub struct Args {
     /// Organisation private key: RSA 2048/3072/4096, a file (PEM or DER, PKCS#8 or PKCS#1; `-`
-    /// for stdin) or a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`)
+    /// for stdin), a key in a PKCS#11 token (`pkcs11:token=T;object=K?pin-source=file:P`) or
+    /// in AWS KMS (`awskms:///alias/NAME`)
     #[arg(long, value_name = "KEY", value_hint = clap::ValueHint::FilePath)]
     key: KeyArg,
 

@@ -48,8 +48,9 @@ pub struct Args {
     #[arg(long = "claim", value_name = "KEY=VALUE", value_parser = claim)]
     claims: Vec<(String, String)>,
 
-    /// Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1) or a key in a PKCS#11
-    /// token (`pkcs11:...`); not needed for a member signature with --org-cert
+    /// Organisation private key: a file (PEM or DER, PKCS#8 or PKCS#1), a key in a PKCS#11
+    /// token (`pkcs11:...`) or in AWS KMS (`awskms:///KEY`); not needed for a member signature
+    /// with --org-cert
     #[arg(long, value_name = "KEY", value_hint = clap::ValueHint::FilePath, required_unless_present = "member_cert")]
     key: Option<KeyArg>,
 
@@ -81,8 +82,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE", requires_all = ["member_key", "org_cert"])]
     member_cert: Option<PathBuf>,
 
-    /// Member signature: the member's private key, a file or a key in a PKCS#11 token
-    /// (`pkcs11:...`)
+    /// Member signature: the member's private key, a file, a key in a PKCS#11 token
+    /// (`pkcs11:...`) or in AWS KMS (`awskms:///KEY`)
     #[arg(long, value_name = "KEY", value_hint = clap::ValueHint::FilePath, requires = "member_cert")]
     member_key: Option<KeyArg>,
 

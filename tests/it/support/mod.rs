@@ -6,6 +6,7 @@ pub mod dns; // a scripted DNS server (UDP and TCP) on loopback
 pub mod fixture; // an organisation on a test chain, and its members, made with the CLI
 pub mod gate; // availability of node, Knot, script, curl: a visible skip, a failure under CI
 pub mod http; // a scripted HTTP server on loopback and a tiny client
+pub mod kms; // the loopback AWS KMS (moto behind a python wrapper) and the keys it holds
 pub mod knot; // a real authoritative server: Knot DNS signing three zones
 pub mod oracle; // the reference implementation (@relaycorp/veraid) run by node
 pub mod peers; // the node peers of `exchange` (OIDC provider, platforms, Authority)
