@@ -142,7 +142,8 @@ fn certificates_and_tokens_signed_in_kms_verify_in_veraid_js_and_kliento() {
     org_cert.extend(["--domain", "example.com", "-o", "org.crt"]);
     org_cert.extend(validity);
     at(&org_cert);
-    // A member key made in KMS by kliento, RSA-3072 (signatures with SHA-384).
+    // A member key made in KMS by kliento, RSA-3072 (the key id hashes with SHA-384; signatures
+    // use SHA-256, as for every key size).
     let member = uri("alias/member-for-tokens");
     at(&["-q", "keygen", "--bits", "3072", "--key", &member]);
     let mut member_cert = vec!["-q", "issue", "member-cert", "--org-key", &org];
@@ -248,7 +249,7 @@ fn keygen_in_kms_creates_a_signing_key_named_by_its_alias_and_prints_its_txt_rec
         assert!(printed.starts_with(&format!("{algorithm} ")), "{printed}");
         assert_eq!(at(&["txt-record", "--key", &key]), printed);
     }
-    // The RSA-4096 key signs with SHA-512: its self-issued certificate verifies in veraid-js.
+    // The RSA-4096 key signs (RSA-PSS with SHA-256) a self-issued certificate veraid-js accepts.
     if crate::support::gate::node_oracle() {
         at(&[
             "-q",
