@@ -34,14 +34,13 @@ import os
 import sys
 import threading
 
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 from cryptography.hazmat.primitives.asymmetric import padding, utils
 from moto.kms import responses as kms_responses
 from moto.kms import utils as kms_utils
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import WSGIRequestHandler, make_server
+
+from sigv4_check import expected_signature, parse_authorization
 
 CONFIG = json.loads(sys.argv[1])
 KEYS = CONFIG["keys"]
@@ -91,27 +90,6 @@ def sign_response(self):
 kms_responses.KmsResponse.sign = sign_response
 
 
-def parse_authorization(value):
-    algorithm, _, rest = value.partition(" ")
-    if algorithm != "AWS4-HMAC-SHA256":
-        return None
-    fields = {}
-    for part in rest.split(","):
-        name, _, field = part.strip().partition("=")
-        fields[name] = field
-    scope = fields.get("Credential", "").split("/")
-    if len(scope) != 5 or scope[4] != "aws4_request":
-        return None
-    return {
-        "akid": scope[0],
-        "date": scope[1],
-        "region": scope[2],
-        "service": scope[3],
-        "signed": fields.get("SignedHeaders", "").split(";"),
-        "signature": fields.get("Signature", ""),
-    }
-
-
 def refusal(status, code, message):
     return status, json.dumps({"__type": code, "message": message})
 
@@ -142,11 +120,16 @@ def check(environ, body):
             400, "UnrecognizedClientException", "The security token included in the request is invalid."
         )
     url = f"http://{environ['HTTP_HOST']}{environ.get('PATH_INFO', '/')}"
-    request = AWSRequest(method=environ["REQUEST_METHOD"], url=url, data=body, headers=headers)
-    request.context["timestamp"] = headers.get("x-amz-date", "")
-    signer = SigV4Auth(Credentials(authorization["akid"], key["secret"], token), "kms", authorization["region"])
-    canonical = signer.canonical_request(request)
-    expected = signer.signature(signer.string_to_sign(request, canonical), request)
+    expected = expected_signature(
+        authorization,
+        key["secret"],
+        token,
+        environ["REQUEST_METHOD"],
+        url,
+        body,
+        headers,
+        headers.get("x-amz-date", ""),
+    )
     if expected != authorization["signature"]:
         return refusal(
             400,

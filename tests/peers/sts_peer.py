@@ -26,9 +26,7 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
+from sigv4_check import expected_signature, parse_authorization
 
 CONFIG = json.loads(sys.argv[1])
 KEYS = CONFIG["keys"]
@@ -63,29 +61,6 @@ def credentials_answer(action, akid):
         "<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>"
         f"</{action}Result></{action}Response>"
     )
-
-
-def parse_authorization(value):
-    """AWS4-HMAC-SHA256 Credential=AKID/DATE/REGION/SERVICE/aws4_request,
-    SignedHeaders=a;b, Signature=HEX -> dict."""
-    algorithm, _, rest = value.partition(" ")
-    if algorithm != "AWS4-HMAC-SHA256":
-        return None
-    fields = {}
-    for part in rest.split(","):
-        name, _, field = part.strip().partition("=")
-        fields[name] = field
-    scope = fields.get("Credential", "").split("/")
-    if len(scope) != 5 or scope[4] != "aws4_request":
-        return None
-    return {
-        "akid": scope[0],
-        "date": scope[1],
-        "region": scope[2],
-        "service": scope[3],
-        "signed": fields.get("SignedHeaders", "").split(";"),
-        "signature": fields.get("Signature", ""),
-    }
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -148,13 +123,9 @@ class Handler(BaseHTTPRequestHandler):
                 return error(403, "IncompleteSignature", f"signed header {name} is missing")
             headers[name] = value
         url = f"http://{self.headers['Host']}{self.path}"
-        request = AWSRequest(method=self.command, url=url, data=body, headers=headers)
-        request.context["timestamp"] = amz_date
-        signer = SigV4Auth(
-            Credentials(authorization["akid"], key["secret"], token), "sts", authorization["region"]
+        expected = expected_signature(
+            authorization, key["secret"], token, self.command, url, body, headers, amz_date
         )
-        canonical = signer.canonical_request(request)
-        expected = signer.signature(signer.string_to_sign(request, canonical), request)
         if expected != authorization["signature"]:
             return error(
                 403,
