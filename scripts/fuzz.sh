@@ -60,7 +60,12 @@ summary=()
 for target in "${TARGETS[@]}"; do
   mkdir -p "work/$target" "regressions/$target" "artifacts/$target"
   log="work/$target.log"
-  before=$(find "artifacts/$target" -type f | wc -l)
+  # Findings are crashes, timeouts, out-of-memory and leaks; libFuzzer's slow-unit files (an
+  # input over 10 s, which a starved or key-generating harness also writes) are reported apart.
+  findings() { find "artifacts/$target" -type f ! -name 'slow-unit-*' | wc -l; }
+  slow_units() { find "artifacts/$target" -type f -name 'slow-unit-*' | wc -l; }
+  before=$(findings)
+  slow_before=$(slow_units)
   wall_limit="$SECONDS_EACH"
   # libFuzzer's -timeout counts wall time: under FUZZ_CPU (a niced process on a busy machine,
   # starved for seconds at a time) 10 s would report timeouts that are only waiting.
@@ -84,7 +89,8 @@ for target in "${TARGETS[@]}"; do
   if [ -n "${FUZZ_CPU:-}" ] && grep -q 'libFuzzer: run interrupted' "$log"; then
     rc=0
   fi
-  after=$(find "artifacts/$target" -type f | wc -l)
+  after=$(findings)
+  slow=$(($(slow_units) - slow_before))
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   last=$(grep -E '^#[0-9]+' "$log" | tail -1)
   cov=$(grep -o 'cov: [0-9]*' <<<"$last" | grep -o '[0-9]*' || true)
@@ -93,6 +99,7 @@ for target in "${TARGETS[@]}"; do
   unit="${SECONDS_EACH}s"
   [ -n "${FUZZ_CPU:-}" ] && unit="${SECONDS_EACH} CPU-s"
   line="$target: ${execs:-0} executions in $unit, cov ${cov:-?} edges, ft ${ft:-?} features, $found finding(s)"
+  [ "$slow" -gt 0 ] && line="$line, $slow slow unit(s) in fuzz/artifacts/$target"
   if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
     status=1
     line="$line -- FAILED (exit $rc), see fuzz/$log and fuzz/artifacts/$target"
